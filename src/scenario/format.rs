@@ -1,0 +1,799 @@
+//! The scenario file format: the serde types an analyst writes as JSON.
+//!
+//! Every object rejects unknown fields, so a misspelt key is an error rather than a silently ignored
+//! setting. Ids are short strings (`PRK`, `rus_prk_2024`); references between elements use them and
+//! are resolved by [`validate`](super::validate). Steps are counted from 0 in the scenario's
+//! [`StepUnit`]. Every element may carry a free-text `source` saying where its facts come from.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Level;
+
+/// A step number, counted from 0 (the first step of the run).
+pub type Step = u32;
+
+/// The version of the file format this crate reads; scenario files declare it as `"casus": 1`.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A complete scenario: the world at step 0 and what may happen to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "casus scenario")]
+pub struct Scenario {
+    /// The JSON Schema this file follows, for editors (`"casus.schema.json"`); ignored by casus.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The file-format version; must be 1.
+    pub casus: u32,
+    /// A short name shown in outputs.
+    pub name: String,
+    /// What the scenario represents and what question it is built to answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the scenario's facts come from, as free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// How long one simulation step is. Rates given per year are converted with it.
+    pub step: StepUnit,
+    /// How many steps a run lasts (the horizon): steps are numbered 0 to `steps - 1`.
+    pub steps: Step,
+    /// Display names for the eight ladder levels, replacing `peace` … `nuclear-central` in outputs.
+    /// The levels themselves and their names in the file are fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_labels: Option<Vec<String>>,
+    /// Named regions, with optional parents (`japan` within `east_asia` within `pacific`).
+    /// Every actor also owns an implicit region named after its id unless it lists its regions.
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    /// The states, or blocs acting as one, in the scenario.
+    pub actors: Vec<Actor>,
+    /// Initial stances between actors; pairs not listed start at 0 (indifferent).
+    #[serde(default)]
+    pub stances: Vec<Stance>,
+    /// Per-pair settings, such as dispute onset rates calibrated to the MID record.
+    #[serde(default)]
+    pub dyads: Vec<Dyad>,
+    /// Treaties and informal commitments, each with its directed obligations.
+    #[serde(default)]
+    pub treaties: Vec<Treaty>,
+    /// Sanction regimes.
+    #[serde(default)]
+    pub sanctions: Vec<SanctionRegime>,
+    /// Scripted events: certain, random, or conditional.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Model parameters; every one is optional and has a documented default.
+    #[serde(default)]
+    pub parameters: Parameters,
+    /// Default Monte Carlo settings; command-line options override them.
+    #[serde(default)]
+    pub monte_carlo: MonteCarloDefaults,
+}
+
+/// The length of one simulation step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepUnit {
+    /// One day (used for July 1914).
+    Day,
+    /// One week.
+    Week,
+    /// One month (the calibration unit of the default parameters).
+    Month,
+    /// One quarter of a year.
+    Quarter,
+    /// One year.
+    Year,
+}
+
+impl StepUnit {
+    /// The step's length in years (a month is 1/12, a day 1/365.25).
+    pub fn years(self) -> f64 {
+        match self {
+            StepUnit::Day => 1.0 / 365.25,
+            StepUnit::Week => 7.0 / 365.25,
+            StepUnit::Month => 1.0 / 12.0,
+            StepUnit::Quarter => 0.25,
+            StepUnit::Year => 1.0,
+        }
+    }
+
+    /// The unit's name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepUnit::Day => "day",
+            StepUnit::Week => "week",
+            StepUnit::Month => "month",
+            StepUnit::Quarter => "quarter",
+            StepUnit::Year => "year",
+        }
+    }
+
+    /// The one-letter prefix used for step numbers in traces (`m14`, `d3`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            StepUnit::Day => "d",
+            StepUnit::Week => "w",
+            StepUnit::Month => "m",
+            StepUnit::Quarter => "q",
+            StepUnit::Year => "y",
+        }
+    }
+}
+
+/// A named region: territory, a theatre, or an area a treaty covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Unique region id (`korea_south`).
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The region this one lies within; an attack here is also an attack in the parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// Where the region's definition comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The most a non-belligerent gives any side of a conflict.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Support {
+    /// No support.
+    None,
+    /// Statements and votes.
+    Diplomatic,
+    /// Non-lethal aid: money, fuel, dual-use goods (China's declared line since 2022).
+    Material,
+    /// Weapons and munitions (North Korean shells to Russia).
+    #[default]
+    Lethal,
+}
+
+/// A state, or a bloc acting as one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Unique short code (`PRK`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Material power, > 0; only ratios matter. Seeds: COW CINC (NMC v7.0).
+    pub capability: f64,
+    /// Economic weight, > 0 (share of world GDP); drives sanction cost and busting. Default: equal to `capability`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economy: Option<f64>,
+    /// Whether the actor has nuclear weapons; only nuclear sides may escalate past war.
+    #[serde(default)]
+    pub nuclear: bool,
+    /// The regions the actor administers. Default: one implicit region with the actor's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    /// The highest support posture it gives any side without being a belligerent. Default: `lethal`.
+    #[serde(default)]
+    pub max_support: Support,
+    /// Where the actor's figures come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An initial stance, directed (`from` regards `to`) or symmetric (`between` two actors).
+///
+/// Exactly one of `from`+`to` or `between` is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stance {
+    /// The actor whose view this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The actor it regards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Shorthand for the same value in both directions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[String; 2]>,
+    /// The stance in [−1, 1]: −1 hostile, 0 indifferent, +1 aligned.
+    pub value: f64,
+    /// Where the value comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Settings for one unordered pair of actors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dyad {
+    /// The two actors.
+    pub between: [String; 2],
+    /// Disputes per year between them at their initial stances, replacing the rate implied by
+    /// `parameters.onset_rate`; it scales with their hostility as stances change. For example the
+    /// MID onset rate per dyad: North–South Korea 0.47 a year, 1949–2014 (COW MID v5.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset_rate: Option<f64>,
+    /// Where the figure comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A treaty, or an informal commitment written as a pseudo-treaty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Treaty {
+    /// Unique treaty id (`rus_prk_2024`).
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The parties; at least two.
+    pub members: Vec<String>,
+    /// The steps in which the treaty is in force. Default: the whole run.
+    #[serde(default)]
+    pub in_force: InForce,
+    /// Whether this is a written treaty (`true`, default) or an informal commitment.
+    /// Obligations inherit it unless they say otherwise.
+    #[serde(default = "yes")]
+    pub formal: bool,
+    /// The directed obligations the treaty creates.
+    pub obligations: Vec<Obligation>,
+    /// Where the treaty's terms come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Treaty {
+    /// Every directed obligation the treaty creates, as `(holder, partner, obligation)`, with the
+    /// symmetric shorthand expanded to each ordered pair of distinct members, in file order.
+    pub fn directed(&self) -> impl Iterator<Item = (&str, &str, &Obligation)> {
+        self.obligations.iter().flat_map(move |obligation| {
+            let binds =
+                |party: &Option<String>, member: &str| party.as_deref().is_none_or(|p| p == member);
+            self.members.iter().flat_map(move |holder| {
+                self.members
+                    .iter()
+                    .filter(move |partner| {
+                        holder != *partner
+                            && binds(&obligation.holder, holder)
+                            && binds(&obligation.partner, partner)
+                    })
+                    .map(move |partner| (holder.as_str(), partner.as_str(), obligation))
+            })
+        })
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The range of steps in which a treaty is in force: from `from` up to, but not including, `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InForce {
+    /// First step in force (signature or ratification). Default 0.
+    #[serde(default)]
+    pub from: Step,
+    /// First step no longer in force (expiry or withdrawal). Default: never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Step>,
+}
+
+/// The kind of an obligation: the ATOP obligation types plus mobilisation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    /// Active military support when the partner is attacked (ATOP DEFENSE).
+    Defense,
+    /// Active military cooperation in the partner's own wars (ATOP OFFENSE).
+    Offense,
+    /// No support to anyone fighting the partner (ATOP NEUTRAL).
+    Neutrality,
+    /// No attack on the partner (ATOP NONAGG).
+    NonAggression,
+    /// Consult with the partner in a crisis (ATOP CONSUL).
+    Consultation,
+    /// Mobilise when one of the trigger's `adversaries` (without them: anyone) mobilises, that is
+    /// takes part in a conflict at `min_level` (default 3), whether or not the partner is in it
+    /// (Franco-Russian convention 1892, Art. 2).
+    Mobilize,
+}
+
+/// Which of the partner's roles in a conflict triggers an obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The partner is attacked (default for defense, neutrality and consultation).
+    Target,
+    /// The partner attacks (default for offense).
+    Initiator,
+    /// Any conflict of the partner (Pact of Steel; default for mobilisation).
+    Any,
+}
+
+/// Where an attack must fall for an obligation to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Territory {
+    /// Anywhere (default).
+    #[default]
+    Any,
+    /// On the partner's own regions (or their sub-regions).
+    Partner,
+}
+
+/// How firmly the holder is bound; sets the default reliability multiplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Commitment {
+    /// "Immediately", "forthwith", "all means at its disposal" (default).
+    #[default]
+    Automatic,
+    /// "In accordance with constitutional processes" (US–ROK, US–Japan).
+    Constitutional,
+    /// "Such action as it deems necessary", informal commitments.
+    Discretionary,
+}
+
+/// A directed obligation: the holder owes the partner something when the trigger holds.
+///
+/// Without `holder` and `partner` an obligation binds every member to every other member
+/// (the symmetric shorthand). With only `holder`, it binds that member to every other; with only
+/// `partner`, every other member to that partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Obligation {
+    /// Id, unique within the treaty (`art4`); referred to elsewhere as `treaty_id/obligation_id`.
+    pub id: String,
+    /// What the holder owes.
+    pub kind: ObligationKind,
+    /// The member who owes it. Default: every member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    /// The member to whom it is owed. Default: every other member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
+    /// Which of the partner's roles triggers it. Default by kind: target for defense, neutrality and
+    /// consultation; initiator for offense; any for mobilisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The conditions under which it applies.
+    #[serde(default)]
+    pub trigger: Trigger,
+    /// What the holder does when it honours the obligation.
+    #[serde(default)]
+    pub response: Response,
+    /// Prior probability in [0, 1] that the holder honours it once triggered. Default: the kind's
+    /// rate (`parameters.reliability_*`) times the commitment's multiplier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<f64>,
+    /// Whether the obligation is written (`true`) or informal. Default: the treaty's `formal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formal: Option<bool>,
+    /// The clause this obligation encodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The conditions of an obligation (the ATOP condition codes).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// The level the partner's conflict must reach: 4 for an armed attack, 5 for "and thus in a
+    /// state of war", 3 for mobilisation, 2 for imminent threat. Default by kind: 4 for defense,
+    /// offense and neutrality; 3 for mobilisation; 2 for consultation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<Level>,
+    /// The partner must not be the side that used force first (ATOP NPR; Triple Alliance
+    /// "without direct provocation").
+    #[serde(default)]
+    pub unprovoked: bool,
+    /// Where the attack must fall: anywhere, or on the partner's own regions.
+    #[serde(default)]
+    pub territory: Territory,
+    /// Only attacks by these actors count (ATOP ADV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adversaries: Option<Vec<String>>,
+    /// Attacks by these actors never count (Tripartite Pact Art. 5: the USSR).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adversaries_exclude: Vec<String>,
+    /// The number of distinct attackers needed (ATOP NUM; Triple Alliance Art. 3: two Great Powers).
+    /// Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_adversaries: Option<u32>,
+    /// The attack must take place in one of these regions or their sub-regions (ATOP LOC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    /// Another obligation, `treaty_id/obligation_id` (or `obligation_id` in the same treaty),
+    /// that must have fired first in the same conflict (German–Ottoman treaty, Art. 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// What an honoured obligation makes the holder do.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// The level at which the holder enters. Default: the conflict's level, capped at war (5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Steps between firing and entry, `[min, max]`, drawn uniformly. Default `[0, 0]` ("forthwith").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<[Step; 2]>,
+    /// How firmly the holder is bound. Default `automatic`.
+    #[serde(default)]
+    pub commitment: Commitment,
+}
+
+/// A sanction regime of some senders against one target.
+///
+/// It is imposed at step `from` (default 0), or once `when` holds at or after `from`, or, with
+/// `dormant`, only by a `sanction` event. It ends at `until`, by a `lift` event, or when its
+/// objective is met.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionRegime {
+    /// Unique regime id (`un_1718`).
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The actors imposing it.
+    pub senders: Vec<String>,
+    /// The actor sanctioned.
+    pub target: String,
+    /// Strength in [0, 1]: the share of the senders' economic weight brought to bear.
+    pub intensity: f64,
+    /// First step at which it may be imposed. Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Step>,
+    /// Impose only once this condition holds (for example the target at war).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Step at which it is lifted regardless. Default: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Step>,
+    /// Imposed only by a `sanction` event naming it.
+    #[serde(default)]
+    pub dormant: bool,
+    /// What the senders demand; meeting it lifts the regime.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Where the regime's terms come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What a sanction regime demands of its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The target ends every conflict it initiated (default).
+    #[default]
+    EndInitiatedConflicts,
+    /// A policy change outside the model (a weapons programme): only compliance lifts it.
+    PolicyChange,
+}
+
+/// A state of the world that events and sanction regimes can wait for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// The two actors are on opposite sides of a conflict at war level (5) or above.
+    AtWar([String; 2]),
+    /// The two actors are on opposite sides of a conflict at `at_least` or above.
+    Level {
+        /// The pair.
+        between: [String; 2],
+        /// The least dyadic level.
+        at_least: Level,
+    },
+    /// The actor takes part in some conflict at `at_least` or above (Russia mobilised: 3).
+    ActorLevel {
+        /// The actor.
+        actor: String,
+        /// The least level.
+        at_least: Level,
+    },
+    /// The step is `at_least` or later.
+    Step {
+        /// The first step at which the condition holds.
+        at_least: Step,
+    },
+    /// Every listed condition holds.
+    All(Vec<Condition>),
+    /// At least one listed condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+}
+
+/// What a scripted event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// `by` uses force on `on` at `level` (≥ 4, default 4) in `region`: records an attack.
+    Attack,
+    /// `by` opens or raises a dispute with `on` at `level` (1–3). Without `level`, the dispute
+    /// starts like a spontaneous one, at a level drawn from the onset distribution (2–4), and a
+    /// draw of force records an attack.
+    Dispute,
+    /// Impose the sanction regime `regime`.
+    Sanction,
+    /// Lift the sanction regime `regime`.
+    Lift,
+    /// Bring `treaty` into force now.
+    Sign,
+    /// `actor` leaves `treaty` (or the treaty ends, without `actor`).
+    Withdraw,
+    /// Set (`value`) or shift (`delta`) the stance `from` → `to`, or both ways `between` two actors.
+    Stance,
+    /// The conflicts between the two actors `between` return to peace.
+    Ceasefire,
+}
+
+/// A scripted event.
+///
+/// When: `at` a step; or with `probability` once within `window`; or each step with `hazard`
+/// (within `window` if given); or, with none of these, the first step `when` holds. A `when`
+/// also gates the other timings. Every event happens at most once per run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Unique event id, used in traces. Default: `event<index>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What happens.
+    pub kind: EventKind,
+    /// The step at which it happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Step>,
+    /// The steps `[first, last]` within which a random event may happen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<[Step; 2]>,
+    /// The probability in [0, 1] that it happens at all, at a uniformly drawn step of `window`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// The probability in [0, 1] per step that it happens, if it has not yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard: Option<f64>,
+    /// A condition that must hold when it happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Attack and dispute: the actor that acts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Attack and dispute: the actor acted upon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// Attack and dispute: the level reached (attack: 4–7, default 4; dispute: 1–3, default drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Attack and dispute: where. Default: the first region of `on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Sanction and lift: the regime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime: Option<String>,
+    /// Sign and withdraw: the treaty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treaty: Option<String>,
+    /// Withdraw: the member leaving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Stance: the actor whose view changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Stance: the actor it regards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Stance and ceasefire: the pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between: Option<[String; 2]>,
+    /// Stance: the new value in [−1, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Stance: the shift in [−2, 2], clamped into [−1, 1] after adding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<f64>,
+    /// Where the event comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Model parameters. Each has a default with its source; docs/MODEL.md lists them with their ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    /// Disputes per year for a pair at full hostility (h = 1) without its own `dyads` rate.
+    /// Default 0.065: the mean MID onset rate of the 682 dyads with at least one MID, 1946–2014
+    /// (COW MID v5.0).
+    pub onset_rate: f64,
+    /// Factor on the onset rate when the would-be target is the partner of an applicable defense
+    /// obligation. Default 0.82: −18 % initiation against conditionally defended states (Benson 2011).
+    pub deterrence: f64,
+    /// Default reliability of defense obligations. 0.41 (Berkemeier & Fuhrmann 2018, 1816–2003).
+    pub reliability_defense: f64,
+    /// Default reliability of offense obligations. 0.74 (Berkemeier & Fuhrmann 2018).
+    pub reliability_offense: f64,
+    /// Default reliability of neutrality obligations. 0.78 (Berkemeier & Fuhrmann 2018).
+    pub reliability_neutrality: f64,
+    /// Default reliability of non-aggression obligations. 0.37 (Berkemeier & Fuhrmann 2018).
+    pub reliability_non_aggression: f64,
+    /// Default reliability of consultation obligations. 0.9: no published rate; consulting is cheap.
+    pub reliability_consultation: f64,
+    /// Default reliability of mobilisation obligations. 0.5: no published rate; Berkemeier &
+    /// Fuhrmann's overall honouring rate, 1816–2003.
+    pub reliability_mobilize: f64,
+    /// Reliability multiplier for `automatic` commitments. 1.0 (MODEL.md design brief).
+    pub commitment_automatic: f64,
+    /// Reliability multiplier for `constitutional` commitments. 0.9 (MODEL.md design brief).
+    pub commitment_constitutional: f64,
+    /// Reliability multiplier for `discretionary` commitments. 0.75 (MODEL.md design brief).
+    pub commitment_discretionary: f64,
+    /// Half-life of sanction pressure in years once imposition stops adding to it. Default 2.5:
+    /// the 2–3 years of adaptation in the design (SOURCES.md B3; van Bergeijk & van Marrewijk 1995).
+    pub sanction_half_life_years: f64,
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            onset_rate: 0.065,
+            deterrence: 0.82,
+            reliability_defense: 0.41,
+            reliability_offense: 0.74,
+            reliability_neutrality: 0.78,
+            reliability_non_aggression: 0.37,
+            reliability_consultation: 0.9,
+            reliability_mobilize: 0.5,
+            commitment_automatic: 1.0,
+            commitment_constitutional: 0.9,
+            commitment_discretionary: 0.75,
+            sanction_half_life_years: 2.5,
+        }
+    }
+}
+
+impl Parameters {
+    /// The default reliability of an obligation of this kind, before the commitment multiplier.
+    pub fn reliability(&self, kind: ObligationKind) -> f64 {
+        match kind {
+            ObligationKind::Defense => self.reliability_defense,
+            ObligationKind::Offense => self.reliability_offense,
+            ObligationKind::Neutrality => self.reliability_neutrality,
+            ObligationKind::NonAggression => self.reliability_non_aggression,
+            ObligationKind::Consultation => self.reliability_consultation,
+            ObligationKind::Mobilize => self.reliability_mobilize,
+        }
+    }
+
+    /// The prior probability that an obligation is honoured: its own `reliability`, or its kind's
+    /// default times its commitment's multiplier.
+    pub fn reliability_of(&self, obligation: &Obligation) -> f64 {
+        obligation.reliability.unwrap_or_else(|| {
+            self.reliability(obligation.kind) * self.commitment(obligation.response.commitment)
+        })
+    }
+
+    /// The reliability multiplier of a commitment.
+    pub fn commitment(&self, commitment: Commitment) -> f64 {
+        match commitment {
+            Commitment::Automatic => self.commitment_automatic,
+            Commitment::Constitutional => self.commitment_constitutional,
+            Commitment::Discretionary => self.commitment_discretionary,
+        }
+    }
+
+    /// Every parameter with its name and value, in declaration order: the one list that
+    /// validation and reports walk.
+    pub fn named(&self) -> [(&'static str, f64); 12] {
+        [
+            ("onset_rate", self.onset_rate),
+            ("deterrence", self.deterrence),
+            ("reliability_defense", self.reliability_defense),
+            ("reliability_offense", self.reliability_offense),
+            ("reliability_neutrality", self.reliability_neutrality),
+            (
+                "reliability_non_aggression",
+                self.reliability_non_aggression,
+            ),
+            ("reliability_consultation", self.reliability_consultation),
+            ("reliability_mobilize", self.reliability_mobilize),
+            ("commitment_automatic", self.commitment_automatic),
+            ("commitment_constitutional", self.commitment_constitutional),
+            ("commitment_discretionary", self.commitment_discretionary),
+            ("sanction_half_life_years", self.sanction_half_life_years),
+        ]
+    }
+}
+
+/// Default Monte Carlo settings for this scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonteCarloDefaults {
+    /// Number of runs. Default 10,000.
+    pub runs: u64,
+    /// Seed of the per-run ChaCha8 streams. Default 1.
+    pub seed: u64,
+}
+
+impl Default for MonteCarloDefaults {
+    fn default() -> Self {
+        MonteCarloDefaults {
+            runs: 10_000,
+            seed: 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obligation(id: &str, holder: Option<&str>, partner: Option<&str>) -> Obligation {
+        Obligation {
+            id: id.into(),
+            kind: ObligationKind::Defense,
+            holder: holder.map(Into::into),
+            partner: partner.map(Into::into),
+            role: None,
+            trigger: Trigger::default(),
+            response: Response::default(),
+            reliability: None,
+            formal: None,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn directed_expands_the_symmetric_shorthand_and_respects_holder_and_partner() {
+        let treaty = Treaty {
+            id: "t".into(),
+            name: None,
+            members: vec!["A".into(), "B".into(), "C".into()],
+            in_force: InForce::default(),
+            formal: true,
+            obligations: vec![
+                obligation("all", None, None),
+                obligation("from_a", Some("A"), None),
+                obligation("to_c", None, Some("C")),
+                obligation("b_to_a", Some("B"), Some("A")),
+            ],
+            source: None,
+        };
+        let pairs: Vec<String> = treaty
+            .directed()
+            .map(|(h, p, o)| format!("{}:{h}>{p}", o.id))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                "all:A>B",
+                "all:A>C",
+                "all:B>A",
+                "all:B>C",
+                "all:C>A",
+                "all:C>B",
+                "from_a:A>B",
+                "from_a:A>C",
+                "to_c:A>C",
+                "to_c:B>C",
+                "b_to_a:B>A"
+            ]
+        );
+    }
+
+    #[test]
+    fn step_units_convert_to_years() {
+        assert_eq!(StepUnit::Month.years() * 12.0, 1.0);
+        assert_eq!(StepUnit::Year.years(), 1.0);
+        assert!((StepUnit::Day.years() * 365.25 - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,266 @@
+//! Scenario files: the JSON format, loading with precise errors, validation and the JSON Schema.
+//!
+//! ```
+//! let text = r#"{"casus": 1, "name": "toy", "step": "month", "steps": 12,
+//!   "actors": [{"id": "A", "name": "Alpha", "capability": 1.0},
+//!              {"id": "B", "name": "Beta", "capability": 1.0}]}"#;
+//! let scenario = casus::scenario::parse(text, "toy.json").unwrap();
+//! assert_eq!(scenario.actors.len(), 2);
+//!
+//! let err = casus::scenario::parse(&text.replace("\"B\", \"name\"", "\"A\", \"name\""), "toy.json")
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("toy.json:3:"));
+//! assert!(err.to_string().contains("actors[1].id: duplicate actor id `A`"));
+//! ```
+
+mod error;
+mod format;
+mod path;
+mod validate;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use error::{Diagnostic, ScenarioError};
+pub use format::*;
+pub use path::{JsonPath, Position, Segment, locate};
+pub use validate::{did_you_mean, event_id, limits, split_after, validate};
+
+/// The largest scenario file casus reads, in bytes (32 MiB: the whole 2018 alliance network fits
+/// many times over).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    let read_error = |source| ScenarioError::Read {
+        file: file.clone(),
+        source,
+    };
+    let handle = File::open(path).map_err(read_error)?;
+    let size = handle.metadata().map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ScenarioError::TooLarge {
+            file,
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    // Read at most one byte past the limit, in case the file grew since its size was taken.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    handle
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        invalid(
+            &file,
+            vec![Diagnostic {
+                position: Some(Position::of_offset(&text, at)),
+                ..Diagnostic::new(JsonPath::root(), "the file is not valid UTF-8 text")
+            }],
+        )
+    })?;
+    parse(&text, &file)
+}
+
+/// Parses and validates scenario text; `origin` names it in errors (a file name).
+pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(ScenarioError::TooLarge {
+            file: origin.to_owned(),
+            size: text.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
+    from_value_located(&value, Some(text)).map_err(|ds| invalid(origin, ds))
+}
+
+/// Deserializes and validates a scenario from a JSON value (no line numbers are known).
+pub fn from_value(value: &Value, origin: &str) -> Result<Scenario, ScenarioError> {
+    from_value_located(value, None).map_err(|ds| invalid(origin, ds))
+}
+
+/// The JSON Schema (draft 2020-12) of the scenario format, generated from the types.
+pub fn json_schema() -> Value {
+    schemars::schema_for!(Scenario).to_value()
+}
+
+fn invalid(file: &str, diagnostics: Vec<Diagnostic>) -> ScenarioError {
+    ScenarioError::Invalid {
+        file: file.to_owned(),
+        diagnostics,
+    }
+}
+
+/// Parses JSON text, turning a syntax error into a located diagnostic.
+fn parse_json(text: &str) -> Result<Value, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic {
+            position: Some(Position { line: 1, column: 1 }),
+            ..Diagnostic::new(
+                JsonPath::root(),
+                "the file is empty; expected a JSON object describing a scenario",
+            )
+        });
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value: Value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| syntax_error(e.inner(), JsonPath::from_serde(e.path())))?;
+    // Characters after the value are an error too.
+    deserializer
+        .end()
+        .map_err(|e| syntax_error(&e, JsonPath::root()))?;
+    Ok(value)
+}
+
+fn syntax_error(e: &serde_json::Error, path: JsonPath) -> Diagnostic {
+    let message = strip_position(e);
+    let (path, message) = if message.starts_with("recursion limit exceeded") {
+        let message = "the JSON nests more than 128 levels deep; a scenario never needs that";
+        (JsonPath::root(), message.to_owned())
+    } else {
+        (path, format!("invalid JSON: {message}"))
+    };
+    Diagnostic {
+        position: Some(Position {
+            line: e.line(),
+            column: e.column(),
+        }),
+        ..Diagnostic::new(path, message)
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix, which diagnostics carry apart.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+}
+
+fn from_value_located(value: &Value, text: Option<&str>) -> Result<Scenario, Vec<Diagnostic>> {
+    let Some(object) = value.as_object() else {
+        let found = match value {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            Value::Null => "null",
+            Value::Object(_) => "an object", // excluded by the `let else` above
+        };
+        return Err(located(
+            vec![Diagnostic::new(
+                JsonPath::root(),
+                format!("expected a JSON object describing a scenario, found {found}"),
+            )],
+            text,
+        ));
+    };
+    let scenario = match deserialize::<Scenario>(value, &JsonPath::root()) {
+        Ok(scenario) => scenario,
+        Err(first) => {
+            let mut all = type_errors(object);
+            if all.is_empty() {
+                all.push(first);
+            }
+            return Err(located(all, text));
+        }
+    };
+    let diagnostics = validate(&scenario);
+    if diagnostics.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(located(diagnostics, text))
+    }
+}
+
+/// Every type error in the document, not only the first: each element of each top-level list is
+/// deserialized on its own, then the rest of the document with those lists emptied.
+fn type_errors(object: &Map<String, Value>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    each_element::<Region>(object, "regions", &mut out);
+    each_element::<Actor>(object, "actors", &mut out);
+    each_element::<Stance>(object, "stances", &mut out);
+    each_element::<Dyad>(object, "dyads", &mut out);
+    each_element::<Treaty>(object, "treaties", &mut out);
+    each_element::<SanctionRegime>(object, "sanctions", &mut out);
+    each_element::<Event>(object, "events", &mut out);
+    let mut rest = object.clone();
+    for key in LIST_KEYS {
+        if let Some(list @ Value::Array(_)) = rest.get_mut(key) {
+            *list = Value::Array(Vec::new());
+        }
+    }
+    if let Err(d) = deserialize::<Scenario>(&Value::Object(rest), &JsonPath::root()) {
+        out.push(d);
+    }
+    out
+}
+
+const LIST_KEYS: [&str; 7] = [
+    "regions",
+    "actors",
+    "stances",
+    "dyads",
+    "treaties",
+    "sanctions",
+    "events",
+];
+
+fn each_element<T: DeserializeOwned>(
+    object: &Map<String, Value>,
+    key: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(Value::Array(items)) = object.get(key) {
+        for (i, item) in items.iter().enumerate() {
+            if let Err(d) = deserialize::<T>(item, &JsonPath::root().key(key).index(i)) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// Deserializes `value` (found at `at`), reporting the path of the first error.
+fn deserialize<T: DeserializeOwned>(value: &Value, at: &JsonPath) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path = at.join(&JsonPath::from_serde(e.path()));
+        let message = strip_position(e.inner());
+        let mut suggestion = None;
+        // Point an unknown field's error at the field itself, and suggest the nearest known one.
+        if let Some(rest) = message.strip_prefix("unknown field `")
+            && let Some((field, expected)) = rest.split_once('`')
+        {
+            if path.segments().last() != Some(&Segment::Key(field.to_owned())) {
+                path = path.key(field);
+            }
+            let known = expected.split('`').skip(1).step_by(2);
+            suggestion = did_you_mean(field, known);
+        }
+        Diagnostic {
+            suggestion,
+            ..Diagnostic::new(path, message)
+        }
+    })
+}
+
+/// Adds line and column to each diagnostic and sorts them in document order.
+fn located(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {
+    if let Some(text) = text {
+        for d in &mut diagnostics {
+            if d.position.is_none() {
+                d.position = locate(text, &d.path);
+            }
+        }
+        diagnostics.sort_by_key(|d| d.position);
+    }
+    diagnostics
+}
