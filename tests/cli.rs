@@ -1,0 +1,135 @@
+//! The `casus` binary as a user runs it: exit codes, stdout and stderr.
+
+mod common;
+
+use common::casus;
+
+#[test]
+fn validate_accepts_every_bundled_scenario() {
+    let files: Vec<String> = common::bundled_scenarios()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .map(|p| p.trim_start_matches('/').to_owned())
+        .collect();
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(String::as_str));
+    let out = casus(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), files.len());
+    assert!(out.stdout.contains(
+        "ok scenarios/northeast_asia_2024.json: 8 actors, 6 treaties (11 obligations), \
+         3 sanction regimes, 4 events, 120 steps of a month"
+    ));
+}
+
+#[test]
+fn validate_reports_valid_and_invalid_files_and_exits_1() {
+    let dir = common::scratch_dir("cli_mixed");
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"casus": 1, "name": "x", "step": "fortnight", "steps": 3, "actors": []}"#,
+    )
+    .unwrap();
+    let bad = bad.to_str().unwrap();
+    let out = casus(&[
+        "validate",
+        "scenarios/two_actor_dispute.json",
+        bad,
+        "no/such/file.json",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .starts_with("ok scenarios/two_actor_dispute.json: 2 actors")
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {bad}:1:35: step: unknown variant `fortnight`, expected one of `day`, `week`, `month`, `quarter`, `year`"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("error: no/such/file.json: cannot read the file"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["validate"][..],
+        &["frobnicate"][..],
+        &[][..],
+        &["validate", "--bogus", "x.json"][..],
+    ] {
+        let out = casus(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("Usage:"), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let out = casus(&["schema"]);
+    assert_eq!(out.code, 0);
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/casus.schema.json"
+    ))
+    .unwrap();
+    assert_eq!(out.stdout, committed);
+}
+
+#[test]
+fn version_names_the_crate_version() {
+    let out = casus(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout.trim(), format!("casus {}", casus::VERSION));
+}
+
+/// The error example in README.md, byte for byte.
+#[test]
+fn readme_error_example() {
+    let out = casus(&["validate", "tests/data/typo.json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: tests/data/typo.json:4:23: stances[0].from: unknown actor `PRKK`; did you mean `PRK`?\n\
+         error: tests/data/typo.json:4:53: stances[0].value: expected a number from -1 to 1, found -1.5\n"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for line in out.stderr.lines() {
+        assert!(readme.contains(line), "README.md lacks: {line}");
+    }
+}
+
+/// The validation example in README.md shows the real output.
+#[test]
+fn readme_validate_example() {
+    let out = casus(&[
+        "validate",
+        "scenarios/northeast_asia_2024.json",
+        "scenarios/july_1914.json",
+        "scenarios/two_actor_dispute.json",
+    ]);
+    assert_eq!(out.code, 0);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&out.stdout),
+        "README.md's validate output is stale:\n{}",
+        out.stdout
+    );
+}

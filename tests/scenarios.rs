@@ -1,0 +1,151 @@
+//! The bundled scenarios and the committed JSON Schema.
+
+mod common;
+
+use casus::scenario;
+
+#[test]
+fn every_bundled_scenario_is_valid() {
+    let files = common::bundled_scenarios();
+    assert!(
+        files.len() >= 3,
+        "expected the bundled scenarios, found {files:?}"
+    );
+    for file in files {
+        let loaded = scenario::load(&file);
+        assert!(
+            loaded.is_ok(),
+            "{}: {}",
+            file.display(),
+            loaded.unwrap_err()
+        );
+    }
+}
+
+#[test]
+fn every_bundled_scenario_names_the_schema_and_sources_its_elements() {
+    for file in common::bundled_scenarios() {
+        let s = scenario::load(&file).unwrap();
+        assert_eq!(
+            s.schema.as_deref(),
+            Some("casus.schema.json"),
+            "{}",
+            file.display()
+        );
+        assert!(
+            s.source.is_some(),
+            "{}: the scenario has no source",
+            file.display()
+        );
+        let unsourced: Vec<&str> = s
+            .actors
+            .iter()
+            .filter(|a| a.source.is_none())
+            .map(|a| a.id.as_str())
+            .chain(
+                s.treaties
+                    .iter()
+                    .filter(|t| t.source.is_none())
+                    .map(|t| t.id.as_str()),
+            )
+            .chain(
+                s.treaties
+                    .iter()
+                    .flat_map(|t| &t.obligations)
+                    .filter(|o| o.source.is_none())
+                    .map(|o| o.id.as_str()),
+            )
+            .chain(
+                s.sanctions
+                    .iter()
+                    .filter(|r| r.source.is_none())
+                    .map(|r| r.id.as_str()),
+            )
+            .chain(
+                s.events
+                    .iter()
+                    .filter(|e| e.source.is_none())
+                    .filter_map(|e| e.id.as_deref()),
+            )
+            .chain(
+                s.stances
+                    .iter()
+                    .filter(|x| x.source.is_none())
+                    .map(|_| "a stance"),
+            )
+            .chain(
+                s.dyads
+                    .iter()
+                    .filter(|d| d.source.is_none())
+                    .map(|_| "a dyad"),
+            )
+            .collect();
+        assert!(
+            unsourced.is_empty(),
+            "{}: no source for {unsourced:?}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn committed_schema_matches_the_types() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/casus.schema.json");
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(
+        committed,
+        scenario::json_schema(),
+        "scenarios/casus.schema.json is stale: run `cargo run -- schema > scenarios/casus.schema.json`"
+    );
+    assert_eq!(
+        committed["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+}
+
+#[test]
+fn a_scenario_survives_a_round_trip_through_json() {
+    for file in common::bundled_scenarios() {
+        let s = scenario::load(&file).unwrap();
+        let text = serde_json::to_string_pretty(&s).unwrap();
+        let again = scenario::parse(&text, "round-trip").unwrap();
+        assert_eq!(s, again, "{}", file.display());
+    }
+}
+
+#[test]
+fn northeast_asia_encodes_the_treaty_clauses_it_cites() {
+    use casus::model::Level;
+    use scenario::{Commitment, Territory};
+    let s = scenario::load("scenarios/northeast_asia_2024.json").unwrap();
+    let obligation = |treaty: &str, id: &str| {
+        s.treaties
+            .iter()
+            .find(|t| t.id == treaty)
+            .and_then(|t| t.obligations.iter().find(|o| o.id == id))
+            .unwrap_or_else(|| panic!("{treaty}/{id} is missing"))
+            .clone()
+    };
+    // "armed attack ... and thus in a state of war"
+    assert_eq!(
+        obligation("rus_prk_2024", "art4_rus").trigger.min_level,
+        Some(Level::War)
+    );
+    assert_eq!(
+        obligation("cn_prk_1961", "art2").trigger.min_level,
+        Some(Level::War)
+    );
+    // "in the Pacific area", on territory under a party's administration, constitutional processes
+    let mdt = obligation("us_rok_mdt", "art3");
+    assert_eq!(mdt.trigger.regions, Some(vec!["pacific".to_owned()]));
+    assert_eq!(mdt.trigger.territory, Territory::Partner);
+    assert_eq!(mdt.response.commitment, Commitment::Constitutional);
+    // territories under the administration of Japan, the Senkakus among them
+    assert_eq!(
+        obligation("us_japan_1960", "art5").trigger.regions,
+        Some(vec!["japan".to_owned()])
+    );
+    let senkaku = s.regions.iter().find(|r| r.id == "senkaku").unwrap();
+    assert_eq!(senkaku.within.as_deref(), Some("japan"));
+}
