@@ -261,6 +261,17 @@ impl<'a> Validator<'a> {
         found
     }
 
+    /// A list of distinct actors: each must resolve and appear once. Returns the known ones.
+    fn actor_set(&mut self, path: JsonPath, list: &'a [String]) -> BTreeSet<&'a str> {
+        let mut set = BTreeSet::new();
+        for (j, actor) in list.iter().enumerate() {
+            if self.actor_ref(path.index(j), actor) && !set.insert(actor.as_str()) {
+                self.error(path.index(j), format!("`{actor}` is listed twice"));
+            }
+        }
+        set
+    }
+
     /// Two references to distinct actors.
     fn actor_pair(&mut self, path: JsonPath, pair: &[String; 2]) {
         let a = self.actor_ref(path.index(0), &pair[0]);
@@ -460,13 +471,7 @@ impl<'a> Validator<'a> {
                     ),
                 );
             }
-            let mut members = BTreeSet::new();
-            for (j, member) in treaty.members.iter().enumerate() {
-                let member_path = path.key("members").index(j);
-                if self.actor_ref(member_path.clone(), member) && !members.insert(member.as_str()) {
-                    self.error(member_path, format!("`{member}` is listed twice"));
-                }
-            }
+            let members = self.actor_set(path.key("members"), &treaty.members);
             self.step(path.key("in_force").key("from"), treaty.in_force.from);
             if let Some(until) = treaty.in_force.until {
                 self.end_step(path.key("in_force").key("until"), until);
@@ -706,13 +711,10 @@ impl<'a> Validator<'a> {
             if regime.senders.is_empty() {
                 self.error(path.key("senders"), "expected at least one sender");
             }
-            let mut senders = BTreeSet::new();
+            self.actor_set(path.key("senders"), &regime.senders);
             for (j, sender) in regime.senders.iter().enumerate() {
-                let spath = path.key("senders").index(j);
-                if self.actor_ref(spath.clone(), sender) && !senders.insert(sender) {
-                    self.error(spath.clone(), format!("`{sender}` is listed twice"));
-                }
                 if sender == &regime.target {
+                    let spath = path.key("senders").index(j);
                     self.error(spath, format!("`{sender}` cannot sanction itself"));
                 }
             }
