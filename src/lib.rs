@@ -17,7 +17,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod engine;
 pub mod model;
+pub mod report;
 pub mod scenario;
 
 /// This crate's version, written into every result.

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Level;
 
+pub use super::parameters::Parameters;
+
 /// A step number, counted from 0 (the first step of the run).
 pub type Step = u32;
 
@@ -216,6 +218,10 @@ pub struct Dyad {
     /// MID onset rate per dyad: North–South Korea 0.47 a year, 1949–2014 (COW MID v5.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onset_rate: Option<f64>,
+    /// Where their spontaneous disputes take place (a contested area, such as disputed islands).
+    /// Default: the first region of the actor drawn as target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Where the figure comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -477,6 +483,8 @@ pub enum Objective {
     /// The target ends every conflict it initiated (default).
     #[default]
     EndInitiatedConflicts,
+    /// The target takes part in no conflict at force or above.
+    EndConflicts,
     /// A policy change outside the model (a weapons programme): only compliance lifts it.
     PolicyChange,
 }
@@ -605,113 +613,6 @@ pub struct Event {
     /// Where the event comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-}
-
-/// Model parameters. Each has a default with its source; docs/MODEL.md lists them with their ranges.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct Parameters {
-    /// Disputes per year for a pair at full hostility (h = 1) without its own `dyads` rate.
-    /// Default 0.065: the mean MID onset rate of the 682 dyads with at least one MID, 1946–2014
-    /// (COW MID v5.0).
-    pub onset_rate: f64,
-    /// Factor on the onset rate when the would-be target is the partner of an applicable defense
-    /// obligation. Default 0.82: −18 % initiation against conditionally defended states (Benson 2011).
-    pub deterrence: f64,
-    /// Default reliability of defense obligations. 0.41 (Berkemeier & Fuhrmann 2018, 1816–2003).
-    pub reliability_defense: f64,
-    /// Default reliability of offense obligations. 0.74 (Berkemeier & Fuhrmann 2018).
-    pub reliability_offense: f64,
-    /// Default reliability of neutrality obligations. 0.78 (Berkemeier & Fuhrmann 2018).
-    pub reliability_neutrality: f64,
-    /// Default reliability of non-aggression obligations. 0.37 (Berkemeier & Fuhrmann 2018).
-    pub reliability_non_aggression: f64,
-    /// Default reliability of consultation obligations. 0.9: no published rate; consulting is cheap.
-    pub reliability_consultation: f64,
-    /// Default reliability of mobilisation obligations. 0.5: no published rate; Berkemeier &
-    /// Fuhrmann's overall honouring rate, 1816–2003.
-    pub reliability_mobilize: f64,
-    /// Reliability multiplier for `automatic` commitments. 1.0 (MODEL.md design brief).
-    pub commitment_automatic: f64,
-    /// Reliability multiplier for `constitutional` commitments. 0.9 (MODEL.md design brief).
-    pub commitment_constitutional: f64,
-    /// Reliability multiplier for `discretionary` commitments. 0.75 (MODEL.md design brief).
-    pub commitment_discretionary: f64,
-    /// Half-life of sanction pressure in years once imposition stops adding to it. Default 2.5:
-    /// the 2–3 years of adaptation in the design (SOURCES.md B3; van Bergeijk & van Marrewijk 1995).
-    pub sanction_half_life_years: f64,
-}
-
-impl Default for Parameters {
-    fn default() -> Self {
-        Parameters {
-            onset_rate: 0.065,
-            deterrence: 0.82,
-            reliability_defense: 0.41,
-            reliability_offense: 0.74,
-            reliability_neutrality: 0.78,
-            reliability_non_aggression: 0.37,
-            reliability_consultation: 0.9,
-            reliability_mobilize: 0.5,
-            commitment_automatic: 1.0,
-            commitment_constitutional: 0.9,
-            commitment_discretionary: 0.75,
-            sanction_half_life_years: 2.5,
-        }
-    }
-}
-
-impl Parameters {
-    /// The default reliability of an obligation of this kind, before the commitment multiplier.
-    pub fn reliability(&self, kind: ObligationKind) -> f64 {
-        match kind {
-            ObligationKind::Defense => self.reliability_defense,
-            ObligationKind::Offense => self.reliability_offense,
-            ObligationKind::Neutrality => self.reliability_neutrality,
-            ObligationKind::NonAggression => self.reliability_non_aggression,
-            ObligationKind::Consultation => self.reliability_consultation,
-            ObligationKind::Mobilize => self.reliability_mobilize,
-        }
-    }
-
-    /// The prior probability that an obligation is honoured: its own `reliability`, or its kind's
-    /// default times its commitment's multiplier.
-    pub fn reliability_of(&self, obligation: &Obligation) -> f64 {
-        obligation.reliability.unwrap_or_else(|| {
-            self.reliability(obligation.kind) * self.commitment(obligation.response.commitment)
-        })
-    }
-
-    /// The reliability multiplier of a commitment.
-    pub fn commitment(&self, commitment: Commitment) -> f64 {
-        match commitment {
-            Commitment::Automatic => self.commitment_automatic,
-            Commitment::Constitutional => self.commitment_constitutional,
-            Commitment::Discretionary => self.commitment_discretionary,
-        }
-    }
-
-    /// Every parameter with its name and value, in declaration order: the one list that
-    /// validation and reports walk.
-    pub fn named(&self) -> [(&'static str, f64); 12] {
-        [
-            ("onset_rate", self.onset_rate),
-            ("deterrence", self.deterrence),
-            ("reliability_defense", self.reliability_defense),
-            ("reliability_offense", self.reliability_offense),
-            ("reliability_neutrality", self.reliability_neutrality),
-            (
-                "reliability_non_aggression",
-                self.reliability_non_aggression,
-            ),
-            ("reliability_consultation", self.reliability_consultation),
-            ("reliability_mobilize", self.reliability_mobilize),
-            ("commitment_automatic", self.commitment_automatic),
-            ("commitment_constitutional", self.commitment_constitutional),
-            ("commitment_discretionary", self.commitment_discretionary),
-            ("sanction_half_life_years", self.sanction_half_life_years),
-        ]
-    }
 }
 
 /// Default Monte Carlo settings for this scenario.

@@ -15,6 +15,8 @@
 
 mod error;
 mod format;
+mod overrides;
+mod parameters;
 mod path;
 mod validate;
 
@@ -27,6 +29,7 @@ use serde_json::{Map, Value};
 
 pub use error::{Diagnostic, ScenarioError};
 pub use format::*;
+pub use overrides::{Override, OverrideError};
 pub use path::{JsonPath, Position, Segment, locate};
 pub use validate::{did_you_mean, event_id, limits, split_after, validate};
 
@@ -36,6 +39,11 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads, parses and validates a scenario file.
 pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// Reads a scenario file, applies overrides in order, then parses and validates the result.
+pub fn load_with(path: impl AsRef<Path>, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     let path = path.as_ref();
     let file = path.display().to_string();
     let read_error = |source| ScenarioError::Read {
@@ -68,11 +76,16 @@ pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
             }],
         )
     })?;
-    parse(&text, &file)
+    parse_with(&text, &file, overrides)
 }
 
 /// Parses and validates scenario text; `origin` names it in errors (a file name).
 pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    parse_with(text, origin, &[])
+}
+
+/// Parses scenario text, applies overrides in order, and validates the result.
+pub fn parse_with(text: &str, origin: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(ScenarioError::TooLarge {
             file: origin.to_owned(),
@@ -80,7 +93,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
             limit: MAX_FILE_BYTES,
         });
     }
-    let value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
+    let mut value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
+    for o in overrides {
+        o.apply(&mut value).map_err(|e| {
+            invalid(origin, vec![Diagnostic::new(JsonPath::root(), e.to_string())])
+        })?;
+    }
     from_value_located(&value, Some(text)).map_err(|ds| invalid(origin, ds))
 }
 

@@ -441,6 +441,9 @@ impl<'a> Validator<'a> {
             if let Some(rate) = dyad.onset_rate {
                 self.in_range(path.key("onset_rate"), rate, 0.0, 1000.0);
             }
+            if let Some(region) = &dyad.region {
+                self.region_ref(path.key("region"), region);
+            }
             let key = if dyad.between[0] <= dyad.between[1] {
                 (&dyad.between[0], &dyad.between[1])
             } else {
@@ -1009,13 +1012,15 @@ impl<'a> Validator<'a> {
     fn check_parameters(&mut self) {
         let p = &self.s.parameters;
         let path = root().key("parameters");
-        for (name, value) in p.named() {
-            let (lo, hi) = match name {
-                "onset_rate" => (0.0, 1000.0),
-                "sanction_half_life_years" => (1e-3, 1000.0),
-                _ => (0.0, 1.0),
-            };
+        for (name, value, lo, hi) in p.ranges() {
             self.in_range(path.key(name), value, lo, hi);
+        }
+        let starts = p.start_threat + p.start_display + p.start_force;
+        if starts <= 0.0 || starts.is_nan() {
+            self.error(
+                path.key("start_force"),
+                "the starting-level weights `start_threat`, `start_display` and `start_force` must not all be 0",
+            );
         }
     }
 }

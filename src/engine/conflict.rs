@@ -1,0 +1,194 @@
+//! Conflicts: two sides, their participants, the attacks made, and the level.
+
+use serde::Serialize;
+
+use super::world::{ActorIx, ObligationIx, RegionIx};
+use crate::model::Level;
+use crate::scenario::Step;
+
+/// Index of a conflict in the run's list of conflicts (its id).
+pub type ConflictIx = usize;
+
+/// How an actor came to take part in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// It began the conflict or was its first target.
+    Founder,
+    /// It honoured this obligation.
+    Obligation(ObligationIx),
+    /// It joined without a treaty (a lethal supporter entering the war).
+    Voluntary,
+}
+
+/// An actor's part in a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    /// Who.
+    pub actor: ActorIx,
+    /// Which side, 0 or 1 (side 0 opened the conflict).
+    pub side: usize,
+    /// The step it joined.
+    pub joined: Step,
+    /// How.
+    pub via: Route,
+    /// The highest level at which it takes part: founders follow the conflict all the way, entrants
+    /// up to their response level, raised when they attack or are attacked.
+    pub cap: Level,
+}
+
+/// A use of force: `attacker` attacked `attacked` in `region` at `step`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attack {
+    /// Who used force.
+    pub attacker: ActorIx,
+    /// Against whom.
+    pub attacked: ActorIx,
+    /// Where.
+    pub region: RegionIx,
+    /// When.
+    pub step: Step,
+    /// At what level.
+    pub level: Level,
+}
+
+/// A crisis or war with two sides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// Its index in the run.
+    pub id: ConflictIx,
+    /// Where it is fought.
+    pub region: RegionIx,
+    /// The current level; 0 once it has ended.
+    pub level: Level,
+    /// The highest level it has reached.
+    pub peak: Level,
+    /// The step it began.
+    pub started: Step,
+    /// The step it reached its current level.
+    pub level_since: Step,
+    /// The step it ended, if it has.
+    pub ended: Option<Step>,
+    /// The side that used force first, if any has.
+    pub initiator: Option<usize>,
+    /// Everyone taking part, in order of joining.
+    pub participants: Vec<Participant>,
+    /// Every use of force, in order.
+    pub attacks: Vec<Attack>,
+    /// Obligations that have fired in this conflict, in order of firing.
+    pub fired: Vec<ObligationIx>,
+}
+
+impl Conflict {
+    /// A new conflict opened by `by` against `on`.
+    pub fn new(id: ConflictIx, by: ActorIx, on: ActorIx, region: RegionIx, level: Level, step: Step) -> Self {
+        let founder = |actor, side| Participant {
+            actor,
+            side,
+            joined: step,
+            via: Route::Founder,
+            cap: Level::MAX,
+        };
+        Conflict {
+            id,
+            region,
+            level,
+            peak: level,
+            started: step,
+            level_since: step,
+            ended: None,
+            initiator: None,
+            participants: vec![founder(by, 0), founder(on, 1)],
+            attacks: Vec::new(),
+            fired: Vec::new(),
+        }
+    }
+
+    /// Whether the conflict is still going on.
+    pub fn is_active(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// The participant record of an actor.
+    pub fn participant(&self, actor: ActorIx) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.actor == actor)
+    }
+
+    /// The side an actor is on.
+    pub fn side_of(&self, actor: ActorIx) -> Option<usize> {
+        self.participant(actor).map(|p| p.side)
+    }
+
+    /// The level at which an actor takes part: the conflict's level up to its cap.
+    pub fn level_of(&self, actor: ActorIx) -> Option<Level> {
+        self.participant(actor).map(|p| p.cap.min(self.level))
+    }
+
+    /// The actors on a side.
+    pub fn side(&self, side: usize) -> impl Iterator<Item = ActorIx> + '_ {
+        self.participants.iter().filter(move |p| p.side == side).map(|p| p.actor)
+    }
+
+    /// The founders of a side (its first member).
+    pub fn founder(&self, side: usize) -> ActorIx {
+        // The constructor puts a founder on each side first.
+        self.participants[side].actor
+    }
+
+    /// Whether two actors are on opposite sides.
+    pub fn opposed(&self, a: ActorIx, b: ActorIx) -> bool {
+        matches!((self.side_of(a), self.side_of(b)), (Some(x), Some(y)) if x != y)
+    }
+
+    /// The level between two actors in this conflict: the lower of their levels, if they are on
+    /// opposite sides.
+    pub fn dyadic_level(&self, a: ActorIx, b: ActorIx) -> Option<Level> {
+        let (pa, pb) = (self.participant(a)?, self.participant(b)?);
+        (pa.side != pb.side).then(|| pa.cap.min(pb.cap).min(self.level))
+    }
+
+    /// Whether an obligation has fired in this conflict.
+    pub fn has_fired(&self, obligation: ObligationIx) -> bool {
+        self.fired.contains(&obligation)
+    }
+
+    /// Sets the level, tracking the peak and the step it was reached.
+    pub fn set_level(&mut self, level: Level, step: Step) {
+        if level != self.level {
+            self.level = level;
+            self.level_since = step;
+        }
+        self.peak = self.peak.max(level);
+    }
+
+    /// Raises an actor's cap to at least `level`.
+    pub fn raise_cap(&mut self, actor: ActorIx, level: Level) {
+        if let Some(p) = self.participants.iter_mut().find(|p| p.actor == actor) {
+            p.cap = p.cap.max(level);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entrants_take_part_up_to_their_cap() {
+        let mut c = Conflict::new(0, 0, 1, 0, Level::War, 3);
+        c.participants.push(Participant {
+            actor: 2,
+            side: 1,
+            joined: 4,
+            via: Route::Obligation(0),
+            cap: Level::Display,
+        });
+        assert_eq!(c.level_of(0), Some(Level::War));
+        assert_eq!(c.level_of(2), Some(Level::Display));
+        assert_eq!(c.dyadic_level(0, 2), Some(Level::Display));
+        assert_eq!(c.dyadic_level(1, 2), None, "same side");
+        c.raise_cap(2, Level::War);
+        assert_eq!(c.dyadic_level(0, 2), Some(Level::War));
+        assert!(c.opposed(0, 2) && !c.opposed(1, 2));
+    }
+}

@@ -1,0 +1,101 @@
+//! Phase 3: escalation. Each active conflict goes up a level (by one side), holds, goes down a
+//! level, or settles, with the probabilities of the escalation rule.
+
+use rand::RngExt;
+
+use super::Simulation;
+use super::conflict::ConflictIx;
+use super::observe::Observer;
+use super::rules::EscalationContext;
+use crate::model::Level;
+
+impl Simulation<'_> {
+    pub(super) fn escalation(&mut self, obs: &mut dyn Observer) {
+        for c in 0..self.conflicts.len() {
+            // A conflict begun this step has already moved.
+            if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
+                continue;
+            }
+            let ctx = self.escalation_context(c);
+            let t = self.rules.escalation.transition(&ctx);
+            let x = self.rng.random::<f64>();
+            let level = self.conflicts[c].level;
+            if x < t.up[0] + t.up[1] {
+                let side = if x < t.up[0] { 0 } else { 1 };
+                self.raise(c, side, obs);
+            } else if x < t.up[0] + t.up[1] + t.down {
+                let down = Level::from_number(u64::from(level.number()) - 1).unwrap_or(Level::Peace);
+                self.set_level(c, down, None, obs);
+            } else if x < t.total() {
+                self.set_level(c, Level::Peace, None, obs);
+            }
+        }
+    }
+
+    /// `side` raises conflict `c` one level. The first side to reach force is the initiator, and
+    /// every rise to force or above is an attack by that side's founder on the other's, in the
+    /// conflict's region.
+    fn raise(&mut self, c: ConflictIx, side: usize, obs: &mut dyn Observer) {
+        let conflict = &self.conflicts[c];
+        let Some(up) = Level::from_number(u64::from(conflict.level.number()) + 1) else {
+            return;
+        };
+        let (attacker, attacked, region) = (conflict.founder(side), conflict.founder(1 - side), conflict.region);
+        self.set_level(c, up, Some(side), obs);
+        if up.is_armed() && self.conflicts[c].peak == up {
+            self.record_attack(c, attacker, attacked, region, up, obs);
+        }
+    }
+
+    fn escalation_context(&self, c: ConflictIx) -> EscalationContext<'_> {
+        let world = self.world;
+        let conflict = &self.conflicts[c];
+        let (f0, f1) = (conflict.founder(0), conflict.founder(1));
+        let capability = [self.side_capability(c, 0), self.side_capability(c, 1)];
+        let mean_pressure = |side| {
+            let members: Vec<usize> = conflict.side(side).collect();
+            members.iter().map(|&a| self.pressure[a]).sum::<f64>() / members.len().max(1) as f64
+        };
+        let nuclear = |side| conflict.side(side).any(|a| world.actors[a].nuclear);
+        EscalationContext {
+            level: conflict.level,
+            peak: conflict.peak,
+            steps_at_level: self.step - conflict.level_since,
+            hostility: self.hostility(f0, f1),
+            capability,
+            reinforcement: [
+                self.expected_reinforcement(c, 1) / capability[1].max(1e-12),
+                self.expected_reinforcement(c, 0) / capability[0].max(1e-12),
+            ],
+            pressure: [mean_pressure(0), mean_pressure(1)],
+            nuclear: [nuclear(0), nuclear(1)],
+            months_per_step: world.step_years * 12.0,
+            params: &world.params,
+        }
+    }
+
+    /// The capability a side can expect from defense obligations toward its members held by actors
+    /// not yet in the conflict: Σ reliability × effective capability, each holder counted once at its
+    /// most reliable obligation.
+    fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
+        let world = self.world;
+        let conflict = &self.conflicts[c];
+        let mut best: Vec<(usize, f64)> = Vec::new();
+        for member in conflict.side(side) {
+            for &ob in &world.obligations_by_partner[member] {
+                let o = &world.obligations[ob];
+                if o.kind != crate::scenario::ObligationKind::Defense
+                    || conflict.participant(o.holder).is_some()
+                    || !self.obligation_in_force(ob, self.step)
+                {
+                    continue;
+                }
+                match best.iter_mut().find(|(h, _)| *h == o.holder) {
+                    Some((_, r)) => *r = r.max(o.reliability),
+                    None => best.push((o.holder, o.reliability)),
+                }
+            }
+        }
+        best.iter().map(|&(h, r)| r * self.effective_capability(h)).sum()
+    }
+}

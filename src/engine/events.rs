@@ -1,0 +1,198 @@
+//! Phase 1: scripted events, and the confrontation rule shared with dispute onset.
+
+use rand::RngExt;
+
+use super::conflict::{Attack, Conflict, ConflictIx};
+use super::observe::{Event, LiftReason, Observer};
+use super::world::{Action, StanceChange, Timing};
+use super::{Simulation, Violation};
+use crate::model::Level;
+use crate::scenario::ObligationKind;
+
+impl Simulation<'_> {
+    /// Runs every scripted event due this step, in the order the scenario lists them.
+    pub(super) fn scripted_events(&mut self, obs: &mut dyn Observer) {
+        let world = self.world;
+        let t = self.step;
+        for (i, event) in world.events.iter().enumerate() {
+            if self.event_done[i] {
+                continue;
+            }
+            let gate = |sim: &Self| event.when.as_ref().is_none_or(|c| sim.holds(c));
+            let due = match event.timing {
+                Timing::At(at) => {
+                    if t == at {
+                        // A fixed-step event whose condition fails then never happens.
+                        self.event_done[i] = true;
+                        gate(self)
+                    } else {
+                        false
+                    }
+                }
+                Timing::Window { .. } => {
+                    if self.event_step[i] == Some(t) {
+                        self.event_done[i] = true;
+                        gate(self)
+                    } else {
+                        false
+                    }
+                }
+                Timing::Hazard { hazard, window: [a, b] } => {
+                    // The draw is made every step of the window, whether or not the gate holds, so
+                    // the stream's use does not depend on the gate.
+                    (a..=b).contains(&t) && self.rng.random::<f64>() < hazard && gate(self)
+                }
+                Timing::WhenOnly => gate(self),
+            };
+            if due {
+                self.event_done[i] = true;
+                obs.observe(t, &Event::Scripted { index: i });
+                self.act(&event.action, obs);
+            }
+        }
+    }
+
+    fn act(&mut self, action: &Action, obs: &mut dyn Observer) {
+        let t = self.step;
+        match *action {
+            Action::Confront { by, on, level, region } => {
+                let level = level.unwrap_or_else(|| self.draw_start_level());
+                let region = region.unwrap_or(self.world.actors[on].regions[0]);
+                self.confront(by, on, level, region, obs);
+            }
+            Action::Sanction(r) => self.impose(r, obs),
+            Action::Lift(r) => self.lift(r, LiftReason::Event, obs),
+            Action::Sign(treaty) => {
+                self.ended[treaty] = false;
+                self.signed[treaty] = Some(self.signed[treaty].map_or(t, |s| s.min(t)));
+            }
+            Action::Withdraw(treaty, actor) => match actor {
+                Some(actor) => self.withdrawn[treaty].push(actor),
+                None => self.ended[treaty] = true,
+            },
+            Action::Stance { ref pairs, change } => {
+                for &(from, to) in pairs {
+                    let s = self.stance_mut(from, to);
+                    *s = match change {
+                        StanceChange::Set(v) => v,
+                        StanceChange::Shift(d) => *s + d,
+                    }
+                    .clamp(-1.0, 1.0);
+                }
+            }
+            Action::Ceasefire(a, b) => {
+                for c in 0..self.conflicts.len() {
+                    if self.conflicts[c].is_active() && self.conflicts[c].opposed(a, b) {
+                        self.set_level(c, Level::Peace, None, obs);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Draws a starting level for a new dispute from the onset distribution (threat, display or
+    /// force, weighted by `start_*`).
+    pub(super) fn draw_start_level(&mut self) -> Level {
+        let p = &self.world.params;
+        let weights = [p.start_threat, p.start_display, p.start_force];
+        let total: f64 = weights.iter().sum();
+        let mut x = self.rng.random::<f64>() * total;
+        for (weight, level) in weights.into_iter().zip([Level::Threat, Level::Display, Level::Force]) {
+            if x < weight {
+                return level;
+            }
+            x -= weight;
+        }
+        Level::Force
+    }
+
+    /// `by` confronts `on` at `level` in `region`. If they are already on opposite sides of an
+    /// active conflict, that conflict widens: its level rises to `level` if lower, and both take part
+    /// up to it. Otherwise a new conflict begins (MODEL.md §1: a new attack between actors not
+    /// opposed anywhere is a new conflict). At force or above the confrontation records an attack.
+    pub(super) fn confront(
+        &mut self,
+        by: usize,
+        on: usize,
+        level: Level,
+        region: usize,
+        obs: &mut dyn Observer,
+    ) -> ConflictIx {
+        let t = self.step;
+        let existing = self
+            .conflicts
+            .iter()
+            .position(|c| c.is_active() && c.opposed(by, on));
+        let c = match existing {
+            Some(c) => {
+                let conflict = &mut self.conflicts[c];
+                conflict.raise_cap(by, level);
+                conflict.raise_cap(on, level);
+                if level > conflict.level {
+                    let side = conflict.side_of(by);
+                    self.set_level(c, level, side, obs);
+                }
+                c
+            }
+            None => {
+                let c = self.conflicts.len();
+                self.conflicts.push(Conflict::new(c, by, on, region, level, t));
+                for (actor, side) in [(by, 0), (on, 1)] {
+                    self.postures.retain(|p| !(p.conflict == c && p.actor == actor));
+                    self.outcome.entries.push(super::Entry {
+                        actor,
+                        conflict: c,
+                        step: t,
+                        side,
+                        via: super::Route::Founder,
+                    });
+                }
+                obs.observe(t, &Event::ConflictStarted { conflict: c, by, on, region, level });
+                c
+            }
+        };
+        if level.is_armed() {
+            self.record_attack(c, by, on, region, level, obs);
+        }
+        self.note_levels(c);
+        c
+    }
+
+    /// Records a use of force; the first side to use force is the conflict's initiator. An attack
+    /// on a partner of a non-aggression obligation the attacker holds is a violation.
+    pub(super) fn record_attack(
+        &mut self,
+        c: ConflictIx,
+        attacker: usize,
+        attacked: usize,
+        region: usize,
+        level: Level,
+        obs: &mut dyn Observer,
+    ) {
+        let t = self.step;
+        let conflict = &mut self.conflicts[c];
+        if conflict.initiator.is_none() {
+            conflict.initiator = conflict.side_of(attacker);
+        }
+        conflict.attacks.push(Attack {
+            attacker,
+            attacked,
+            region,
+            step: t,
+            level,
+        });
+        obs.observe(t, &Event::Attack { conflict: c, attacker, attacked, region, level });
+        let world = self.world;
+        for (ob, o) in world.obligations.iter().enumerate() {
+            if o.kind == ObligationKind::NonAggression
+                && o.holder == attacker
+                && o.partner == attacked
+                && self.obligation_in_force(ob, t)
+                && !self.outcome.violations.iter().any(|v| v.obligation == ob && v.conflict == c)
+            {
+                self.outcome.violations.push(Violation { obligation: ob, conflict: c, step: t });
+                obs.observe(t, &Event::Violation { obligation: ob, conflict: c });
+            }
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The simulation engine: one run of the model of docs/MODEL.md, one step at a time.
+//!
+//! ```
+//! use casus::engine::{Simulation, World};
+//!
+//! let scenario = casus::scenario::load("scenarios/northeast_asia_2024.json").unwrap();
+//! let world = World::new(&scenario).unwrap();
+//! let mut sim = Simulation::new(&world, 1, 0); // seed 1, run 0
+//! sim.step(&mut ());                           // one step, observed by nobody
+//! let outcome = sim.run_to_end(&mut ());       // the rest
+//! assert!(outcome.highest >= casus::model::Level::War); // the war in Ukraine is under way
+//! ```
+//!
+//! Each step runs the phases of docs/MODEL.md §1.3 in order, one file each: entries whose delay has
+//! run out (`obligations.rs`), scripted events (`events.rs`), dispute onset (`onset.rs`), escalation (`escalation.rs`), obligation triggers and
+//! entries (`obligations.rs`), support (`support.rs`), sanctions (`sanctions.rs`) and stances
+//! (`stances.rs`), then recording.
+
+mod conflict;
+mod escalation;
+mod events;
+mod obligations;
+mod observe;
+mod onset;
+mod outcome;
+mod rules;
+mod sanctions;
+mod stances;
+mod support;
+pub mod triggers;
+mod world;
+
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+pub use conflict::{Attack, Conflict, ConflictIx, Participant, Route};
+pub use observe::{Event, LiftReason, Observer};
+pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation};
+pub use rules::{
+    EscalationContext, EscalationRule, HonourContext, HonouringRule, LogitEscalation,
+    LogitHonouring, Transition,
+};
+pub use world::{
+    Action, ActorIx, ActorInfo, Clause, ClauseIx, Cond, DirectedObligation, EventInfo,
+    ObligationIx, RegionIx, RegionInfo, SanctionInfo, StanceChange, Timing, TreatyIx, TreatyInfo,
+    World, per_step,
+};
+
+use crate::model::Level;
+use crate::scenario::{Step, Support};
+
+/// An entry decided but not yet made: the holder joins after its delay.
+#[derive(Debug, Clone, PartialEq)]
+struct Pending {
+    conflict: ConflictIx,
+    actor: usize,
+    side: usize,
+    at: Step,
+    via: Route,
+    cap: Level,
+}
+
+/// A support posture held by a non-belligerent in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Posture {
+    conflict: ConflictIx,
+    actor: usize,
+    side: usize,
+    support: Support,
+}
+
+/// The rules a simulation uses.
+#[derive(Clone)]
+pub struct Rules {
+    /// How conflicts move on the ladder.
+    pub escalation: Arc<dyn EscalationRule>,
+    /// How holders decide to honour.
+    pub honouring: Arc<dyn HonouringRule>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            escalation: Arc::new(LogitEscalation),
+            honouring: Arc::new(LogitHonouring),
+        }
+    }
+}
+
+/// One run of a world: its state, its random stream and what it has recorded.
+pub struct Simulation<'w> {
+    world: &'w World,
+    rules: Rules,
+    rng: ChaCha8Rng,
+    step: Step,
+    stances: Vec<f64>,
+    pressure: Vec<f64>,
+    conflicts: Vec<Conflict>,
+    pending: Vec<Pending>,
+    postures: Vec<Posture>,
+    /// Per treaty: the step a `sign` event brought it into force, if one did.
+    signed: Vec<Option<Step>>,
+    /// Per treaty: ended by a `withdraw` event without an actor.
+    ended: Vec<bool>,
+    /// Per treaty: members that withdrew.
+    withdrawn: Vec<Vec<usize>>,
+    /// Per event: whether it has happened.
+    event_done: Vec<bool>,
+    /// Per event with a window: the step drawn for it, if it happens at all.
+    event_step: Vec<Option<Step>>,
+    /// Per regime: whether it is in force now.
+    sanction_active: Vec<bool>,
+    /// Honoured neutralities: (obligation, conflict); the holder may not join against its partner.
+    neutral: Vec<(usize, ConflictIx)>,
+    outcome: Outcome,
+}
+
+impl<'w> Simulation<'w> {
+    /// Run `run` of `world` with `seed`: it draws only from ChaCha8 stream `run` of `seed`
+    /// (docs/MODEL.md §5).
+    pub fn new(world: &'w World, seed: u64, run: u64) -> Self {
+        Simulation::with_rules(world, seed, run, Rules::default())
+    }
+
+    /// The same with researcher-supplied rules.
+    pub fn with_rules(world: &'w World, seed: u64, run: u64, rules: Rules) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(run);
+        let n = world.n();
+        let t = world.treaties.len();
+        // Windowed events draw their step up front, in event order, so the draws do not depend on
+        // what happens during the run.
+        let event_step = world
+            .events
+            .iter()
+            .map(|e| match e.timing {
+                Timing::Window { probability, window: [a, b] } => {
+                    use rand::RngExt;
+                    let happens = rng.random::<f64>() < probability;
+                    let at = rng.random_range(a..=b);
+                    happens.then_some(at)
+                }
+                _ => None,
+            })
+            .collect();
+        Simulation {
+            world,
+            rules,
+            rng,
+            step: 0,
+            stances: world.initial_stances.clone(),
+            pressure: vec![0.0; n],
+            conflicts: Vec::new(),
+            pending: Vec::new(),
+            postures: Vec::new(),
+            signed: vec![None; t],
+            ended: vec![false; t],
+            withdrawn: vec![Vec::new(); t],
+            event_done: vec![false; world.events.len()],
+            event_step,
+            sanction_active: vec![false; world.sanctions.len()],
+            neutral: Vec::new(),
+            outcome: Outcome {
+                highest: Level::Peace,
+                first_reached: [None; 8],
+                actor_highest: vec![Level::Peace; n],
+                entries: Vec::new(),
+                triggers: Vec::new(),
+                violations: Vec::new(),
+                level_by_step: Vec::with_capacity(world.steps as usize),
+                sanctions: vec![SanctionCourse::default(); world.sanctions.len()],
+                final_pressure: Vec::new(),
+                final_stances: Vec::new(),
+                conflict_peaks: Vec::new(),
+                pathway: String::new(),
+            },
+        }
+    }
+
+    /// The world being simulated.
+    pub fn world(&self) -> &'w World {
+        self.world
+    }
+
+    /// The next step to run (the number of steps run so far).
+    pub fn current_step(&self) -> Step {
+        self.step
+    }
+
+    /// Whether every step of the horizon has run.
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.world.steps
+    }
+
+    /// Every conflict so far, active or ended, in order of starting.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+
+    /// The current stance of `from` toward `to`.
+    pub fn stance(&self, from: usize, to: usize) -> f64 {
+        self.stances[from * self.world.n() + to]
+    }
+
+    /// The current sanction pressure on an actor.
+    pub fn pressure(&self, actor: usize) -> f64 {
+        self.pressure[actor]
+    }
+
+    /// Whether a sanction regime is in force.
+    pub fn sanction_active(&self, regime: usize) -> bool {
+        self.sanction_active[regime]
+    }
+
+    /// What has been recorded so far.
+    pub fn outcome_so_far(&self) -> &Outcome {
+        &self.outcome
+    }
+
+    /// Runs one step; does nothing once the horizon is reached.
+    pub fn step(&mut self, obs: &mut dyn Observer) {
+        if self.is_finished() {
+            return;
+        }
+        self.make_due_entries(obs);
+        self.scripted_events(obs);
+        self.onset(obs);
+        self.escalation(obs);
+        self.obligations(obs);
+        self.support(obs);
+        self.sanctions(obs);
+        self.stance_dynamics();
+        self.record();
+        self.step += 1;
+    }
+
+    /// Runs the remaining steps and returns the outcome.
+    pub fn run_to_end(mut self, obs: &mut dyn Observer) -> Outcome {
+        while !self.is_finished() {
+            self.step(obs);
+        }
+        self.finish()
+    }
+
+    /// Ends the run where it is and returns the outcome.
+    pub fn finish(mut self) -> Outcome {
+        let founders: Vec<[usize; 2]> = self
+            .conflicts
+            .iter()
+            .map(|c| [c.founder(0), c.founder(1)])
+            .collect();
+        self.outcome.conflict_peaks = self.conflicts.iter().map(|c| c.peak).collect();
+        self.outcome.pathway = outcome::pathway(
+            self.world,
+            &self.outcome.entries,
+            &self.outcome.conflict_peaks,
+            &founders,
+        );
+        self.outcome.final_pressure = self.pressure;
+        self.outcome.final_stances = self.stances;
+        self.outcome
+    }
+
+    // --- shared helpers ------------------------------------------------------------------------
+
+    fn n(&self) -> usize {
+        self.world.n()
+    }
+
+    fn stance_mut(&mut self, from: usize, to: usize) -> &mut f64 {
+        let n = self.n();
+        &mut self.stances[from * n + to]
+    }
+
+    /// Hostility of a pair: max(0, −(s_ij + s_ji)/2).
+    fn hostility(&self, a: usize, b: usize) -> f64 {
+        (-(self.stance(a, b) + self.stance(b, a)) / 2.0).max(0.0)
+    }
+
+    /// An actor's capability eroded by sanction pressure.
+    fn effective_capability(&self, actor: usize) -> f64 {
+        self.world.actors[actor].capability * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
+    }
+
+    /// A side's effective capability: its members plus weighted supporters.
+    fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
+        let p = &self.world.params;
+        let members: f64 = self.conflicts[c].side(side).map(|a| self.effective_capability(a)).sum();
+        let supporters: f64 = self
+            .postures
+            .iter()
+            .filter(|s| s.conflict == c && s.side == side)
+            .map(|s| {
+                let weight = match s.support {
+                    Support::Lethal => p.support_lethal_weight,
+                    Support::Material => p.support_material_weight,
+                    Support::Diplomatic | Support::None => 0.0,
+                };
+                weight * self.effective_capability(s.actor)
+            })
+            .sum();
+        members + supporters
+    }
+
+    /// Whether a treaty is in force for the holder and partner of an obligation at `step`.
+    pub fn obligation_in_force(&self, ob: usize, step: Step) -> bool {
+        let o = &self.world.obligations[ob];
+        let t = &self.world.treaties[o.treaty];
+        let from = self.signed[o.treaty].map_or(t.from, |s| s.min(t.from));
+        !self.ended[o.treaty]
+            && step >= from
+            && t.until.is_none_or(|u| step < u)
+            && !self.withdrawn[o.treaty].contains(&o.holder)
+            && !self.withdrawn[o.treaty].contains(&o.partner)
+    }
+
+    /// The highest level between two actors over all active conflicts (0 if they are not opposed).
+    pub fn dyadic_level(&self, a: usize, b: usize) -> Level {
+        self.conflicts
+            .iter()
+            .filter(|c| c.is_active())
+            .filter_map(|c| c.dyadic_level(a, b))
+            .max()
+            .unwrap_or(Level::Peace)
+    }
+
+    /// The highest level at which an actor takes part in any active conflict.
+    pub fn actor_level(&self, actor: usize) -> Level {
+        self.conflicts
+            .iter()
+            .filter(|c| c.is_active())
+            .filter_map(|c| c.level_of(actor))
+            .max()
+            .unwrap_or(Level::Peace)
+    }
+
+    /// Whether a compiled condition holds now.
+    pub fn holds(&self, cond: &Cond) -> bool {
+        match cond {
+            Cond::Level(a, b, level) => self.dyadic_level(*a, *b) >= *level,
+            Cond::ActorLevel(a, level) => self.actor_level(*a) >= *level,
+            Cond::Step(at_least) => self.step >= *at_least,
+            Cond::All(list) => list.iter().all(|c| self.holds(c)),
+            Cond::Any(list) => list.iter().any(|c| self.holds(c)),
+            Cond::Not(inner) => !self.holds(inner),
+        }
+    }
+
+    /// Records an actor joining a conflict.
+    fn join(&mut self, c: ConflictIx, actor: usize, side: usize, via: Route, cap: Level, obs: &mut dyn Observer) {
+        let step = self.step;
+        let conflict = &mut self.conflicts[c];
+        conflict.participants.push(Participant {
+            actor,
+            side,
+            joined: step,
+            via,
+            cap,
+        });
+        self.postures.retain(|p| !(p.conflict == c && p.actor == actor));
+        self.outcome.entries.push(Entry {
+            actor,
+            conflict: c,
+            step,
+            side,
+            via,
+        });
+        let with = self.conflicts[c].founder(side);
+        obs.observe(step, &Event::Joined { conflict: c, actor, side, with, via, cap });
+        self.check_neutrality(c, actor, side, obs);
+        self.note_levels(c);
+    }
+
+    /// Records violations when `actor`, now on `side` of conflict `c`, stands against a partner of a
+    /// neutrality it honoured in `c` or of any non-aggression obligation it holds.
+    fn check_neutrality(&mut self, c: ConflictIx, actor: usize, side: usize, obs: &mut dyn Observer) {
+        let world = self.world;
+        let against: Vec<usize> = self.conflicts[c].side(1 - side).collect();
+        for (ob, o) in world.obligations.iter().enumerate() {
+            if o.holder != actor || !against.contains(&o.partner) {
+                continue;
+            }
+            let broken = match o.kind {
+                crate::scenario::ObligationKind::NonAggression => self.obligation_in_force(ob, self.step),
+                crate::scenario::ObligationKind::Neutrality => self.neutral.contains(&(ob, c)),
+                _ => false,
+            };
+            if broken && !self.outcome.violations.iter().any(|v| v.obligation == ob && v.conflict == c) {
+                self.outcome.violations.push(Violation {
+                    obligation: ob,
+                    conflict: c,
+                    step: self.step,
+                });
+                obs.observe(self.step, &Event::Violation { obligation: ob, conflict: c });
+            }
+        }
+    }
+
+    /// Updates every participant's and the run's highest levels after a change in conflict `c`.
+    fn note_levels(&mut self, c: ConflictIx) {
+        let conflict = &self.conflicts[c];
+        for p in &conflict.participants {
+            let level = p.cap.min(conflict.level);
+            let highest = &mut self.outcome.actor_highest[p.actor];
+            *highest = (*highest).max(level);
+        }
+        let level = conflict.level;
+        if level > self.outcome.highest {
+            self.outcome.highest = level;
+        }
+        for l in Level::ALL.iter().filter(|l| **l <= level) {
+            let first = &mut self.outcome.first_reached[l.number() as usize];
+            if first.is_none() {
+                *first = Some(self.step);
+            }
+        }
+    }
+
+    /// Sets a conflict's level, ending it at peace.
+    fn set_level(&mut self, c: ConflictIx, level: Level, by_side: Option<usize>, obs: &mut dyn Observer) {
+        let step = self.step;
+        let from = self.conflicts[c].level;
+        if from == level {
+            return;
+        }
+        self.conflicts[c].set_level(level, step);
+        obs.observe(step, &Event::LevelChanged { conflict: c, from, to: level, by_side });
+        if level == Level::Peace {
+            self.end_conflict(c, obs);
+        } else {
+            self.note_levels(c);
+        }
+    }
+
+    fn end_conflict(&mut self, c: ConflictIx, obs: &mut dyn Observer) {
+        let step = self.step;
+        self.conflicts[c].level = Level::Peace;
+        self.conflicts[c].ended = Some(step);
+        self.pending.retain(|p| p.conflict != c);
+        self.postures.retain(|p| p.conflict != c);
+        obs.observe(step, &Event::ConflictEnded { conflict: c });
+    }
+
+    /// Records the step's end state.
+    fn record(&mut self) {
+        let level = self
+            .conflicts
+            .iter()
+            .filter(|c| c.is_active())
+            .map(|c| c.level)
+            .max()
+            .unwrap_or(Level::Peace);
+        self.outcome.level_by_step.push(level);
+    }
+}

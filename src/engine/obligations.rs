@@ -1,0 +1,215 @@
+//! Phase 4: obligation triggers with their cascades, the honouring draws, entries after their
+//! delays, and voluntary entry.
+
+use rand::RngExt;
+
+use super::conflict::{ConflictIx, Route};
+use super::observe::{Event, Observer};
+use super::outcome::Trigger;
+use super::rules::HonourContext;
+use super::triggers::{self, Firing};
+use super::{Pending, Simulation};
+use crate::model::Level;
+use crate::scenario::{ObligationKind, Support};
+
+impl Simulation<'_> {
+    pub(super) fn obligations(&mut self, obs: &mut dyn Observer) {
+        self.fire_obligations(obs);
+        self.voluntary_entry(obs);
+    }
+
+    /// Entries whose delay has run out join at the start of the step, unless the conflict has ended
+    /// or the holder has joined it another way meanwhile.
+    pub(super) fn make_due_entries(&mut self, obs: &mut dyn Observer) {
+        let t = self.step;
+        let due: Vec<Pending> = self.pending.iter().filter(|p| p.at <= t).cloned().collect();
+        self.pending.retain(|p| p.at > t);
+        for p in due {
+            let conflict = &self.conflicts[p.conflict];
+            if conflict.is_active() && conflict.participant(p.actor).is_none() {
+                self.join(p.conflict, p.actor, p.side, p.via, p.cap, obs);
+            }
+        }
+    }
+
+    /// Fires every obligation whose conditions hold, repeating until none does: an obligation that
+    /// fires can satisfy another's `after`, and an entry with no delay changes who is engaged. Each
+    /// round checks every (conflict, obligation) pair in index order; each pair fires at most once
+    /// per run, so the cascade ends within as many rounds as there are obligations.
+    fn fire_obligations(&mut self, obs: &mut dyn Observer) {
+        let world = self.world;
+        for _round in 0..=world.obligations.len() {
+            let mut fired_any = false;
+            for c in 0..self.conflicts.len() {
+                if !self.conflicts[c].is_active() {
+                    continue;
+                }
+                for ob in self.candidates(c) {
+                    let ctx = triggers::Context {
+                        step: self.step,
+                        in_force: self.obligation_in_force(ob, self.step),
+                        holder_level: self.actor_level(world.obligations[ob].holder),
+                    };
+                    if let Ok(firing) = triggers::check(world, ob, &self.conflicts[c], &ctx) {
+                        self.fire(ob, c, firing, obs);
+                        fired_any = true;
+                    }
+                }
+            }
+            if !fired_any {
+                break;
+            }
+        }
+    }
+
+    /// The obligations that could fire for conflict `c`: those owed to a participant, and every
+    /// mobilisation obligation; ascending and without repeats.
+    fn candidates(&self, c: ConflictIx) -> Vec<usize> {
+        let world = self.world;
+        let mut out: Vec<usize> = self.conflicts[c]
+            .participants
+            .iter()
+            .flat_map(|p| world.obligations_by_partner[p.actor].iter().copied())
+            .chain(world.mobilize_obligations.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Records a firing, draws once whether the holder honours, and acts on the answer.
+    fn fire(&mut self, ob: usize, c: ConflictIx, firing: Firing, obs: &mut dyn Observer) {
+        let world = self.world;
+        let o = &world.obligations[ob];
+        let t = self.step;
+        self.conflicts[c].fired.push(ob);
+        let (honoured, probability) = if firing.engaged {
+            (true, 1.0) // already fighting on that side: nothing to decide
+        } else {
+            let probability = self.honour_probability(ob, c, &firing);
+            (self.rng.random::<f64>() < probability, probability)
+        };
+        let joins = matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense | ObligationKind::Mobilize);
+        if firing.engaged && joins {
+            // Already on that side: honouring means taking part up to the response level.
+            self.conflicts[c].raise_cap(o.holder, o.response_level);
+            self.note_levels(c);
+        }
+        let joins_at = (honoured && joins && !firing.engaged).then(|| {
+            let [min, max] = o.delay;
+            t + if min == max { min } else { self.rng.random_range(min..=max) }
+        });
+        self.outcome.triggers.push(Trigger {
+            obligation: ob,
+            conflict: c,
+            step: t,
+            adversaries: firing.adversaries.clone(),
+            engaged: firing.engaged,
+            honoured,
+            probability,
+        });
+        obs.observe(
+            t,
+            &Event::ObligationFired {
+                obligation: ob,
+                conflict: c,
+                adversaries: firing.adversaries,
+                engaged: firing.engaged,
+                honoured,
+                probability,
+                joins_at,
+            },
+        );
+        let p = &world.params;
+        match (o.kind, honoured) {
+            (ObligationKind::Neutrality, true) => self.neutral.push((ob, c)),
+            (ObligationKind::Consultation, true) => {
+                for (a, b) in [(o.holder, o.partner), (o.partner, o.holder)] {
+                    let s = self.stance_mut(a, b);
+                    *s = (*s + p.consultation_shock).min(1.0);
+                }
+            }
+            (_, false) => {
+                let s = self.stance_mut(o.partner, o.holder);
+                *s = (*s - p.defection_shock).max(-1.0);
+            }
+            _ => {}
+        }
+        if let Some(at) = joins_at {
+            let cap = o.response_level;
+            let entry = Pending { conflict: c, actor: o.holder, side: firing.side, at, via: Route::Obligation(ob), cap };
+            if at == t {
+                self.join(c, entry.actor, entry.side, entry.via, entry.cap, obs);
+            } else {
+                self.pending.push(entry);
+            }
+        }
+    }
+
+    fn honour_probability(&self, ob: usize, c: ConflictIx, firing: &Firing) -> f64 {
+        let world = self.world;
+        let o = &world.obligations[ob];
+        let adversaries = &firing.adversaries;
+        let stance_adversary =
+            adversaries.iter().map(|&a| self.stance(o.holder, a)).sum::<f64>() / adversaries.len().max(1) as f64;
+        let capability_adversary = self.side_capability(c, 1 - firing.side);
+        self.rules.honouring.probability(&HonourContext {
+            reliability: o.reliability,
+            stance_partner: self.stance(o.holder, o.partner),
+            stance_adversary,
+            capability_holder: self.effective_capability(o.holder),
+            capability_adversary,
+            params: &world.params,
+        })
+    }
+
+    /// A lethal supporter of a side in a conflict at force or above joins it with probability
+    /// 1 − exp(−rate·gap·Δt), where gap is its stance gap between the sides; never against a partner
+    /// of a neutrality or non-aggression obligation it holds.
+    fn voluntary_entry(&mut self, obs: &mut dyn Observer) {
+        let rate = self.world.params.voluntary_entry_rate;
+        if rate <= 0.0 {
+            return;
+        }
+        let lethal: Vec<(ConflictIx, usize, usize)> = self
+            .postures
+            .iter()
+            .filter(|p| p.support == Support::Lethal && self.conflicts[p.conflict].level >= Level::Force)
+            .map(|p| (p.conflict, p.actor, p.side))
+            .collect();
+        for (c, actor, side) in lethal {
+            if self.conflicts[c].participant(actor).is_some() || self.bound_not_to_fight(actor, c, side) {
+                continue;
+            }
+            let gap = self.stance_gap(actor, c, side);
+            let probability = self.world.per_step_from_yearly_rate(rate * gap.max(0.0));
+            if self.rng.random::<f64>() < probability {
+                let cap = self.conflicts[c].level.min(Level::War);
+                self.join(c, actor, side, Route::Voluntary, cap, obs);
+            }
+        }
+    }
+
+    /// Whether joining `side` of conflict `c` would put `actor` against a partner of an in-force
+    /// neutrality or non-aggression obligation it holds.
+    pub(super) fn bound_not_to_fight(&self, actor: usize, c: ConflictIx, side: usize) -> bool {
+        let world = self.world;
+        let conflict = &self.conflicts[c];
+        world.obligations.iter().enumerate().any(|(ob, o)| {
+            o.holder == actor
+                && matches!(o.kind, ObligationKind::Neutrality | ObligationKind::NonAggression)
+                && conflict.side_of(o.partner) == Some(1 - side)
+                && self.obligation_in_force(ob, self.step)
+        })
+    }
+
+    /// An actor's mean stance toward a side's members minus its mean stance toward the other's.
+    pub(super) fn stance_gap(&self, actor: usize, c: ConflictIx, side: usize) -> f64 {
+        let conflict = &self.conflicts[c];
+        let mean = |s: usize| {
+            let members: Vec<usize> = conflict.side(s).collect();
+            members.iter().map(|&m| self.stance(actor, m)).sum::<f64>() / members.len().max(1) as f64
+        };
+        mean(side) - mean(1 - side)
+    }
+}

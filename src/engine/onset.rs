@@ -1,0 +1,71 @@
+//! Phase 2: dispute onset between pairs not already opposed.
+
+use rand::RngExt;
+
+use super::Simulation;
+use super::observe::Observer;
+use crate::scenario::ObligationKind;
+
+impl Simulation<'_> {
+    /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
+    /// probability 1 − exp(−λ·Δt), where λ = rate·h(t)/h(0) for a pair with its own rate (λ = rate
+    /// when h(0) = 0) and λ = `onset_rate`·h(t) otherwise, times `deterrence` when the would-be
+    /// target is the partner of an applicable defense obligation. The initiator is drawn in
+    /// proportion to each side's own hostility (even odds when both are indifferent); the dispute
+    /// takes place in the pair's `region`, or else in the target's first region.
+    pub(super) fn onset(&mut self, obs: &mut dyn Observer) {
+        let world = self.world;
+        let n = world.n();
+        let p = &world.params;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let h = self.hostility(i, j);
+                let rate = match world.dyad_rates[i * n + j] {
+                    Some(rate) => {
+                        let h0 = (-(world.initial_stances[i * n + j] + world.initial_stances[j * n + i])
+                            / 2.0)
+                            .max(0.0);
+                        if h0 > 0.0 { rate * h / h0 } else { rate }
+                    }
+                    None => p.onset_rate * h,
+                };
+                if rate <= 0.0 || self.dyadic_opposed(i, j) {
+                    continue;
+                }
+                // Initiator in proportion to own hostility, −s, floored at 0.
+                let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
+                let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
+                // Deterrence depends on who would be the target: average it over the two directions.
+                let deter = share_i * self.deterrence_factor(i, j) + (1.0 - share_i) * self.deterrence_factor(j, i);
+                let probability = world.per_step_from_yearly_rate(rate * deter);
+                if self.rng.random::<f64>() >= probability {
+                    continue;
+                }
+                let (by, on) = if self.rng.random::<f64>() < share_i { (i, j) } else { (j, i) };
+                let level = self.draw_start_level();
+                let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
+                self.confront(by, on, level, region, obs);
+            }
+        }
+    }
+
+    /// Whether two actors are on opposite sides of an active conflict.
+    fn dyadic_opposed(&self, a: usize, b: usize) -> bool {
+        self.conflicts.iter().any(|c| c.is_active() && c.opposed(a, b))
+    }
+
+    /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
+    /// the challenger and whose adversary filters admit the challenger; 1 otherwise.
+    fn deterrence_factor(&self, challenger: usize, target: usize) -> f64 {
+        let world = self.world;
+        let defended = world.obligations_by_partner[target].iter().any(|&ob| {
+            let o = &world.obligations[ob];
+            o.kind == ObligationKind::Defense
+                && o.holder != challenger
+                && o.adversaries.as_ref().is_none_or(|a| a.binary_search(&challenger).is_ok())
+                && o.adversaries_exclude.binary_search(&challenger).is_err()
+                && self.obligation_in_force(ob, self.step)
+        });
+        if defended { world.params.deterrence } else { 1.0 }
+    }
+}

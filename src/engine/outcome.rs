@@ -1,0 +1,154 @@
+//! The outcome of one run (docs/MODEL.md §4): what the Monte Carlo summary and the trace read.
+
+use serde::Serialize;
+
+use super::conflict::{ConflictIx, Route};
+use super::observe::LiftReason;
+use super::world::{ActorIx, ObligationIx, World};
+use crate::model::Level;
+use crate::scenario::Step;
+
+/// An actor's entry into a conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Who.
+    pub actor: ActorIx,
+    /// Which conflict.
+    pub conflict: ConflictIx,
+    /// When.
+    pub step: Step,
+    /// Which side (0 opened the conflict).
+    pub side: usize,
+    /// How.
+    pub via: Route,
+}
+
+/// An obligation that fired, and what its holder did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trigger {
+    /// The obligation.
+    pub obligation: ObligationIx,
+    /// The conflict.
+    pub conflict: ConflictIx,
+    /// When.
+    pub step: Step,
+    /// The adversaries that met its conditions.
+    pub adversaries: Vec<ActorIx>,
+    /// The holder already took part on that side.
+    pub engaged: bool,
+    /// Whether it honoured.
+    pub honoured: bool,
+    /// With what probability.
+    pub probability: f64,
+}
+
+/// A broken neutrality or non-aggression obligation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// The obligation.
+    pub obligation: ObligationIx,
+    /// The conflict.
+    pub conflict: ConflictIx,
+    /// When.
+    pub step: Step,
+}
+
+/// A sanction regime's course in the run.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct SanctionCourse {
+    /// The step it was imposed.
+    pub imposed: Option<Step>,
+    /// The step it was lifted, and why.
+    pub lifted: Option<(Step, LiftReason)>,
+}
+
+/// Everything recorded of one run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The highest level any conflict reached.
+    pub highest: Level,
+    /// The first step each level (0–7) was reached by some conflict.
+    pub first_reached: [Option<Step>; 8],
+    /// Each actor's highest level of participation.
+    pub actor_highest: Vec<Level>,
+    /// Every entry into a conflict, in order.
+    pub entries: Vec<Entry>,
+    /// Every obligation that fired, in order.
+    pub triggers: Vec<Trigger>,
+    /// Every violation, in order.
+    pub violations: Vec<Violation>,
+    /// The highest active level at the end of each step.
+    pub level_by_step: Vec<Level>,
+    /// Each regime's course.
+    pub sanctions: Vec<SanctionCourse>,
+    /// Sanction pressure on each actor at the end.
+    pub final_pressure: Vec<f64>,
+    /// Stances at the end, row-major `from * n + to`.
+    pub final_stances: Vec<f64>,
+    /// The peak of each conflict, in order of starting.
+    pub conflict_peaks: Vec<Level>,
+    /// The canonical pathway: entries into conflicts that reached force, in order.
+    pub pathway: String,
+}
+
+impl Outcome {
+    /// The first step at which some conflict was at war or above.
+    pub fn first_war(&self) -> Option<Step> {
+        self.first_reached[Level::War.number() as usize..]
+            .iter()
+            .flatten()
+            .min()
+            .copied()
+    }
+
+    /// Whether nuclear weapons were used.
+    pub fn nuclear_use(&self) -> bool {
+        self.highest.is_nuclear()
+    }
+
+    /// Whether an actor took part in a conflict at force or above.
+    pub fn belligerent(&self, actor: ActorIx) -> bool {
+        self.actor_highest[actor] >= Level::Force
+    }
+
+    /// How an actor first entered a conflict that reached force: `initiator`, `target`, the
+    /// obligation's `treaty/clause`, or `voluntary`.
+    pub fn route(&self, world: &World, actor: ActorIx) -> Option<String> {
+        self.entries
+            .iter()
+            .filter(|e| e.actor == actor && self.conflict_peaks[e.conflict] >= Level::Force)
+            .map(|e| match e.via {
+                Route::Founder if e.side == 0 => "initiator".to_owned(),
+                Route::Founder => "target".to_owned(),
+                Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
+                Route::Voluntary => "voluntary".to_owned(),
+            })
+            .next()
+    }
+}
+
+/// Builds the canonical pathway string: for each conflict that reached force, in order of entry,
+/// `A>B@L` for its founders (L its peak) and `H+P:treaty` or `X+Y:voluntary` for those who joined
+/// (P the partner, Y the side's founder), separated by ` | `.
+pub fn pathway(world: &World, entries: &[Entry], peaks: &[Level], founders: &[[ActorIx; 2]]) -> String {
+    let id = |a: ActorIx| world.actors[a].id.as_str();
+    let mut parts = Vec::new();
+    for e in entries.iter().filter(|e| peaks[e.conflict] >= Level::Force) {
+        let [opener, target] = founders[e.conflict];
+        match e.via {
+            Route::Founder if e.side == 0 => {
+                parts.push(format!("{}>{}@{}", id(opener), id(target), peaks[e.conflict].number()))
+            }
+            Route::Founder => {} // the target is named with the opener
+            Route::Obligation(o) => {
+                let ob = &world.obligations[o];
+                parts.push(format!("{}+{}:{}", id(e.actor), id(ob.partner), world.treaties[ob.treaty].id));
+            }
+            Route::Voluntary => {
+                let founder = founders[e.conflict][e.side];
+                parts.push(format!("{}+{}:voluntary", id(e.actor), id(founder)));
+            }
+        }
+    }
+    parts.join(" | ")
+}

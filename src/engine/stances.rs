@@ -1,0 +1,107 @@
+//! Phase 7: stance dynamics.
+
+use super::Simulation;
+use crate::model::Level;
+
+impl Simulation<'_> {
+    /// Each stance moves by the sum of these pulls, converted to the step (k·Δt for a rate k per
+    /// year), then is clamped to [−1, 1] (docs/MODEL.md §3.9):
+    ///
+    /// - reversion toward the initial stance: k_rev·(s⁰ − s);
+    /// - co-belligerents (same side, both at force or above) toward +1: k_co·(1 − s);
+    /// - opposing belligerents toward −1: k_opp·(−1 − s);
+    /// - balance: actors both hostile (≤ −0.5) to a common third toward +1: k_bal·(1 − s), counted
+    ///   once per common enemy, computed from each actor's list of enemies (cost Σ enemies², not n³);
+    /// - sanctions: a target under pressure P away from its senders, k_sanc·P·(−1 − s), and toward
+    ///   aligned busters and fellow targets of the same senders, k_sanc·P·(1 − s).
+    pub(super) fn stance_dynamics(&mut self) {
+        let world = self.world;
+        let p = &world.params;
+        let n = world.n();
+        let dt = world.step_years;
+        let mut pull = vec![0.0; n * n];
+
+        if p.stance_reversion > 0.0 {
+            for (k, pull) in pull.iter_mut().enumerate() {
+                *pull += p.stance_reversion * (world.initial_stances[k] - self.stances[k]);
+            }
+        }
+
+        for conflict in self.conflicts.iter().filter(|c| c.is_active() && c.level >= Level::Force) {
+            let fighting: Vec<(usize, usize)> = conflict
+                .participants
+                .iter()
+                .filter(|q| q.cap.min(conflict.level) >= Level::Force)
+                .map(|q| (q.actor, q.side))
+                .collect();
+            for &(a, sa) in &fighting {
+                for &(b, sb) in &fighting {
+                    if a == b {
+                        continue;
+                    }
+                    let k = a * n + b;
+                    let s = self.stances[k];
+                    pull[k] += if sa == sb {
+                        p.stance_cobelligerent * (1.0 - s)
+                    } else {
+                        p.stance_opposed * (-1.0 - s)
+                    };
+                }
+            }
+        }
+
+        if p.stance_balance > 0.0 {
+            // enemies_of[k]: the actors hostile to k.
+            let mut enemies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+            for (k, &s) in self.stances.iter().enumerate() {
+                if s <= -0.5 {
+                    enemies_of[k % n].push(k / n);
+                }
+            }
+            for enemies in &enemies_of {
+                for &a in enemies {
+                    for &b in enemies {
+                        if a != b {
+                            let k = a * n + b;
+                            pull[k] += p.stance_balance * (1.0 - self.stances[k]);
+                        }
+                    }
+                }
+            }
+        }
+
+        if p.stance_sanctions > 0.0 {
+            for (r, regime) in world.sanctions.iter().enumerate() {
+                if !self.sanction_active[r] {
+                    continue;
+                }
+                let target = regime.target;
+                let pressure = self.pressure[target];
+                for j in 0..n {
+                    if j == target {
+                        continue;
+                    }
+                    let k = target * n + j;
+                    let s = self.stances[k];
+                    let is_sender = regime.senders.binary_search(&j).is_ok();
+                    let fellow_target = world.sanctions.iter().enumerate().any(|(r2, other)| {
+                        r2 != r && self.sanction_active[r2] && other.target == j && other.senders == regime.senders
+                    });
+                    let busting = !is_sender && self.stance(j, target) > 0.0;
+                    if is_sender {
+                        pull[k] += p.stance_sanctions * pressure * (-1.0 - s);
+                    } else if busting || fellow_target {
+                        pull[k] += p.stance_sanctions * pressure * (1.0 - s);
+                    }
+                }
+            }
+        }
+
+        for (s, pull) in self.stances.iter_mut().zip(&pull) {
+            *s = (*s + pull * dt).clamp(-1.0, 1.0);
+        }
+        for a in 0..n {
+            self.stances[a * n + a] = 0.0;
+        }
+    }
+}

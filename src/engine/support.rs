@@ -1,0 +1,64 @@
+//! Phase 5: support postures of non-belligerents.
+
+use super::observe::{Event, Observer};
+use super::{Posture, Simulation};
+use crate::scenario::Support;
+
+impl Simulation<'_> {
+    /// Every actor not taking part in an active conflict supports the side it favours, by its
+    /// stance gap g between the sides: diplomatic from `support_diplomatic`, material from
+    /// `support_material`, lethal from `support_lethal`, capped at its `max_support`. A posture
+    /// toward a side whose opponent includes a partner of a neutrality the actor has honoured in
+    /// that conflict is capped at diplomatic (ATOP neutrality: no aid to the partner's enemies).
+    pub(super) fn support(&mut self, obs: &mut dyn Observer) {
+        let world = self.world;
+        let p = &world.params;
+        let mut next = Vec::new();
+        for c in 0..self.conflicts.len() {
+            let conflict = &self.conflicts[c];
+            if !conflict.is_active() {
+                continue;
+            }
+            for actor in 0..world.n() {
+                if conflict.participant(actor).is_some() || world.actors[actor].max_support == Support::None {
+                    continue;
+                }
+                let gap0 = self.stance_gap(actor, c, 0);
+                let (side, gap) = if gap0 >= 0.0 { (0, gap0) } else { (1, -gap0) };
+                let mut support = if gap >= p.support_lethal {
+                    Support::Lethal
+                } else if gap >= p.support_material {
+                    Support::Material
+                } else if gap >= p.support_diplomatic {
+                    Support::Diplomatic
+                } else {
+                    continue;
+                };
+                support = support.min(world.actors[actor].max_support);
+                let neutral_toward_other = self.neutral.iter().any(|&(ob, nc)| {
+                    nc == c && world.obligations[ob].holder == actor && conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
+                });
+                if neutral_toward_other {
+                    support = support.min(Support::Diplomatic);
+                }
+                next.push(Posture { conflict: c, actor, side, support });
+            }
+        }
+        let t = self.step;
+        for posture in &next {
+            if !self.postures.contains(posture) {
+                obs.observe(
+                    t,
+                    &Event::SupportChanged {
+                        conflict: posture.conflict,
+                        actor: posture.actor,
+                        side: posture.side,
+                        with: self.conflicts[posture.conflict].founder(posture.side),
+                        posture: posture.support,
+                    },
+                );
+            }
+        }
+        self.postures = next;
+    }
+}

@@ -1,0 +1,221 @@
+//! The treaty-trigger logic: one pure function deciding whether an obligation fires for a conflict,
+//! and why (docs/MODEL.md §3.5).
+
+use serde::Serialize;
+
+use super::conflict::Conflict;
+use super::world::{ActorIx, DirectedObligation, ObligationIx, World};
+use crate::model::Level;
+use crate::scenario::{ObligationKind, Role, Step, Territory};
+
+/// Why an obligation fires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    /// The side the holder is bound to join (its partner's side; for mobilisation, the side facing
+    /// the mobiliser).
+    pub side: usize,
+    /// The adversaries that satisfy the obligation's conditions, ascending.
+    pub adversaries: Vec<ActorIx>,
+    /// The holder already takes part on that side: the duty arises but there is nothing to decide.
+    pub engaged: bool,
+}
+
+/// Why an obligation does not fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Non-aggression obligations constrain attacks; they never fire.
+    NeverFires,
+    /// The treaty is not in force, or the holder or partner has withdrawn.
+    NotInForce,
+    /// It has fired in this conflict already.
+    AlreadyFired,
+    /// The partner takes no part in the conflict (or, for mobilisation, no adversary has mobilised).
+    PartnerNotInvolved,
+    /// The holder fights on the other side.
+    HolderOpposed,
+    /// The conflict is below the obligation's `min_level`.
+    BelowLevel,
+    /// The partner's side used force first and the obligation requires an unprovoked attack.
+    Provoked,
+    /// No attack (or dispute) involving the partner in the required role meets the adversary, place
+    /// and territory conditions.
+    NoQualifyingAttack,
+    /// Fewer distinct adversaries than `min_adversaries`.
+    TooFewAdversaries,
+    /// The `after` obligation has not fired in this conflict.
+    AfterNotFired,
+    /// A mobilisation obligation's holder has mobilised already, in another conflict.
+    AlreadyMobilised,
+}
+
+/// The outcome of checking one obligation against one conflict.
+pub type Verdict = Result<Firing, Reason>;
+
+/// What the trigger check needs to know beyond the obligation and the conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The current step.
+    pub step: Step,
+    /// Whether the treaty is in force for both holder and partner now (its range, and no signing
+    /// or withdrawal event says otherwise).
+    pub in_force: bool,
+    /// The holder's highest level in any active conflict: a mobilisation obligation binds a holder
+    /// that has not yet mobilised.
+    pub holder_level: Level,
+}
+
+/// Decides whether obligation `ob` fires for `conflict` in context `ctx`. Pure: reads only its
+/// arguments.
+///
+/// The rules (docs/MODEL.md §3.5): triggers read attacks, not side membership, so an actor is
+/// attacked only where an attack names it and joining a conflict never binds the joiner's own allies
+/// (no chaining); `target` obligations fire only for attacks on the partner, never for attacks it
+/// made; `unprovoked` ones never fire for the side that used force first; below force no attack
+/// exists yet, and `target` / `initiator` read the sides of the dispute (side 0 opened it).
+pub fn check(world: &World, ob: ObligationIx, conflict: &Conflict, ctx: &Context) -> Verdict {
+    let o = &world.obligations[ob];
+    if o.kind == ObligationKind::NonAggression {
+        return Err(Reason::NeverFires);
+    }
+    if !ctx.in_force {
+        return Err(Reason::NotInForce);
+    }
+    if conflict.has_fired(ob) {
+        return Err(Reason::AlreadyFired);
+    }
+    let firing = if o.kind == ObligationKind::Mobilize {
+        if ctx.holder_level >= o.min_level && conflict.participant(o.holder).is_none() {
+            return Err(Reason::AlreadyMobilised);
+        }
+        check_mobilize(o, conflict)?
+    } else {
+        check_partner(world, o, conflict)?
+    };
+    if let Some(after) = o.after
+        && !conflict.fired.iter().any(|&f| world.obligations[f].clause == after)
+    {
+        return Err(Reason::AfterNotFired);
+    }
+    Ok(firing)
+}
+
+/// The conditions of every kind but mobilisation, which read the partner's part in the conflict.
+fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> Verdict {
+    let Some(partner_side) = conflict.side_of(o.partner) else {
+        return Err(Reason::PartnerNotInvolved);
+    };
+    let engaged = match conflict.side_of(o.holder) {
+        Some(side) if side != partner_side => return Err(Reason::HolderOpposed),
+        Some(_) => true,
+        None => false,
+    };
+    if conflict.level < o.min_level {
+        return Err(Reason::BelowLevel);
+    }
+    if o.unprovoked && conflict.initiator == Some(partner_side) {
+        return Err(Reason::Provoked);
+    }
+    let adversaries = qualifying_adversaries(world, o, conflict, partner_side);
+    if adversaries.is_empty() {
+        return Err(Reason::NoQualifyingAttack);
+    }
+    if adversaries.len() < o.min_adversaries {
+        return Err(Reason::TooFewAdversaries);
+    }
+    Ok(Firing {
+        side: partner_side,
+        adversaries,
+        engaged,
+    })
+}
+
+/// Whether an adversary passes the obligation's adversary filters (and is not the holder itself:
+/// no one is bound to defend against itself).
+fn admits(o: &DirectedObligation, adversary: ActorIx) -> bool {
+    adversary != o.holder
+        && o.adversaries
+            .as_ref()
+            .is_none_or(|list| list.binary_search(&adversary).is_ok())
+        && o.adversaries_exclude.binary_search(&adversary).is_err()
+}
+
+/// The distinct adversaries, ascending, of the attacks (or, below force, the dispute) that meet the
+/// obligation's role, adversary, place and territory conditions.
+fn qualifying_adversaries(
+    world: &World,
+    o: &DirectedObligation,
+    conflict: &Conflict,
+    partner_side: usize,
+) -> Vec<ActorIx> {
+    let place_ok = |region| {
+        o.regions
+            .as_ref()
+            .is_none_or(|regions| world.within_any(region, regions))
+            && (o.territory == Territory::Any
+                || world.within_any(region, &world.actors[o.partner].regions))
+    };
+    let mut out = Vec::new();
+    if conflict.attacks.is_empty() {
+        // Below force: the dispute's opener (side 0) is the initiator, side 1 the target.
+        let role_ok = match o.role {
+            Role::Target => partner_side == 1,
+            Role::Initiator => partner_side == 0,
+            Role::Any => true,
+        };
+        if role_ok && place_ok(conflict.region) {
+            out.extend(conflict.side(1 - partner_side).filter(|&a| admits(o, a)));
+        }
+    } else {
+        for attack in &conflict.attacks {
+            let adversary = match o.role {
+                Role::Target if attack.attacked == o.partner => attack.attacker,
+                Role::Initiator if attack.attacker == o.partner => attack.attacked,
+                Role::Any if attack.attacked == o.partner => attack.attacker,
+                Role::Any if attack.attacker == o.partner => attack.attacked,
+                _ => continue,
+            };
+            if admits(o, adversary) && place_ok(attack.region) {
+                out.push(adversary);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Mobilisation reads every conflict: it fires when an admitted adversary takes part at
+/// `min_level` or above, and binds the holder to the side facing it.
+fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
+    // In order of joining, so the side chosen does not depend on how actors are numbered.
+    let mobilisers: Vec<(usize, ActorIx)> = conflict
+        .participants
+        .iter()
+        .filter(|p| admits(o, p.actor) && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute))
+        .map(|p| (p.side, p.actor))
+        .collect();
+    let Some(&(mobiliser_side, _)) = mobilisers.first() else {
+        return Err(Reason::PartnerNotInvolved);
+    };
+    let side = 1 - mobiliser_side;
+    let engaged = match conflict.side_of(o.holder) {
+        Some(s) if s != side => return Err(Reason::HolderOpposed),
+        Some(_) => true,
+        None => false,
+    };
+    let mut adversaries: Vec<ActorIx> = mobilisers
+        .iter()
+        .filter(|&&(s, _)| s == mobiliser_side)
+        .map(|&(_, a)| a)
+        .collect();
+    adversaries.sort_unstable();
+    if adversaries.len() < o.min_adversaries {
+        return Err(Reason::TooFewAdversaries);
+    }
+    Ok(Firing {
+        side,
+        adversaries,
+        engaged,
+    })
+}

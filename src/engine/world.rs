@@ -1,0 +1,659 @@
+//! The compiled world: a validated scenario with every id resolved to an index, shared read-only by
+//! all runs.
+
+use crate::model::Level;
+use crate::scenario::{
+    self, Commitment, Condition, EventKind, ObligationKind, Objective, Parameters, Role, Scenario,
+    Step, StepUnit, Support, Territory,
+};
+
+/// Index of an actor in [`World::actors`].
+pub type ActorIx = usize;
+/// Index of a region in [`World::regions`].
+pub type RegionIx = usize;
+/// Index of a treaty in [`World::treaties`].
+pub type TreatyIx = usize;
+/// Index of a clause (a treaty's obligation as written, before expansion) in [`World::clauses`].
+pub type ClauseIx = usize;
+/// Index of a directed obligation in [`World::obligations`].
+pub type ObligationIx = usize;
+
+/// An actor with its regions resolved.
+#[derive(Debug, Clone)]
+pub struct ActorInfo {
+    /// Short code.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Material power.
+    pub capability: f64,
+    /// Economic weight.
+    pub economy: f64,
+    /// Nuclear armed.
+    pub nuclear: bool,
+    /// Territory.
+    pub regions: Vec<RegionIx>,
+    /// Highest support posture short of fighting.
+    pub max_support: Support,
+}
+
+/// A region and its parent.
+#[derive(Debug, Clone)]
+pub struct RegionInfo {
+    /// Region id.
+    pub id: String,
+    /// The region it lies within.
+    pub parent: Option<RegionIx>,
+}
+
+/// A treaty's identity and the steps it is in force.
+#[derive(Debug, Clone)]
+pub struct TreatyInfo {
+    /// Treaty id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Members.
+    pub members: Vec<ActorIx>,
+    /// First step in force.
+    pub from: Step,
+    /// First step no longer in force.
+    pub until: Option<Step>,
+}
+
+/// A clause as written: `treaty/obligation`.
+#[derive(Debug, Clone)]
+pub struct Clause {
+    /// The treaty.
+    pub treaty: TreatyIx,
+    /// The obligation's id within the treaty.
+    pub id: String,
+}
+
+/// A directed obligation with every condition resolved and every default applied.
+#[derive(Debug, Clone)]
+pub struct DirectedObligation {
+    /// The clause it expands.
+    pub clause: ClauseIx,
+    /// The treaty.
+    pub treaty: TreatyIx,
+    /// Who owes.
+    pub holder: ActorIx,
+    /// To whom.
+    pub partner: ActorIx,
+    /// What.
+    pub kind: ObligationKind,
+    /// Which of the partner's roles triggers it.
+    pub role: Role,
+    /// Least conflict level.
+    pub min_level: Level,
+    /// The partner must not have used force first.
+    pub unprovoked: bool,
+    /// The attack must fall on the partner's territory.
+    pub territory: Territory,
+    /// Only these adversaries count (sorted), if given.
+    pub adversaries: Option<Vec<ActorIx>>,
+    /// These adversaries never count (sorted).
+    pub adversaries_exclude: Vec<ActorIx>,
+    /// Distinct adversaries needed.
+    pub min_adversaries: usize,
+    /// The attack must take place within one of these regions, if given.
+    pub regions: Option<Vec<RegionIx>>,
+    /// A clause that must have fired first in the same conflict.
+    pub after: Option<ClauseIx>,
+    /// Highest level at which the holder takes part once it joins.
+    pub response_level: Level,
+    /// Delay range in steps.
+    pub delay: [Step; 2],
+    /// Commitment.
+    pub commitment: Commitment,
+    /// Prior probability of honouring.
+    pub reliability: f64,
+    /// Written or informal.
+    pub formal: bool,
+}
+
+/// A sanction regime with its parties resolved.
+#[derive(Debug, Clone)]
+pub struct SanctionInfo {
+    /// Regime id.
+    pub id: String,
+    /// Senders.
+    pub senders: Vec<ActorIx>,
+    /// Target.
+    pub target: ActorIx,
+    /// Intensity.
+    pub intensity: f64,
+    /// First step it may be imposed.
+    pub from: Step,
+    /// Imposed once this holds.
+    pub when: Option<Cond>,
+    /// Lifted at this step.
+    pub until: Option<Step>,
+    /// Imposed only by events.
+    pub dormant: bool,
+    /// What lifts it.
+    pub objective: Objective,
+}
+
+/// A condition with actors resolved.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// Dyadic level at least `level`.
+    Level(ActorIx, ActorIx, Level),
+    /// The actor's level at least `level`.
+    ActorLevel(ActorIx, Level),
+    /// The step at least this.
+    Step(Step),
+    /// All hold.
+    All(Vec<Cond>),
+    /// Any holds.
+    Any(Vec<Cond>),
+    /// Does not hold.
+    Not(Box<Cond>),
+}
+
+/// When a scripted event happens.
+#[derive(Debug, Clone)]
+pub enum Timing {
+    /// At a fixed step.
+    At(Step),
+    /// With this probability, at a uniformly drawn step of the window.
+    Window {
+        /// Probability that it happens at all.
+        probability: f64,
+        /// First and last step.
+        window: [Step; 2],
+    },
+    /// With this probability each step of the window.
+    Hazard {
+        /// Probability per step.
+        hazard: f64,
+        /// First and last step.
+        window: [Step; 2],
+    },
+    /// The first step its condition holds.
+    WhenOnly,
+}
+
+/// What a scripted event does.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Use of force (level ≥ 4) or a dispute (level 1–3, or drawn when `None`).
+    Confront {
+        /// The acting actor.
+        by: ActorIx,
+        /// The actor acted upon.
+        on: ActorIx,
+        /// The level; `None` draws a starting level.
+        level: Option<Level>,
+        /// Where; `None` for the target's first region.
+        region: Option<RegionIx>,
+    },
+    /// Impose a regime.
+    Sanction(usize),
+    /// Lift a regime.
+    Lift(usize),
+    /// Bring a treaty into force.
+    Sign(TreatyIx),
+    /// A member leaves a treaty, or the treaty ends.
+    Withdraw(TreatyIx, Option<ActorIx>),
+    /// Set or shift stances.
+    Stance {
+        /// Directed pairs changed.
+        pairs: Vec<(ActorIx, ActorIx)>,
+        /// New value, or shift.
+        change: StanceChange,
+    },
+    /// Conflicts between the two end.
+    Ceasefire(ActorIx, ActorIx),
+}
+
+/// A stance event's change.
+#[derive(Debug, Clone, Copy)]
+pub enum StanceChange {
+    /// Set to this value.
+    Set(f64),
+    /// Add this shift.
+    Shift(f64),
+}
+
+/// A scripted event, compiled.
+#[derive(Debug, Clone)]
+pub struct EventInfo {
+    /// Event id.
+    pub id: String,
+    /// When.
+    pub timing: Timing,
+    /// Gate.
+    pub when: Option<Cond>,
+    /// What.
+    pub action: Action,
+}
+
+/// The compiled scenario.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// Scenario name.
+    pub name: String,
+    /// Step unit.
+    pub step_unit: StepUnit,
+    /// Number of steps.
+    pub steps: Step,
+    /// Level labels for display.
+    pub level_labels: Vec<String>,
+    /// Actors.
+    pub actors: Vec<ActorInfo>,
+    /// Regions (declared, then implicit actor regions).
+    pub regions: Vec<RegionInfo>,
+    /// Treaties.
+    pub treaties: Vec<TreatyInfo>,
+    /// Clauses as written.
+    pub clauses: Vec<Clause>,
+    /// Directed obligations, treaty by treaty, clause by clause, in [`scenario::Treaty::directed`] order.
+    pub obligations: Vec<DirectedObligation>,
+    /// For each actor, the obligations whose partner it is (ascending).
+    pub obligations_by_partner: Vec<Vec<ObligationIx>>,
+    /// Mobilisation obligations, which read every conflict (ascending).
+    pub mobilize_obligations: Vec<ObligationIx>,
+    /// Initial stances, row-major `from * n + to`.
+    pub initial_stances: Vec<f64>,
+    /// Onset rate per year for each unordered pair `(i < j)` with its own rate, row-major `i * n + j`;
+    /// `None` where the default applies.
+    pub dyad_rates: Vec<Option<f64>>,
+    /// Where each unordered pair's spontaneous disputes take place, row-major `i * n + j` (`i < j`);
+    /// `None` for the target's first region.
+    pub dyad_regions: Vec<Option<RegionIx>>,
+    /// Sanction regimes.
+    pub sanctions: Vec<SanctionInfo>,
+    /// Events.
+    pub events: Vec<EventInfo>,
+    /// Parameters.
+    pub params: Parameters,
+    /// The step's length in years.
+    pub step_years: f64,
+}
+
+impl World {
+    /// Compiles a scenario. The scenario must be valid ([`scenario::validate`] returns no
+    /// diagnostics); an invalid one is refused with its diagnostics.
+    pub fn new(s: &Scenario) -> Result<World, Vec<scenario::Diagnostic>> {
+        let diagnostics = scenario::validate(s);
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        Ok(Compiler::new(s).compile())
+    }
+
+    /// Number of actors.
+    pub fn n(&self) -> usize {
+        self.actors.len()
+    }
+
+    /// The actor with this id.
+    pub fn actor(&self, id: &str) -> Option<ActorIx> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    /// Whether region `r` is `ancestor` or lies within it.
+    pub fn within(&self, mut r: RegionIx, ancestor: RegionIx) -> bool {
+        // Validation guarantees the parent chain has no cycle, so this ends.
+        loop {
+            if r == ancestor {
+                return true;
+            }
+            match self.regions[r].parent {
+                Some(parent) => r = parent,
+                None => return false,
+            }
+        }
+    }
+
+    /// Whether region `r` lies within one of `regions`.
+    pub fn within_any(&self, r: RegionIx, regions: &[RegionIx]) -> bool {
+        regions.iter().any(|&a| self.within(r, a))
+    }
+
+    /// `treaty/obligation` of an obligation, for display.
+    pub fn clause_name(&self, clause: ClauseIx) -> String {
+        let c = &self.clauses[clause];
+        format!("{}/{}", self.treaties[c.treaty].id, c.id)
+    }
+
+    /// The display label of a level.
+    pub fn level_label(&self, level: Level) -> &str {
+        &self.level_labels[level.number() as usize]
+    }
+
+    /// Converts a probability per month to a probability per step of this world.
+    pub fn per_step_from_monthly(&self, p: f64) -> f64 {
+        per_step(p, self.step_years * 12.0)
+    }
+
+    /// Converts a rate per year to a probability per step: 1 − exp(−rate·Δt).
+    pub fn per_step_from_yearly_rate(&self, rate: f64) -> f64 {
+        -(-rate * self.step_years).exp_m1()
+    }
+}
+
+/// A probability per unit of time converted to a period of `units` such units, assuming a constant
+/// hazard: 1 − (1 − p)^units.
+pub fn per_step(p: f64, units: f64) -> f64 {
+    if p >= 1.0 {
+        return 1.0;
+    }
+    -((1.0 - p).ln() * units).exp_m1()
+}
+
+struct Compiler<'a> {
+    s: &'a Scenario,
+    regions: Vec<RegionInfo>,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(s: &'a Scenario) -> Self {
+        let mut regions: Vec<RegionInfo> = s
+            .regions
+            .iter()
+            .map(|r| RegionInfo {
+                id: r.id.clone(),
+                parent: None,
+            })
+            .collect();
+        for actor in &s.actors {
+            if actor.regions.is_none() && !regions.iter().any(|r| r.id == actor.id) {
+                regions.push(RegionInfo {
+                    id: actor.id.clone(),
+                    parent: None,
+                });
+            }
+        }
+        let mut compiler = Compiler { s, regions };
+        for (i, r) in s.regions.iter().enumerate() {
+            compiler.regions[i].parent = r.within.as_deref().map(|p| compiler.region(p));
+        }
+        compiler
+    }
+
+    // Validation has resolved every reference, so lookups below cannot fail.
+    fn actor(&self, id: &str) -> ActorIx {
+        self.s
+            .actors
+            .iter()
+            .position(|a| a.id == id)
+            .expect("validated reference")
+    }
+
+    fn region(&self, id: &str) -> RegionIx {
+        self.regions
+            .iter()
+            .position(|r| r.id == id)
+            .expect("validated reference")
+    }
+
+    fn treaty(&self, id: &str) -> TreatyIx {
+        self.s
+            .treaties
+            .iter()
+            .position(|t| t.id == id)
+            .expect("validated reference")
+    }
+
+    fn actors(&self, ids: &[String]) -> Vec<ActorIx> {
+        let mut out: Vec<ActorIx> = ids.iter().map(|id| self.actor(id)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn cond(&self, c: &Condition) -> Cond {
+        match c {
+            Condition::AtWar([a, b]) => Cond::Level(self.actor(a), self.actor(b), Level::War),
+            Condition::Level { between: [a, b], at_least } => {
+                Cond::Level(self.actor(a), self.actor(b), *at_least)
+            }
+            Condition::ActorLevel { actor, at_least } => Cond::ActorLevel(self.actor(actor), *at_least),
+            Condition::Step { at_least } => Cond::Step(*at_least),
+            Condition::All(list) => Cond::All(list.iter().map(|c| self.cond(c)).collect()),
+            Condition::Any(list) => Cond::Any(list.iter().map(|c| self.cond(c)).collect()),
+            Condition::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
+        }
+    }
+
+    fn compile(self) -> World {
+        let s = self.s;
+        let n = s.actors.len();
+        let p = s.parameters.clone();
+        let actors: Vec<ActorInfo> = s
+            .actors
+            .iter()
+            .map(|a| ActorInfo {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                capability: a.capability,
+                economy: a.economy.unwrap_or(a.capability),
+                nuclear: a.nuclear,
+                regions: match &a.regions {
+                    Some(list) => list.iter().map(|r| self.region(r)).collect(),
+                    None => vec![self.region(&a.id)],
+                },
+                max_support: a.max_support,
+            })
+            .collect();
+
+        let treaties: Vec<TreatyInfo> = s
+            .treaties
+            .iter()
+            .map(|t| TreatyInfo {
+                id: t.id.clone(),
+                name: t.name.clone().unwrap_or_else(|| t.id.clone()),
+                members: t.members.iter().map(|m| self.actor(m)).collect(),
+                from: t.in_force.from,
+                until: t.in_force.until,
+            })
+            .collect();
+        let mut clauses = Vec::new();
+        for (ti, t) in s.treaties.iter().enumerate() {
+            for o in &t.obligations {
+                clauses.push(Clause {
+                    treaty: ti,
+                    id: o.id.clone(),
+                });
+            }
+        }
+        let clause_of = |treaty: TreatyIx, id: &str| {
+            clauses
+                .iter()
+                .position(|c| c.treaty == treaty && c.id == id)
+                .expect("validated reference")
+        };
+
+        let mut obligations = Vec::new();
+        for (ti, t) in s.treaties.iter().enumerate() {
+            for (holder, partner, o) in t.directed() {
+                let kind = o.kind;
+                let role = o.role.unwrap_or(match kind {
+                    ObligationKind::Offense => Role::Initiator,
+                    ObligationKind::Mobilize => Role::Any,
+                    _ => Role::Target,
+                });
+                let min_level = o.trigger.min_level.unwrap_or(match kind {
+                    ObligationKind::Consultation => Level::Threat,
+                    ObligationKind::Mobilize => Level::Display,
+                    _ => Level::Force,
+                });
+                let after = o.trigger.after.as_deref().map(|a| {
+                    let (treaty, id) = scenario::split_after(a, &t.id);
+                    clause_of(self.treaty(treaty), id)
+                });
+                obligations.push(DirectedObligation {
+                    clause: clause_of(ti, &o.id),
+                    treaty: ti,
+                    holder: self.actor(holder),
+                    partner: self.actor(partner),
+                    kind,
+                    role,
+                    min_level,
+                    unprovoked: o.trigger.unprovoked,
+                    territory: o.trigger.territory,
+                    adversaries: o.trigger.adversaries.as_deref().map(|a| self.actors(a)),
+                    adversaries_exclude: self.actors(&o.trigger.adversaries_exclude),
+                    min_adversaries: o.trigger.min_adversaries.unwrap_or(1) as usize,
+                    regions: o
+                        .trigger
+                        .regions
+                        .as_ref()
+                        .map(|r| r.iter().map(|id| self.region(id)).collect()),
+                    after,
+                    response_level: o.response.level.unwrap_or(Level::War),
+                    delay: o.response.delay.unwrap_or([0, 0]),
+                    commitment: o.response.commitment,
+                    reliability: p.reliability_of(o),
+                    formal: o.formal.unwrap_or(t.formal),
+                });
+            }
+        }
+        let mut obligations_by_partner = vec![Vec::new(); n];
+        let mut mobilize_obligations = Vec::new();
+        for (i, o) in obligations.iter().enumerate() {
+            if o.kind == ObligationKind::Mobilize {
+                mobilize_obligations.push(i);
+            } else {
+                obligations_by_partner[o.partner].push(i);
+            }
+        }
+
+        let mut initial_stances = vec![0.0; n * n];
+        for st in &s.stances {
+            let pairs = match (&st.from, &st.to, &st.between) {
+                (Some(f), Some(t), _) => vec![(self.actor(f), self.actor(t))],
+                (_, _, Some([a, b])) => {
+                    let (a, b) = (self.actor(a), self.actor(b));
+                    vec![(a, b), (b, a)]
+                }
+                _ => Vec::new(), // excluded by validation
+            };
+            for (f, t) in pairs {
+                initial_stances[f * n + t] = st.value;
+            }
+        }
+        let mut dyad_rates = vec![None; n * n];
+        let mut dyad_regions = vec![None; n * n];
+        for d in &s.dyads {
+            let (a, b) = (self.actor(&d.between[0]), self.actor(&d.between[1]));
+            dyad_rates[a.min(b) * n + a.max(b)] = d.onset_rate;
+            dyad_regions[a.min(b) * n + a.max(b)] = d.region.as_deref().map(|r| self.region(r));
+        }
+
+        let sanctions = s
+            .sanctions
+            .iter()
+            .map(|r| SanctionInfo {
+                id: r.id.clone(),
+                senders: self.actors(&r.senders),
+                target: self.actor(&r.target),
+                intensity: r.intensity,
+                from: r.from.unwrap_or(0),
+                when: r.when.as_ref().map(|c| self.cond(c)),
+                until: r.until,
+                dormant: r.dormant,
+                objective: r.objective,
+            })
+            .collect();
+        let regime = |id: &str| {
+            s.sanctions
+                .iter()
+                .position(|r| r.id == id)
+                .expect("validated reference")
+        };
+
+        let last = s.steps.saturating_sub(1);
+        let events = s
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let timing = match (e.at, e.probability, e.hazard) {
+                    (Some(at), _, _) => Timing::At(at),
+                    (None, Some(probability), _) => Timing::Window {
+                        probability,
+                        window: e.window.unwrap_or([0, last]),
+                    },
+                    (None, None, Some(hazard)) => Timing::Hazard {
+                        hazard,
+                        window: e.window.unwrap_or([0, last]),
+                    },
+                    (None, None, None) => Timing::WhenOnly,
+                };
+                let pair = |p: &Option<[String; 2]>| {
+                    let [a, b] = p.as_ref().expect("validated: the kind requires `between`");
+                    (self.actor(a), self.actor(b))
+                };
+                let one = |x: &Option<String>| self.actor(x.as_deref().expect("validated: required field"));
+                let action = match e.kind {
+                    EventKind::Attack | EventKind::Dispute => Action::Confront {
+                        by: one(&e.by),
+                        on: one(&e.on),
+                        level: e.level.or((e.kind == EventKind::Attack).then_some(Level::Force)),
+                        region: e.region.as_deref().map(|r| self.region(r)),
+                    },
+                    EventKind::Sanction => Action::Sanction(regime(e.regime.as_deref().unwrap_or_default())),
+                    EventKind::Lift => Action::Lift(regime(e.regime.as_deref().unwrap_or_default())),
+                    EventKind::Sign => Action::Sign(self.treaty(e.treaty.as_deref().unwrap_or_default())),
+                    EventKind::Withdraw => Action::Withdraw(
+                        self.treaty(e.treaty.as_deref().unwrap_or_default()),
+                        e.actor.as_deref().map(|a| self.actor(a)),
+                    ),
+                    EventKind::Stance => {
+                        let pairs = if e.between.is_some() {
+                            let (a, b) = pair(&e.between);
+                            vec![(a, b), (b, a)]
+                        } else {
+                            vec![(one(&e.from), one(&e.to))]
+                        };
+                        let change = match (e.value, e.delta) {
+                            (Some(v), _) => StanceChange::Set(v),
+                            (None, d) => StanceChange::Shift(d.unwrap_or(0.0)),
+                        };
+                        Action::Stance { pairs, change }
+                    }
+                    EventKind::Ceasefire => {
+                        let (a, b) = pair(&e.between);
+                        Action::Ceasefire(a, b)
+                    }
+                };
+                EventInfo {
+                    id: scenario::event_id(e, i),
+                    timing,
+                    when: e.when.as_ref().map(|c| self.cond(c)),
+                    action,
+                }
+            })
+            .collect();
+
+        let level_labels = match &s.level_labels {
+            Some(labels) => labels.clone(),
+            None => crate::model::LEVEL_NAMES.iter().map(|s| s.to_string()).collect(),
+        };
+        World {
+            name: s.name.clone(),
+            step_unit: s.step,
+            steps: s.steps,
+            level_labels,
+            actors,
+            regions: self.regions,
+            treaties,
+            clauses,
+            obligations,
+            obligations_by_partner,
+            mobilize_obligations,
+            initial_stances,
+            dyad_rates,
+            dyad_regions,
+            sanctions,
+            events,
+            step_years: s.step.years(),
+            params: p,
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Reports read results and render them; the engine never prints.
+
+pub mod trace;

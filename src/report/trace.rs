@@ -1,0 +1,287 @@
+//! The story of one run: one line (or one JSON object) per event, and a closing outcome block.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use crate::engine::{Event, LiftReason, Observer, Outcome, Route, World};
+use crate::model::Level;
+use crate::scenario::Step;
+
+/// How a trace is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceFormat {
+    /// Readable lines: `m14  PRK attacks ROK in korea_south: force (4)`.
+    Text,
+    /// One JSON object per line, with ids rather than indices.
+    Json,
+}
+
+/// An observer that writes each event as it happens. The first write error stops the writing and
+/// is kept for [`TraceWriter::finish`].
+pub struct TraceWriter<'w, W: Write> {
+    world: &'w World,
+    out: W,
+    format: TraceFormat,
+    error: Option<io::Error>,
+}
+
+impl<'w, W: Write> TraceWriter<'w, W> {
+    /// A trace of `world` written to `out`.
+    pub fn new(world: &'w World, out: W, format: TraceFormat) -> Self {
+        TraceWriter {
+            world,
+            out,
+            format,
+            error: None,
+        }
+    }
+
+    /// Writes the closing outcome block (text) or object (JSON), and reports any write error.
+    pub fn finish(mut self, outcome: &Outcome) -> io::Result<W> {
+        if self.error.is_none() {
+            let result = match self.format {
+                TraceFormat::Text => self.out.write_all(outcome_block(self.world, outcome).as_bytes()),
+                TraceFormat::Json => writeln!(self.out, "{}", outcome_json(self.world, outcome)),
+            };
+            if let Err(e) = result {
+                self.error = Some(e);
+            }
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => {
+                self.out.flush()?;
+                Ok(self.out)
+            }
+        }
+    }
+}
+
+impl<W: Write> Observer for TraceWriter<'_, W> {
+    fn observe(&mut self, step: Step, event: &Event) {
+        if self.error.is_some() {
+            return;
+        }
+        let result = match self.format {
+            TraceFormat::Text => match describe(self.world, event) {
+                Some(text) => writeln!(self.out, "{:<6}{text}", step_label(self.world, step)),
+                None => Ok(()),
+            },
+            TraceFormat::Json => writeln!(self.out, "{}", event_json(self.world, step, event)),
+        };
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+}
+
+/// `m14`, `d3`: the step with the unit's prefix.
+pub fn step_label(world: &World, step: Step) -> String {
+    format!("{}{step}", world.step_unit.prefix())
+}
+
+fn level(world: &World, level: Level) -> String {
+    format!("{} ({})", world.level_label(level), level.number())
+}
+
+fn actor(world: &World, a: usize) -> &str {
+    &world.actors[a].id
+}
+
+fn actors(world: &World, list: &[usize]) -> String {
+    list.iter().map(|&a| actor(world, a)).collect::<Vec<_>>().join(", ")
+}
+
+fn route(world: &World, via: Route) -> String {
+    match via {
+        Route::Founder => "founder".to_owned(),
+        Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
+        Route::Voluntary => "voluntary".to_owned(),
+    }
+}
+
+/// One readable line for an event, or `None` for events too frequent to narrate (support changes
+/// below lethal aid).
+pub fn describe(world: &World, event: &Event) -> Option<String> {
+    let line = match event {
+        Event::Scripted { index } => format!("event {}", world.events[*index].id),
+        Event::ConflictStarted { conflict, by, on, region, level: l } => format!(
+            "conflict #{conflict}: {} against {} in {} at {}",
+            actor(world, *by),
+            actor(world, *on),
+            world.regions[*region].id,
+            level(world, *l)
+        ),
+        Event::Attack { attacker, attacked, region, level: l, .. } => format!(
+            "{} attacks {} in {}: {}",
+            actor(world, *attacker),
+            actor(world, *attacked),
+            world.regions[*region].id,
+            level(world, *l)
+        ),
+        Event::LevelChanged { conflict, from, to, .. } => format!(
+            "conflict #{conflict} {} {}",
+            if to > from { "rises to" } else { "falls to" },
+            level(world, *to)
+        ),
+        Event::ConflictEnded { conflict } => format!("conflict #{conflict} ends"),
+        Event::ObligationFired { obligation, adversaries, engaged, honoured, probability, joins_at, .. } => {
+            let o = &world.obligations[*obligation];
+            let clause = world.clause_name(o.clause);
+            let holder = actor(world, o.holder);
+            let why = format!("partner {}, adversary {}", actor(world, o.partner), actors(world, adversaries));
+            if *engaged {
+                format!("{clause} fires for {holder} ({why}): already on that side")
+            } else if *honoured {
+                let joins = joins_at.map(|at| format!(", joins {}", step_label(world, at))).unwrap_or_default();
+                format!("{clause} fires for {holder} ({why}): honoured, p={probability:.2}{joins}")
+            } else {
+                format!("{holder} declines {clause} ({why}; p={probability:.2})")
+            }
+        }
+        Event::Joined { conflict, actor: a, with, via, cap, .. } => {
+            format!(
+                "{} joins {}'s side in conflict #{conflict} via {}, up to {}",
+                actor(world, *a),
+                actor(world, *with),
+                route(world, *via),
+                level(world, *cap)
+            )
+        }
+        Event::Violation { obligation, conflict } => {
+            let o = &world.obligations[*obligation];
+            format!(
+                "{} violates {} toward {} in conflict #{conflict}",
+                actor(world, o.holder),
+                world.clause_name(o.clause),
+                actor(world, o.partner)
+            )
+        }
+        Event::SupportChanged { conflict, actor: a, with, posture, .. } => {
+            if *posture != crate::scenario::Support::Lethal {
+                return None;
+            }
+            format!(
+                "{} gives lethal aid to {}'s side in conflict #{conflict}",
+                actor(world, *a),
+                actor(world, *with)
+            )
+        }
+        Event::SanctionImposed { regime } => {
+            let r = &world.sanctions[*regime];
+            format!("sanctions {} imposed on {} by {}", r.id, actor(world, r.target), actors(world, &r.senders))
+        }
+        Event::SanctionLifted { regime, reason } => {
+            let why = match reason {
+                LiftReason::Expired => "expired",
+                LiftReason::Event => "lifted by event",
+                LiftReason::Compliance => "the target complied",
+                LiftReason::ObjectiveMet => "the target ended the conflicts it began",
+            };
+            format!("sanctions {} lifted: {why}", world.sanctions[*regime].id)
+        }
+    };
+    Some(line)
+}
+
+/// An event as a JSON object with ids rather than indices.
+pub fn event_json(world: &World, step: Step, event: &Event) -> Value {
+    let mut value = serde_json::to_value(event).unwrap_or(Value::Null); // plain data: cannot fail
+    if let Value::Object(map) = &mut value {
+        name_indices(world, map);
+        map.insert("step".to_owned(), json!(step));
+    }
+    value
+}
+
+/// Replaces index fields by the ids they stand for; one rule per field name.
+fn name_indices(world: &World, map: &mut Map<String, Value>) {
+    let index = |v: &Value| v.as_u64().map(|i| i as usize);
+    for (key, v) in map.iter_mut() {
+        let named = match key.as_str() {
+            "by" | "on" | "attacker" | "attacked" | "actor" | "with" => index(v).map(|a| json!(actor(world, a))),
+            "region" => index(v).map(|r| json!(world.regions[r].id)),
+            "regime" => index(v).map(|r| json!(world.sanctions[r].id)),
+            "index" => index(v).map(|e| json!(world.events[e].id)),
+            "obligation" => index(v).map(|o| {
+                let ob = &world.obligations[o];
+                json!({"clause": world.clause_name(ob.clause), "holder": actor(world, ob.holder), "partner": actor(world, ob.partner)})
+            }),
+            "adversaries" => v
+                .as_array()
+                .map(|list| Value::Array(list.iter().filter_map(index).map(|a| json!(actor(world, a))).collect())),
+            "via" => Some(match &*v {
+                Value::Object(o) => match o.get("obligation").and_then(index) {
+                    Some(ob) => json!(world.clause_name(world.obligations[ob].clause)),
+                    None => v.clone(),
+                },
+                other => other.clone(),
+            }),
+            _ => None,
+        };
+        if let Some(named) = named {
+            *v = named;
+        }
+    }
+}
+
+/// The closing block of a text trace.
+pub fn outcome_block(world: &World, o: &Outcome) -> String {
+    let mut out = String::from("\noutcome\n");
+    let first = o.first_reached[o.highest.number() as usize]
+        .map(|s| format!(", first reached {}", step_label(world, s)))
+        .unwrap_or_default();
+    out.push_str(&format!("  highest level   {}{first}\n", level(world, o.highest)));
+    let belligerents: Vec<String> = (0..world.n())
+        .filter(|&a| o.belligerent(a))
+        .map(|a| {
+            let route = o.route(world, a).unwrap_or_else(|| "-".to_owned());
+            format!("{} ({}, {route})", actor(world, a), world.level_label(o.actor_highest[a]))
+        })
+        .collect();
+    out.push_str(&format!(
+        "  belligerents    {}\n",
+        if belligerents.is_empty() { "none".to_owned() } else { belligerents.join(", ") }
+    ));
+    let honoured = o.triggers.iter().filter(|t| t.honoured && !t.engaged).count();
+    let decided = o.triggers.iter().filter(|t| !t.engaged).count();
+    out.push_str(&format!(
+        "  obligations     {} fired, {honoured} of {decided} decisions honoured, {} violations\n",
+        o.triggers.len(),
+        o.violations.len()
+    ));
+    for (r, regime) in world.sanctions.iter().enumerate() {
+        let course = &o.sanctions[r];
+        let state = match (course.imposed, course.lifted) {
+            (None, _) => "never imposed".to_owned(),
+            (Some(i), None) => format!("imposed {}, in force", step_label(world, i)),
+            (Some(i), Some((l, _))) => format!("imposed {}, lifted {}", step_label(world, i), step_label(world, l)),
+        };
+        out.push_str(&format!(
+            "  sanctions       {} on {}: {state}; final pressure {:.2}\n",
+            regime.id,
+            actor(world, regime.target),
+            o.final_pressure[regime.target]
+        ));
+    }
+    out.push_str(&format!("  pathway         {}\n", if o.pathway.is_empty() { "-" } else { &o.pathway }));
+    out
+}
+
+/// The closing object of a JSON trace.
+pub fn outcome_json(world: &World, o: &Outcome) -> Value {
+    let belligerents: Vec<Value> = (0..world.n())
+        .filter(|&a| o.belligerent(a))
+        .map(|a| json!({"actor": actor(world, a), "highest": o.actor_highest[a], "route": o.route(world, a)}))
+        .collect();
+    json!({
+        "event": "outcome",
+        "highest": o.highest,
+        "first_war": o.first_war(),
+        "belligerents": belligerents,
+        "triggers": o.triggers.len(),
+        "violations": o.violations.len(),
+        "pathway": o.pathway,
+    })
+}

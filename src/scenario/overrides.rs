@@ -1,0 +1,158 @@
+//! Overrides of scenario values by path: `--set parameters.onset_rate=0.03`,
+//! `--set treaties.rus_prk_2024.obligations.art4_rus.reliability=0.9`.
+//!
+//! A path is a dot-separated list of keys. In a list, a key selects the element whose `id` is that
+//! key (or, if it is a number, the element at that index). The value is JSON (`0.9`, `true`,
+//! `"war"`, `[0, 3]`); anything that does not parse as JSON is taken as a string. The overridden
+//! scenario is validated like a file.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::Value;
+
+/// One `PATH=VALUE` override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// The dot-separated path, as given.
+    pub path: String,
+    /// The new value.
+    pub value: Value,
+}
+
+/// Why an override could not be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--set {text}: {message}")]
+pub struct OverrideError {
+    /// The override as given.
+    pub text: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FromStr for Override {
+    type Err = OverrideError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = |message: &str| OverrideError {
+            text: text.to_owned(),
+            message: message.to_owned(),
+        };
+        let (path, value) = text
+            .split_once('=')
+            .ok_or_else(|| error("expected PATH=VALUE, for example parameters.onset_rate=0.03"))?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(str::is_empty) {
+            return Err(error("the path has an empty key; expected keys separated by single dots"));
+        }
+        let value = value.trim();
+        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+        Ok(Override {
+            path: path.to_owned(),
+            value,
+        })
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
+impl Override {
+    /// Applies the override to a scenario's JSON, creating missing object members on the way (so a
+    /// parameter the file leaves at its default can be set).
+    pub fn apply(&self, root: &mut Value) -> Result<(), OverrideError> {
+        let error = |message: String| OverrideError {
+            text: self.to_string(),
+            message,
+        };
+        let keys: Vec<&str> = self.path.split('.').collect();
+        let mut current = root;
+        let mut walked = String::new();
+        for (i, key) in keys.iter().enumerate() {
+            let last = i + 1 == keys.len();
+            current = match current {
+                Value::Object(map) => {
+                    if last {
+                        map.insert((*key).to_owned(), self.value.clone());
+                        return Ok(());
+                    }
+                    map.entry((*key).to_owned())
+                        .or_insert_with(|| Value::Object(Default::default()))
+                }
+                Value::Array(items) => {
+                    let found = match key.parse::<usize>() {
+                        Ok(index) => index,
+                        Err(_) => items
+                            .iter()
+                            .position(|item| item.get("id").and_then(Value::as_str) == Some(key))
+                            .ok_or_else(|| {
+                                let ids: Vec<&str> =
+                                    items.iter().filter_map(|item| item.get("id")?.as_str()).collect();
+                                let hint = super::did_you_mean(key, ids.iter().copied())
+                                    .map(|s| format!("; {s}"))
+                                    .unwrap_or_default();
+                                error(format!("no element with id `{key}` in `{walked}`{hint}"))
+                            })?,
+                    };
+                    let len = items.len();
+                    let item = items.get_mut(found).ok_or_else(|| {
+                        error(format!("`{walked}` has {len} elements; there is no element {found}"))
+                    })?;
+                    if last {
+                        *item = self.value.clone();
+                        return Ok(());
+                    }
+                    item
+                }
+                _ => {
+                    return Err(error(format!("`{walked}` is not an object or a list")));
+                }
+            };
+            if !walked.is_empty() {
+                walked.push('.');
+            }
+            walked.push_str(key);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn apply(text: &str, root: &mut Value) -> Result<(), OverrideError> {
+        text.parse::<Override>()?.apply(root)
+    }
+
+    #[test]
+    fn sets_values_by_key_id_and_index() {
+        let mut v = json!({"treaties": [{"id": "t", "obligations": [{"id": "a", "reliability": 0.4}]}]});
+        apply("treaties.t.obligations.a.reliability=0.9", &mut v).unwrap();
+        assert_eq!(v["treaties"][0]["obligations"][0]["reliability"], json!(0.9));
+        apply("treaties.0.obligations.0.kind=defense", &mut v).unwrap();
+        assert_eq!(v["treaties"][0]["obligations"][0]["kind"], json!("defense"));
+        apply("parameters.honour_all=true", &mut v).unwrap();
+        assert_eq!(v["parameters"]["honour_all"], json!(true));
+    }
+
+    #[test]
+    fn reports_what_is_missing() {
+        let mut v = json!({"treaties": [{"id": "nato"}], "steps": 3});
+        let err = apply("treaties.natoo.obligations=[]", &mut v).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--set treaties.natoo.obligations=[]: no element with id `natoo` in `treaties`; did you mean `nato`?"
+        );
+        let err = apply("steps.x=1", &mut v).unwrap_err();
+        assert!(err.message.contains("`steps` is not an object or a list"), "{err}");
+        assert!("no_equals".parse::<Override>().is_err());
+        assert!("a..b=1".parse::<Override>().is_err());
+        let err = apply("treaties.3.id=x", &mut v).unwrap_err();
+        assert!(err.message.contains("has 1 elements"), "{err}");
+    }
+}
