@@ -77,14 +77,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// `casus trace`: the story of one run on stdout.
-fn trace(file: &Path, seed: Option<u64>, run: u64, json: bool, set: &[Override]) -> anyhow::Result<ExitCode> {
+fn trace(
+    file: &Path,
+    seed: Option<u64>,
+    run: u64,
+    json: bool,
+    set: &[Override],
+) -> anyhow::Result<ExitCode> {
     let scenario = match casus::scenario::load_with(file, set) {
         Ok(scenario) => scenario,
         Err(err) => return Ok(report_invalid(&err)),
     };
-    let world = World::new(&scenario).map_err(|_| anyhow::anyhow!("the scenario did not validate"))?;
+    let world =
+        World::new(&scenario).map_err(|_| anyhow::anyhow!("the scenario did not validate"))?;
     let seed = seed.unwrap_or(scenario.monte_carlo.seed);
-    let format = if json { TraceFormat::Json } else { TraceFormat::Text };
+    let format = if json {
+        TraceFormat::Json
+    } else {
+        TraceFormat::Text
+    };
     let stdout = std::io::stdout().lock();
     let mut writer = TraceWriter::new(&world, std::io::BufWriter::new(stdout), format);
     let outcome = Simulation::new(&world, seed, run).run_to_end(&mut writer);

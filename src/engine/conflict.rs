@@ -81,7 +81,14 @@ pub struct Conflict {
 
 impl Conflict {
     /// A new conflict opened by `by` against `on`.
-    pub fn new(id: ConflictIx, by: ActorIx, on: ActorIx, region: RegionIx, level: Level, step: Step) -> Self {
+    pub fn new(
+        id: ConflictIx,
+        by: ActorIx,
+        on: ActorIx,
+        region: RegionIx,
+        level: Level,
+        step: Step,
+    ) -> Self {
         let founder = |actor, side| Participant {
             actor,
             side,
@@ -126,7 +133,10 @@ impl Conflict {
 
     /// The actors on a side.
     pub fn side(&self, side: usize) -> impl Iterator<Item = ActorIx> + '_ {
-        self.participants.iter().filter(move |p| p.side == side).map(|p| p.actor)
+        self.participants
+            .iter()
+            .filter(move |p| p.side == side)
+            .map(|p| p.actor)
     }
 
     /// The founders of a side (its first member).

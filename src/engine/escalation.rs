@@ -24,7 +24,8 @@ impl Simulation<'_> {
                 let side = if x < t.up[0] { 0 } else { 1 };
                 self.raise(c, side, obs);
             } else if x < t.up[0] + t.up[1] + t.down {
-                let down = Level::from_number(u64::from(level.number()) - 1).unwrap_or(Level::Peace);
+                let down =
+                    Level::from_number(u64::from(level.number()) - 1).unwrap_or(Level::Peace);
                 self.set_level(c, down, None, obs);
             } else if x < t.total() {
                 self.set_level(c, Level::Peace, None, obs);
@@ -40,7 +41,11 @@ impl Simulation<'_> {
         let Some(up) = Level::from_number(u64::from(conflict.level.number()) + 1) else {
             return;
         };
-        let (attacker, attacked, region) = (conflict.founder(side), conflict.founder(1 - side), conflict.region);
+        let (attacker, attacked, region) = (
+            conflict.founder(side),
+            conflict.founder(1 - side),
+            conflict.region,
+        );
         self.set_level(c, up, Some(side), obs);
         if up.is_armed() && self.conflicts[c].peak == up {
             self.record_attack(c, attacker, attacked, region, up, obs);
@@ -96,6 +101,8 @@ impl Simulation<'_> {
                 }
             }
         }
-        best.iter().map(|&(h, r)| r * self.effective_capability(h)).sum()
+        best.iter()
+            .map(|&(h, r)| r * self.effective_capability(h))
+            .sum()
     }
 }

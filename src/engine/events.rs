@@ -37,7 +37,10 @@ impl Simulation<'_> {
                         false
                     }
                 }
-                Timing::Hazard { hazard, window: [a, b] } => {
+                Timing::Hazard {
+                    hazard,
+                    window: [a, b],
+                } => {
                     // The draw is made every step of the window, whether or not the gate holds, so
                     // the stream's use does not depend on the gate.
                     (a..=b).contains(&t) && self.rng.random::<f64>() < hazard && gate(self)
@@ -55,7 +58,12 @@ impl Simulation<'_> {
     fn act(&mut self, action: &Action, obs: &mut dyn Observer) {
         let t = self.step;
         match *action {
-            Action::Confront { by, on, level, region } => {
+            Action::Confront {
+                by,
+                on,
+                level,
+                region,
+            } => {
                 let level = level.unwrap_or_else(|| self.draw_start_level());
                 let region = region.unwrap_or(self.world.actors[on].regions[0]);
                 self.confront(by, on, level, region, obs);
@@ -97,7 +105,11 @@ impl Simulation<'_> {
         let weights = [p.start_threat, p.start_display, p.start_force];
         let total: f64 = weights.iter().sum();
         let mut x = self.rng.random::<f64>() * total;
-        for (weight, level) in weights.into_iter().zip([Level::Threat, Level::Display, Level::Force]) {
+        for (weight, level) in
+            weights
+                .into_iter()
+                .zip([Level::Threat, Level::Display, Level::Force])
+        {
             if x < weight {
                 return level;
             }
@@ -136,9 +148,11 @@ impl Simulation<'_> {
             }
             None => {
                 let c = self.conflicts.len();
-                self.conflicts.push(Conflict::new(c, by, on, region, level, t));
+                self.conflicts
+                    .push(Conflict::new(c, by, on, region, level, t));
                 for (actor, side) in [(by, 0), (on, 1)] {
-                    self.postures.retain(|p| !(p.conflict == c && p.actor == actor));
+                    self.postures
+                        .retain(|p| !(p.conflict == c && p.actor == actor));
                     self.outcome.entries.push(super::Entry {
                         actor,
                         conflict: c,
@@ -147,7 +161,16 @@ impl Simulation<'_> {
                         via: super::Route::Founder,
                     });
                 }
-                obs.observe(t, &Event::ConflictStarted { conflict: c, by, on, region, level });
+                obs.observe(
+                    t,
+                    &Event::ConflictStarted {
+                        conflict: c,
+                        by,
+                        on,
+                        region,
+                        level,
+                    },
+                );
                 c
             }
         };
@@ -181,17 +204,40 @@ impl Simulation<'_> {
             step: t,
             level,
         });
-        obs.observe(t, &Event::Attack { conflict: c, attacker, attacked, region, level });
+        obs.observe(
+            t,
+            &Event::Attack {
+                conflict: c,
+                attacker,
+                attacked,
+                region,
+                level,
+            },
+        );
         let world = self.world;
         for (ob, o) in world.obligations.iter().enumerate() {
             if o.kind == ObligationKind::NonAggression
                 && o.holder == attacker
                 && o.partner == attacked
                 && self.obligation_in_force(ob, t)
-                && !self.outcome.violations.iter().any(|v| v.obligation == ob && v.conflict == c)
+                && !self
+                    .outcome
+                    .violations
+                    .iter()
+                    .any(|v| v.obligation == ob && v.conflict == c)
             {
-                self.outcome.violations.push(Violation { obligation: ob, conflict: c, step: t });
-                obs.observe(t, &Event::Violation { obligation: ob, conflict: c });
+                self.outcome.violations.push(Violation {
+                    obligation: ob,
+                    conflict: c,
+                    step: t,
+                });
+                obs.observe(
+                    t,
+                    &Event::Violation {
+                        obligation: ob,
+                        conflict: c,
+                    },
+                );
             }
         }
     }

@@ -43,8 +43,8 @@ pub use rules::{
     LogitHonouring, Transition,
 };
 pub use world::{
-    Action, ActorIx, ActorInfo, Clause, ClauseIx, Cond, DirectedObligation, EventInfo,
-    ObligationIx, RegionIx, RegionInfo, SanctionInfo, StanceChange, Timing, TreatyIx, TreatyInfo,
+    Action, ActorInfo, ActorIx, Clause, ClauseIx, Cond, DirectedObligation, EventInfo,
+    ObligationIx, RegionInfo, RegionIx, SanctionInfo, StanceChange, Timing, TreatyInfo, TreatyIx,
     World, per_step,
 };
 
@@ -136,7 +136,10 @@ impl<'w> Simulation<'w> {
             .events
             .iter()
             .map(|e| match e.timing {
-                Timing::Window { probability, window: [a, b] } => {
+                Timing::Window {
+                    probability,
+                    window: [a, b],
+                } => {
                     use rand::RngExt;
                     let happens = rng.random::<f64>() < probability;
                     let at = rng.random_range(a..=b);
@@ -281,13 +284,17 @@ impl<'w> Simulation<'w> {
 
     /// An actor's capability eroded by sanction pressure.
     fn effective_capability(&self, actor: usize) -> f64 {
-        self.world.actors[actor].capability * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
+        self.world.actors[actor].capability
+            * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
     }
 
     /// A side's effective capability: its members plus weighted supporters.
     fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
         let p = &self.world.params;
-        let members: f64 = self.conflicts[c].side(side).map(|a| self.effective_capability(a)).sum();
+        let members: f64 = self.conflicts[c]
+            .side(side)
+            .map(|a| self.effective_capability(a))
+            .sum();
         let supporters: f64 = self
             .postures
             .iter()
@@ -349,7 +356,15 @@ impl<'w> Simulation<'w> {
     }
 
     /// Records an actor joining a conflict.
-    fn join(&mut self, c: ConflictIx, actor: usize, side: usize, via: Route, cap: Level, obs: &mut dyn Observer) {
+    fn join(
+        &mut self,
+        c: ConflictIx,
+        actor: usize,
+        side: usize,
+        via: Route,
+        cap: Level,
+        obs: &mut dyn Observer,
+    ) {
         let step = self.step;
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {
@@ -359,7 +374,8 @@ impl<'w> Simulation<'w> {
             via,
             cap,
         });
-        self.postures.retain(|p| !(p.conflict == c && p.actor == actor));
+        self.postures
+            .retain(|p| !(p.conflict == c && p.actor == actor));
         self.outcome.entries.push(Entry {
             actor,
             conflict: c,
@@ -368,14 +384,30 @@ impl<'w> Simulation<'w> {
             via,
         });
         let with = self.conflicts[c].founder(side);
-        obs.observe(step, &Event::Joined { conflict: c, actor, side, with, via, cap });
+        obs.observe(
+            step,
+            &Event::Joined {
+                conflict: c,
+                actor,
+                side,
+                with,
+                via,
+                cap,
+            },
+        );
         self.check_neutrality(c, actor, side, obs);
         self.note_levels(c);
     }
 
     /// Records violations when `actor`, now on `side` of conflict `c`, stands against a partner of a
     /// neutrality it honoured in `c` or of any non-aggression obligation it holds.
-    fn check_neutrality(&mut self, c: ConflictIx, actor: usize, side: usize, obs: &mut dyn Observer) {
+    fn check_neutrality(
+        &mut self,
+        c: ConflictIx,
+        actor: usize,
+        side: usize,
+        obs: &mut dyn Observer,
+    ) {
         let world = self.world;
         let against: Vec<usize> = self.conflicts[c].side(1 - side).collect();
         for (ob, o) in world.obligations.iter().enumerate() {
@@ -383,17 +415,31 @@ impl<'w> Simulation<'w> {
                 continue;
             }
             let broken = match o.kind {
-                crate::scenario::ObligationKind::NonAggression => self.obligation_in_force(ob, self.step),
+                crate::scenario::ObligationKind::NonAggression => {
+                    self.obligation_in_force(ob, self.step)
+                }
                 crate::scenario::ObligationKind::Neutrality => self.neutral.contains(&(ob, c)),
                 _ => false,
             };
-            if broken && !self.outcome.violations.iter().any(|v| v.obligation == ob && v.conflict == c) {
+            if broken
+                && !self
+                    .outcome
+                    .violations
+                    .iter()
+                    .any(|v| v.obligation == ob && v.conflict == c)
+            {
                 self.outcome.violations.push(Violation {
                     obligation: ob,
                     conflict: c,
                     step: self.step,
                 });
-                obs.observe(self.step, &Event::Violation { obligation: ob, conflict: c });
+                obs.observe(
+                    self.step,
+                    &Event::Violation {
+                        obligation: ob,
+                        conflict: c,
+                    },
+                );
             }
         }
     }
@@ -419,14 +465,28 @@ impl<'w> Simulation<'w> {
     }
 
     /// Sets a conflict's level, ending it at peace.
-    fn set_level(&mut self, c: ConflictIx, level: Level, by_side: Option<usize>, obs: &mut dyn Observer) {
+    fn set_level(
+        &mut self,
+        c: ConflictIx,
+        level: Level,
+        by_side: Option<usize>,
+        obs: &mut dyn Observer,
+    ) {
         let step = self.step;
         let from = self.conflicts[c].level;
         if from == level {
             return;
         }
         self.conflicts[c].set_level(level, step);
-        obs.observe(step, &Event::LevelChanged { conflict: c, from, to: level, by_side });
+        obs.observe(
+            step,
+            &Event::LevelChanged {
+                conflict: c,
+                from,
+                to: level,
+                by_side,
+            },
+        );
         if level == Level::Peace {
             self.end_conflict(c, obs);
         } else {

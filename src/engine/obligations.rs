@@ -89,7 +89,10 @@ impl Simulation<'_> {
             let probability = self.honour_probability(ob, c, &firing);
             (self.rng.random::<f64>() < probability, probability)
         };
-        let joins = matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense | ObligationKind::Mobilize);
+        let joins = matches!(
+            o.kind,
+            ObligationKind::Defense | ObligationKind::Offense | ObligationKind::Mobilize
+        );
         if firing.engaged && joins {
             // Already on that side: honouring means taking part up to the response level.
             self.conflicts[c].raise_cap(o.holder, o.response_level);
@@ -97,7 +100,11 @@ impl Simulation<'_> {
         }
         let joins_at = (honoured && joins && !firing.engaged).then(|| {
             let [min, max] = o.delay;
-            t + if min == max { min } else { self.rng.random_range(min..=max) }
+            t + if min == max {
+                min
+            } else {
+                self.rng.random_range(min..=max)
+            }
         });
         self.outcome.triggers.push(Trigger {
             obligation: ob,
@@ -137,7 +144,14 @@ impl Simulation<'_> {
         }
         if let Some(at) = joins_at {
             let cap = o.response_level;
-            let entry = Pending { conflict: c, actor: o.holder, side: firing.side, at, via: Route::Obligation(ob), cap };
+            let entry = Pending {
+                conflict: c,
+                actor: o.holder,
+                side: firing.side,
+                at,
+                via: Route::Obligation(ob),
+                cap,
+            };
             if at == t {
                 self.join(c, entry.actor, entry.side, entry.via, entry.cap, obs);
             } else {
@@ -150,8 +164,11 @@ impl Simulation<'_> {
         let world = self.world;
         let o = &world.obligations[ob];
         let adversaries = &firing.adversaries;
-        let stance_adversary =
-            adversaries.iter().map(|&a| self.stance(o.holder, a)).sum::<f64>() / adversaries.len().max(1) as f64;
+        let stance_adversary = adversaries
+            .iter()
+            .map(|&a| self.stance(o.holder, a))
+            .sum::<f64>()
+            / adversaries.len().max(1) as f64;
         let capability_adversary = self.side_capability(c, 1 - firing.side);
         self.rules.honouring.probability(&HonourContext {
             reliability: o.reliability,
@@ -174,11 +191,15 @@ impl Simulation<'_> {
         let lethal: Vec<(ConflictIx, usize, usize)> = self
             .postures
             .iter()
-            .filter(|p| p.support == Support::Lethal && self.conflicts[p.conflict].level >= Level::Force)
+            .filter(|p| {
+                p.support == Support::Lethal && self.conflicts[p.conflict].level >= Level::Force
+            })
             .map(|p| (p.conflict, p.actor, p.side))
             .collect();
         for (c, actor, side) in lethal {
-            if self.conflicts[c].participant(actor).is_some() || self.bound_not_to_fight(actor, c, side) {
+            if self.conflicts[c].participant(actor).is_some()
+                || self.bound_not_to_fight(actor, c, side)
+            {
                 continue;
             }
             let gap = self.stance_gap(actor, c, side);
@@ -197,7 +218,10 @@ impl Simulation<'_> {
         let conflict = &self.conflicts[c];
         world.obligations.iter().enumerate().any(|(ob, o)| {
             o.holder == actor
-                && matches!(o.kind, ObligationKind::Neutrality | ObligationKind::NonAggression)
+                && matches!(
+                    o.kind,
+                    ObligationKind::Neutrality | ObligationKind::NonAggression
+                )
                 && conflict.side_of(o.partner) == Some(1 - side)
                 && self.obligation_in_force(ob, self.step)
         })
@@ -208,7 +232,8 @@ impl Simulation<'_> {
         let conflict = &self.conflicts[c];
         let mean = |s: usize| {
             let members: Vec<usize> = conflict.side(s).collect();
-            members.iter().map(|&m| self.stance(actor, m)).sum::<f64>() / members.len().max(1) as f64
+            members.iter().map(|&m| self.stance(actor, m)).sum::<f64>()
+                / members.len().max(1) as f64
         };
         mean(side) - mean(1 - side)
     }

@@ -22,7 +22,8 @@ impl Simulation<'_> {
                 let h = self.hostility(i, j);
                 let rate = match world.dyad_rates[i * n + j] {
                     Some(rate) => {
-                        let h0 = (-(world.initial_stances[i * n + j] + world.initial_stances[j * n + i])
+                        let h0 = (-(world.initial_stances[i * n + j]
+                            + world.initial_stances[j * n + i])
                             / 2.0)
                             .max(0.0);
                         if h0 > 0.0 { rate * h / h0 } else { rate }
@@ -36,12 +37,17 @@ impl Simulation<'_> {
                 let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
                 let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
                 // Deterrence depends on who would be the target: average it over the two directions.
-                let deter = share_i * self.deterrence_factor(i, j) + (1.0 - share_i) * self.deterrence_factor(j, i);
+                let deter = share_i * self.deterrence_factor(i, j)
+                    + (1.0 - share_i) * self.deterrence_factor(j, i);
                 let probability = world.per_step_from_yearly_rate(rate * deter);
                 if self.rng.random::<f64>() >= probability {
                     continue;
                 }
-                let (by, on) = if self.rng.random::<f64>() < share_i { (i, j) } else { (j, i) };
+                let (by, on) = if self.rng.random::<f64>() < share_i {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
                 let level = self.draw_start_level();
                 let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
                 self.confront(by, on, level, region, obs);
@@ -51,7 +57,9 @@ impl Simulation<'_> {
 
     /// Whether two actors are on opposite sides of an active conflict.
     fn dyadic_opposed(&self, a: usize, b: usize) -> bool {
-        self.conflicts.iter().any(|c| c.is_active() && c.opposed(a, b))
+        self.conflicts
+            .iter()
+            .any(|c| c.is_active() && c.opposed(a, b))
     }
 
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
@@ -62,10 +70,16 @@ impl Simulation<'_> {
             let o = &world.obligations[ob];
             o.kind == ObligationKind::Defense
                 && o.holder != challenger
-                && o.adversaries.as_ref().is_none_or(|a| a.binary_search(&challenger).is_ok())
+                && o.adversaries
+                    .as_ref()
+                    .is_none_or(|a| a.binary_search(&challenger).is_ok())
                 && o.adversaries_exclude.binary_search(&challenger).is_err()
                 && self.obligation_in_force(ob, self.step)
         });
-        if defended { world.params.deterrence } else { 1.0 }
+        if defended {
+            world.params.deterrence
+        } else {
+            1.0
+        }
     }
 }

@@ -127,22 +127,42 @@ impl Outcome {
     }
 }
 
-/// Builds the canonical pathway string: for each conflict that reached force, in order of entry,
-/// `A>B@L` for its founders (L its peak) and `H+P:treaty` or `X+Y:voluntary` for those who joined
-/// (P the partner, Y the side's founder), separated by ` | `.
-pub fn pathway(world: &World, entries: &[Entry], peaks: &[Level], founders: &[[ActorIx; 2]]) -> String {
+/// Builds the canonical pathway string. It lists the conflicts that drew in a third party or reached
+/// war, in order of entry: `A>B@L` for a conflict's founders (A opened it, L its peak), then
+/// `H+P:treaty` for a holder joining through a treaty with partner P, `X+Y:voluntary` for a
+/// voluntary entry on founder Y's side; separated by ` | `. Bilateral incidents that stayed below
+/// war are left out, so that runs with the same course of escalation share a pathway.
+pub fn pathway(
+    world: &World,
+    entries: &[Entry],
+    peaks: &[Level],
+    founders: &[[ActorIx; 2]],
+) -> String {
     let id = |a: ActorIx| world.actors[a].id.as_str();
+    let mut widened = vec![false; peaks.len()];
+    for e in entries.iter().filter(|e| e.via != Route::Founder) {
+        widened[e.conflict] = true;
+    }
+    let listed = |c: usize| widened[c] || peaks[c] >= Level::War;
     let mut parts = Vec::new();
-    for e in entries.iter().filter(|e| peaks[e.conflict] >= Level::Force) {
+    for e in entries.iter().filter(|e| listed(e.conflict)) {
         let [opener, target] = founders[e.conflict];
         match e.via {
-            Route::Founder if e.side == 0 => {
-                parts.push(format!("{}>{}@{}", id(opener), id(target), peaks[e.conflict].number()))
-            }
+            Route::Founder if e.side == 0 => parts.push(format!(
+                "{}>{}@{}",
+                id(opener),
+                id(target),
+                peaks[e.conflict].number()
+            )),
             Route::Founder => {} // the target is named with the opener
             Route::Obligation(o) => {
                 let ob = &world.obligations[o];
-                parts.push(format!("{}+{}:{}", id(e.actor), id(ob.partner), world.treaties[ob.treaty].id));
+                parts.push(format!(
+                    "{}+{}:{}",
+                    id(e.actor),
+                    id(ob.partner),
+                    world.treaties[ob.treaty].id
+                ));
             }
             Route::Voluntary => {
                 let founder = founders[e.conflict][e.side];

@@ -100,7 +100,11 @@ fn base_rates(level: Level, past_peak: bool, p: &Parameters) -> (f64, f64, f64) 
             Level::NuclearLimited => p.up_nuclear,
             Level::NuclearCentral => 0.0,
         } * p.reescalation;
-        let settle = if level <= Level::Force { p.settle_past_peak } else { 0.0 };
+        let settle = if level <= Level::Force {
+            p.settle_past_peak
+        } else {
+            0.0
+        };
         return (up, p.down_past_peak, settle);
     }
     match level {
@@ -130,9 +134,18 @@ impl EscalationRule for LogitEscalation {
         // Multinomial logit with holding as the reference: each move's utility is the log-odds of
         // its base rate against holding, shifted by the covariates.
         let hold = (1.0 - up - down - settle).max(1e-9);
-        let utility = |base: f64| if base > 0.0 { (base / hold).ln() } else { f64::NEG_INFINITY };
-        let imbalance = (c.capability[0].max(1e-12) / c.capability[1].max(1e-12)).ln().abs();
-        let duration = p.escalation_duration * (1.0 + f64::from(c.steps_at_level) * c.months_per_step).ln();
+        let utility = |base: f64| {
+            if base > 0.0 {
+                (base / hold).ln()
+            } else {
+                f64::NEG_INFINITY
+            }
+        };
+        let imbalance = (c.capability[0].max(1e-12) / c.capability[1].max(1e-12))
+            .ln()
+            .abs();
+        let duration =
+            p.escalation_duration * (1.0 + f64::from(c.steps_at_level) * c.months_per_step).ln();
         let mut u_up = [f64::NEG_INFINITY; 2];
         for (side, u) in u_up.iter_mut().enumerate() {
             let crosses_nuclear = c.level >= Level::War;
@@ -144,9 +157,13 @@ impl EscalationRule for LogitEscalation {
                 - p.escalation_imbalance * imbalance
                 - p.escalation_deterrence * (1.0 + c.reinforcement[side]).ln()
                 - p.escalation_pressure * c.pressure[side]
-                - if c.level >= Level::Force && c.nuclear[1 - side] { p.escalation_nuclear } else { 0.0 };
+                - if c.level >= Level::Force && c.nuclear[1 - side] {
+                    p.escalation_nuclear
+                } else {
+                    0.0
+                };
         }
-        let u_down = utility(down) + duration;
+        let u_down = utility(down) - p.escalation_hostility * c.hostility + duration;
         let u_settle = utility(settle) - p.escalation_hostility * c.hostility + duration;
         let exps = [u_up[0].exp(), u_up[1].exp(), u_down.exp(), u_settle.exp()];
         let total = 1.0 + exps.iter().sum::<f64>();
@@ -282,12 +299,23 @@ mod tests {
             params: &p,
         };
         assert!((LogitHonouring.probability(&ctx) - 0.41).abs() < 1e-12);
-        let friendly = HonourContext { stance_partner: 0.8, stance_adversary: -0.8, ..ctx.clone() };
+        let friendly = HonourContext {
+            stance_partner: 0.8,
+            stance_adversary: -0.8,
+            ..ctx.clone()
+        };
         assert!(LogitHonouring.probability(&friendly) > 0.41);
-        let outmatched = HonourContext { capability_adversary: 10.0, ..ctx.clone() };
+        let outmatched = HonourContext {
+            capability_adversary: 10.0,
+            ..ctx.clone()
+        };
         assert!(LogitHonouring.probability(&outmatched) < 0.41);
         for certain in [0.0, 1.0] {
-            let c = HonourContext { reliability: certain, stance_partner: 1.0, ..ctx.clone() };
+            let c = HonourContext {
+                reliability: certain,
+                stance_partner: 1.0,
+                ..ctx.clone()
+            };
             assert_eq!(LogitHonouring.probability(&c), certain);
         }
     }

@@ -44,7 +44,11 @@ impl Simulation<'_> {
                 continue;
             }
             let target = regime.target;
-            let senders: f64 = regime.senders.iter().map(|&s| world.actors[s].economy).sum();
+            let senders: f64 = regime
+                .senders
+                .iter()
+                .map(|&s| world.actors[s].economy)
+                .sum();
             let busting: f64 = (0..world.n())
                 .filter(|&j| j != target && regime.senders.binary_search(&j).is_err())
                 .map(|j| world.actors[j].economy * self.stance(j, target).max(0.0))
@@ -67,8 +71,10 @@ impl Simulation<'_> {
             let fighting = |initiated_only: bool| {
                 self.conflicts.iter().any(|c| {
                     c.is_active()
-                        && c.level_of(target).is_some_and(|l| l >= crate::model::Level::Force)
-                        && (!initiated_only || c.initiator.is_some_and(|side| c.founder(side) == target))
+                        && c.level_of(target)
+                            .is_some_and(|l| l >= crate::model::Level::Force)
+                        && (!initiated_only
+                            || c.initiator.is_some_and(|side| c.founder(side) == target))
                 })
             };
             let objective_met = self.outcome.sanctions[r].imposed.is_some_and(|i| i < t)
@@ -79,7 +85,8 @@ impl Simulation<'_> {
                 };
             let x = p.sanction_compliance_slope * (self.pressure[target] - p.sanction_stake);
             let yearly = 1.0 / (1.0 + (-x).exp());
-            let complies = self.rng.random::<f64>() < world.per_step_from_yearly_rate(-(1.0 - yearly).ln());
+            let complies =
+                self.rng.random::<f64>() < world.per_step_from_yearly_rate(-(1.0 - yearly).ln());
             if complies {
                 self.lift(r, LiftReason::Compliance, obs);
             } else if objective_met {

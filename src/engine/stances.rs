@@ -27,7 +27,11 @@ impl Simulation<'_> {
             }
         }
 
-        for conflict in self.conflicts.iter().filter(|c| c.is_active() && c.level >= Level::Force) {
+        for conflict in self
+            .conflicts
+            .iter()
+            .filter(|c| c.is_active() && c.level >= Level::Force)
+        {
             let fighting: Vec<(usize, usize)> = conflict
                 .participants
                 .iter()
@@ -85,7 +89,10 @@ impl Simulation<'_> {
                     let s = self.stances[k];
                     let is_sender = regime.senders.binary_search(&j).is_ok();
                     let fellow_target = world.sanctions.iter().enumerate().any(|(r2, other)| {
-                        r2 != r && self.sanction_active[r2] && other.target == j && other.senders == regime.senders
+                        r2 != r
+                            && self.sanction_active[r2]
+                            && other.target == j
+                            && other.senders == regime.senders
                     });
                     let busting = !is_sender && self.stance(j, target) > 0.0;
                     if is_sender {

@@ -20,7 +20,9 @@ impl Simulation<'_> {
                 continue;
             }
             for actor in 0..world.n() {
-                if conflict.participant(actor).is_some() || world.actors[actor].max_support == Support::None {
+                if conflict.participant(actor).is_some()
+                    || world.actors[actor].max_support == Support::None
+                {
                     continue;
                 }
                 let gap0 = self.stance_gap(actor, c, 0);
@@ -36,12 +38,19 @@ impl Simulation<'_> {
                 };
                 support = support.min(world.actors[actor].max_support);
                 let neutral_toward_other = self.neutral.iter().any(|&(ob, nc)| {
-                    nc == c && world.obligations[ob].holder == actor && conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
+                    nc == c
+                        && world.obligations[ob].holder == actor
+                        && conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
                 });
                 if neutral_toward_other {
                     support = support.min(Support::Diplomatic);
                 }
-                next.push(Posture { conflict: c, actor, side, support });
+                next.push(Posture {
+                    conflict: c,
+                    actor,
+                    side,
+                    support,
+                });
             }
         }
         let t = self.step;

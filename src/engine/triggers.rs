@@ -93,7 +93,10 @@ pub fn check(world: &World, ob: ObligationIx, conflict: &Conflict, ctx: &Context
         check_partner(world, o, conflict)?
     };
     if let Some(after) = o.after
-        && !conflict.fired.iter().any(|&f| world.obligations[f].clause == after)
+        && !conflict
+            .fired
+            .iter()
+            .any(|&f| world.obligations[f].clause == after)
     {
         return Err(Reason::AfterNotFired);
     }
@@ -192,7 +195,9 @@ fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
     let mobilisers: Vec<(usize, ActorIx)> = conflict
         .participants
         .iter()
-        .filter(|p| admits(o, p.actor) && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute))
+        .filter(|p| {
+            admits(o, p.actor) && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute)
+        })
         .map(|p| (p.side, p.actor))
         .collect();
     let Some(&(mobiliser_side, _)) = mobilisers.first() else {

@@ -3,7 +3,7 @@
 
 use crate::model::Level;
 use crate::scenario::{
-    self, Commitment, Condition, EventKind, ObligationKind, Objective, Parameters, Role, Scenario,
+    self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Role, Scenario,
     Step, StepUnit, Support, Territory,
 };
 
@@ -409,10 +409,13 @@ impl<'a> Compiler<'a> {
     fn cond(&self, c: &Condition) -> Cond {
         match c {
             Condition::AtWar([a, b]) => Cond::Level(self.actor(a), self.actor(b), Level::War),
-            Condition::Level { between: [a, b], at_least } => {
-                Cond::Level(self.actor(a), self.actor(b), *at_least)
+            Condition::Level {
+                between: [a, b],
+                at_least,
+            } => Cond::Level(self.actor(a), self.actor(b), *at_least),
+            Condition::ActorLevel { actor, at_least } => {
+                Cond::ActorLevel(self.actor(actor), *at_least)
             }
-            Condition::ActorLevel { actor, at_least } => Cond::ActorLevel(self.actor(actor), *at_least),
             Condition::Step { at_least } => Cond::Step(*at_least),
             Condition::All(list) => Cond::All(list.iter().map(|c| self.cond(c)).collect()),
             Condition::Any(list) => Cond::Any(list.iter().map(|c| self.cond(c)).collect()),
@@ -589,17 +592,27 @@ impl<'a> Compiler<'a> {
                     let [a, b] = p.as_ref().expect("validated: the kind requires `between`");
                     (self.actor(a), self.actor(b))
                 };
-                let one = |x: &Option<String>| self.actor(x.as_deref().expect("validated: required field"));
+                let one = |x: &Option<String>| {
+                    self.actor(x.as_deref().expect("validated: required field"))
+                };
                 let action = match e.kind {
                     EventKind::Attack | EventKind::Dispute => Action::Confront {
                         by: one(&e.by),
                         on: one(&e.on),
-                        level: e.level.or((e.kind == EventKind::Attack).then_some(Level::Force)),
+                        level: e
+                            .level
+                            .or((e.kind == EventKind::Attack).then_some(Level::Force)),
                         region: e.region.as_deref().map(|r| self.region(r)),
                     },
-                    EventKind::Sanction => Action::Sanction(regime(e.regime.as_deref().unwrap_or_default())),
-                    EventKind::Lift => Action::Lift(regime(e.regime.as_deref().unwrap_or_default())),
-                    EventKind::Sign => Action::Sign(self.treaty(e.treaty.as_deref().unwrap_or_default())),
+                    EventKind::Sanction => {
+                        Action::Sanction(regime(e.regime.as_deref().unwrap_or_default()))
+                    }
+                    EventKind::Lift => {
+                        Action::Lift(regime(e.regime.as_deref().unwrap_or_default()))
+                    }
+                    EventKind::Sign => {
+                        Action::Sign(self.treaty(e.treaty.as_deref().unwrap_or_default()))
+                    }
                     EventKind::Withdraw => Action::Withdraw(
                         self.treaty(e.treaty.as_deref().unwrap_or_default()),
                         e.actor.as_deref().map(|a| self.actor(a)),
@@ -633,7 +646,10 @@ impl<'a> Compiler<'a> {
 
         let level_labels = match &s.level_labels {
             Some(labels) => labels.clone(),
-            None => crate::model::LEVEL_NAMES.iter().map(|s| s.to_string()).collect(),
+            None => crate::model::LEVEL_NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         };
         World {
             name: s.name.clone(),

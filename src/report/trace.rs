@@ -41,7 +41,9 @@ impl<'w, W: Write> TraceWriter<'w, W> {
     pub fn finish(mut self, outcome: &Outcome) -> io::Result<W> {
         if self.error.is_none() {
             let result = match self.format {
-                TraceFormat::Text => self.out.write_all(outcome_block(self.world, outcome).as_bytes()),
+                TraceFormat::Text => self
+                    .out
+                    .write_all(outcome_block(self.world, outcome).as_bytes()),
                 TraceFormat::Json => writeln!(self.out, "{}", outcome_json(self.world, outcome)),
             };
             if let Err(e) = result {
@@ -90,7 +92,10 @@ fn actor(world: &World, a: usize) -> &str {
 }
 
 fn actors(world: &World, list: &[usize]) -> String {
-    list.iter().map(|&a| actor(world, a)).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|&a| actor(world, a))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn route(world: &World, via: Route) -> String {
@@ -106,41 +111,76 @@ fn route(world: &World, via: Route) -> String {
 pub fn describe(world: &World, event: &Event) -> Option<String> {
     let line = match event {
         Event::Scripted { index } => format!("event {}", world.events[*index].id),
-        Event::ConflictStarted { conflict, by, on, region, level: l } => format!(
+        Event::ConflictStarted {
+            conflict,
+            by,
+            on,
+            region,
+            level: l,
+        } => format!(
             "conflict #{conflict}: {} against {} in {} at {}",
             actor(world, *by),
             actor(world, *on),
             world.regions[*region].id,
             level(world, *l)
         ),
-        Event::Attack { attacker, attacked, region, level: l, .. } => format!(
+        Event::Attack {
+            attacker,
+            attacked,
+            region,
+            level: l,
+            ..
+        } => format!(
             "{} attacks {} in {}: {}",
             actor(world, *attacker),
             actor(world, *attacked),
             world.regions[*region].id,
             level(world, *l)
         ),
-        Event::LevelChanged { conflict, from, to, .. } => format!(
+        Event::LevelChanged {
+            conflict, from, to, ..
+        } => format!(
             "conflict #{conflict} {} {}",
             if to > from { "rises to" } else { "falls to" },
             level(world, *to)
         ),
         Event::ConflictEnded { conflict } => format!("conflict #{conflict} ends"),
-        Event::ObligationFired { obligation, adversaries, engaged, honoured, probability, joins_at, .. } => {
+        Event::ObligationFired {
+            obligation,
+            adversaries,
+            engaged,
+            honoured,
+            probability,
+            joins_at,
+            ..
+        } => {
             let o = &world.obligations[*obligation];
             let clause = world.clause_name(o.clause);
             let holder = actor(world, o.holder);
-            let why = format!("partner {}, adversary {}", actor(world, o.partner), actors(world, adversaries));
+            let why = format!(
+                "partner {}, adversary {}",
+                actor(world, o.partner),
+                actors(world, adversaries)
+            );
             if *engaged {
                 format!("{clause} fires for {holder} ({why}): already on that side")
             } else if *honoured {
-                let joins = joins_at.map(|at| format!(", joins {}", step_label(world, at))).unwrap_or_default();
+                let joins = joins_at
+                    .map(|at| format!(", joins {}", step_label(world, at)))
+                    .unwrap_or_default();
                 format!("{clause} fires for {holder} ({why}): honoured, p={probability:.2}{joins}")
             } else {
                 format!("{holder} declines {clause} ({why}; p={probability:.2})")
             }
         }
-        Event::Joined { conflict, actor: a, with, via, cap, .. } => {
+        Event::Joined {
+            conflict,
+            actor: a,
+            with,
+            via,
+            cap,
+            ..
+        } => {
             format!(
                 "{} joins {}'s side in conflict #{conflict} via {}, up to {}",
                 actor(world, *a),
@@ -149,7 +189,10 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
                 level(world, *cap)
             )
         }
-        Event::Violation { obligation, conflict } => {
+        Event::Violation {
+            obligation,
+            conflict,
+        } => {
             let o = &world.obligations[*obligation];
             format!(
                 "{} violates {} toward {} in conflict #{conflict}",
@@ -158,7 +201,13 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
                 actor(world, o.partner)
             )
         }
-        Event::SupportChanged { conflict, actor: a, with, posture, .. } => {
+        Event::SupportChanged {
+            conflict,
+            actor: a,
+            with,
+            posture,
+            ..
+        } => {
             if *posture != crate::scenario::Support::Lethal {
                 return None;
             }
@@ -170,7 +219,12 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
         }
         Event::SanctionImposed { regime } => {
             let r = &world.sanctions[*regime];
-            format!("sanctions {} imposed on {} by {}", r.id, actor(world, r.target), actors(world, &r.senders))
+            format!(
+                "sanctions {} imposed on {} by {}",
+                r.id,
+                actor(world, r.target),
+                actors(world, &r.senders)
+            )
         }
         Event::SanctionLifted { regime, reason } => {
             let why = match reason {
@@ -232,19 +286,34 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
     let first = o.first_reached[o.highest.number() as usize]
         .map(|s| format!(", first reached {}", step_label(world, s)))
         .unwrap_or_default();
-    out.push_str(&format!("  highest level   {}{first}\n", level(world, o.highest)));
+    out.push_str(&format!(
+        "  highest level   {}{first}\n",
+        level(world, o.highest)
+    ));
     let belligerents: Vec<String> = (0..world.n())
         .filter(|&a| o.belligerent(a))
         .map(|a| {
             let route = o.route(world, a).unwrap_or_else(|| "-".to_owned());
-            format!("{} ({}, {route})", actor(world, a), world.level_label(o.actor_highest[a]))
+            format!(
+                "{} ({}, {route})",
+                actor(world, a),
+                world.level_label(o.actor_highest[a])
+            )
         })
         .collect();
     out.push_str(&format!(
         "  belligerents    {}\n",
-        if belligerents.is_empty() { "none".to_owned() } else { belligerents.join(", ") }
+        if belligerents.is_empty() {
+            "none".to_owned()
+        } else {
+            belligerents.join(", ")
+        }
     ));
-    let honoured = o.triggers.iter().filter(|t| t.honoured && !t.engaged).count();
+    let honoured = o
+        .triggers
+        .iter()
+        .filter(|t| t.honoured && !t.engaged)
+        .count();
     let decided = o.triggers.iter().filter(|t| !t.engaged).count();
     out.push_str(&format!(
         "  obligations     {} fired, {honoured} of {decided} decisions honoured, {} violations\n",
@@ -256,7 +325,11 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
         let state = match (course.imposed, course.lifted) {
             (None, _) => "never imposed".to_owned(),
             (Some(i), None) => format!("imposed {}, in force", step_label(world, i)),
-            (Some(i), Some((l, _))) => format!("imposed {}, lifted {}", step_label(world, i), step_label(world, l)),
+            (Some(i), Some((l, _))) => format!(
+                "imposed {}, lifted {}",
+                step_label(world, i),
+                step_label(world, l)
+            ),
         };
         out.push_str(&format!(
             "  sanctions       {} on {}: {state}; final pressure {:.2}\n",
@@ -265,7 +338,14 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
             o.final_pressure[regime.target]
         ));
     }
-    out.push_str(&format!("  pathway         {}\n", if o.pathway.is_empty() { "-" } else { &o.pathway }));
+    out.push_str(&format!(
+        "  pathway         {}\n",
+        if o.pathway.is_empty() {
+            "-"
+        } else {
+            &o.pathway
+        }
+    ));
     out
 }
 

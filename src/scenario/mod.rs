@@ -43,7 +43,10 @@ pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
 }
 
 /// Reads a scenario file, applies overrides in order, then parses and validates the result.
-pub fn load_with(path: impl AsRef<Path>, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+pub fn load_with(
+    path: impl AsRef<Path>,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
     let path = path.as_ref();
     let file = path.display().to_string();
     let read_error = |source| ScenarioError::Read {
@@ -85,7 +88,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
 }
 
 /// Parses scenario text, applies overrides in order, and validates the result.
-pub fn parse_with(text: &str, origin: &str, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+pub fn parse_with(
+    text: &str,
+    origin: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(ScenarioError::TooLarge {
             file: origin.to_owned(),
@@ -96,7 +103,10 @@ pub fn parse_with(text: &str, origin: &str, overrides: &[Override]) -> Result<Sc
     let mut value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
     for o in overrides {
         o.apply(&mut value).map_err(|e| {
-            invalid(origin, vec![Diagnostic::new(JsonPath::root(), e.to_string())])
+            invalid(
+                origin,
+                vec![Diagnostic::new(JsonPath::root(), e.to_string())],
+            )
         })?;
     }
     from_value_located(&value, Some(text)).map_err(|ds| invalid(origin, ds))

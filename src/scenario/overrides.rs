@@ -43,7 +43,9 @@ impl FromStr for Override {
             .ok_or_else(|| error("expected PATH=VALUE, for example parameters.onset_rate=0.03"))?;
         let path = path.trim();
         if path.is_empty() || path.split('.').any(str::is_empty) {
-            return Err(error("the path has an empty key; expected keys separated by single dots"));
+            return Err(error(
+                "the path has an empty key; expected keys separated by single dots",
+            ));
         }
         let value = value.trim();
         let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
@@ -89,8 +91,10 @@ impl Override {
                             .iter()
                             .position(|item| item.get("id").and_then(Value::as_str) == Some(key))
                             .ok_or_else(|| {
-                                let ids: Vec<&str> =
-                                    items.iter().filter_map(|item| item.get("id")?.as_str()).collect();
+                                let ids: Vec<&str> = items
+                                    .iter()
+                                    .filter_map(|item| item.get("id")?.as_str())
+                                    .collect();
                                 let hint = super::did_you_mean(key, ids.iter().copied())
                                     .map(|s| format!("; {s}"))
                                     .unwrap_or_default();
@@ -99,7 +103,9 @@ impl Override {
                     };
                     let len = items.len();
                     let item = items.get_mut(found).ok_or_else(|| {
-                        error(format!("`{walked}` has {len} elements; there is no element {found}"))
+                        error(format!(
+                            "`{walked}` has {len} elements; there is no element {found}"
+                        ))
                     })?;
                     if last {
                         *item = self.value.clone();
@@ -131,9 +137,13 @@ mod tests {
 
     #[test]
     fn sets_values_by_key_id_and_index() {
-        let mut v = json!({"treaties": [{"id": "t", "obligations": [{"id": "a", "reliability": 0.4}]}]});
+        let mut v =
+            json!({"treaties": [{"id": "t", "obligations": [{"id": "a", "reliability": 0.4}]}]});
         apply("treaties.t.obligations.a.reliability=0.9", &mut v).unwrap();
-        assert_eq!(v["treaties"][0]["obligations"][0]["reliability"], json!(0.9));
+        assert_eq!(
+            v["treaties"][0]["obligations"][0]["reliability"],
+            json!(0.9)
+        );
         apply("treaties.0.obligations.0.kind=defense", &mut v).unwrap();
         assert_eq!(v["treaties"][0]["obligations"][0]["kind"], json!("defense"));
         apply("parameters.honour_all=true", &mut v).unwrap();
@@ -149,7 +159,10 @@ mod tests {
             "--set treaties.natoo.obligations=[]: no element with id `natoo` in `treaties`; did you mean `nato`?"
         );
         let err = apply("steps.x=1", &mut v).unwrap_err();
-        assert!(err.message.contains("`steps` is not an object or a list"), "{err}");
+        assert!(
+            err.message.contains("`steps` is not an object or a list"),
+            "{err}"
+        );
         assert!("no_equals".parse::<Override>().is_err());
         assert!("a..b=1".parse::<Override>().is_err());
         let err = apply("treaties.3.id=x", &mut v).unwrap_err();

@@ -1078,10 +1078,13 @@ pub fn did_you_mean<'k>(unknown: &str, known: impl IntoIterator<Item = &'k str>)
     known
         .into_iter()
         .map(|candidate| {
-            let distance = if candidate.to_lowercase() == lower {
+            let candidate_lower = candidate.to_lowercase();
+            let distance = if candidate_lower == lower {
                 0
+            } else if lower.chars().count() >= 3 && candidate_lower.starts_with(&lower) {
+                1 // an abbreviation: `triple` for `triple_alliance`
             } else {
-                edit_distance(&lower, &candidate.to_lowercase())
+                edit_distance(&lower, &candidate_lower)
             };
             (distance, candidate)
         })
@@ -1138,6 +1141,10 @@ mod tests {
             Some("did you mean `USA`?".into())
         );
         assert_eq!(did_you_mean("FRANCE", known), None);
+        assert_eq!(
+            did_you_mean("triple", ["triple_alliance", "dual_alliance"]),
+            Some("did you mean `triple_alliance`?".into())
+        );
     }
 
     #[test]

@@ -1,0 +1,180 @@
+//! `casus trace`: the story of one run, pinned so that any change to the model's numbers is a
+//! deliberate, reviewed change. Set CASUS_BLESS=1 to rewrite the pinned file after such a change.
+
+mod common;
+
+use common::casus;
+
+const PINNED: &str = "tests/snapshots/trace_northeast_asia_2024_seed1_run0.txt";
+
+#[test]
+fn the_trace_of_one_seed_is_pinned() {
+    let out = casus(&[
+        "trace",
+        "scenarios/northeast_asia_2024.json",
+        "--seed",
+        "1",
+        "--run",
+        "0",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED);
+    if std::env::var_os("CASUS_BLESS").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let pinned = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        out.stdout == pinned,
+        "the trace differs from {PINNED}; if the change is intended, rerun with CASUS_BLESS=1 and review the diff"
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes_and_other_runs_differ() {
+    let args = [
+        "trace",
+        "scenarios/northeast_asia_2024.json",
+        "--seed",
+        "3",
+        "--run",
+        "5",
+    ];
+    let a = casus(&args);
+    let b = casus(&args);
+    assert_eq!(a.code, 0);
+    assert_eq!(a.stdout, b.stdout);
+    let other = casus(&[
+        "trace",
+        "scenarios/northeast_asia_2024.json",
+        "--seed",
+        "3",
+        "--run",
+        "6",
+    ]);
+    assert_ne!(a.stdout, other.stdout);
+}
+
+#[test]
+fn json_trace_has_one_object_per_event_with_ids() {
+    let out = casus(&["trace", "scenarios/northeast_asia_2024.json", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let events: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(
+        events[0],
+        serde_json::json!({"event": "scripted", "index": "ukraine_war", "step": 0})
+    );
+    assert_eq!(events[2]["event"], "attack");
+    assert_eq!(events[2]["attacker"], "RUS");
+    assert_eq!(events[2]["region"], "ukraine");
+    assert_eq!(events.last().unwrap()["event"], "outcome");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "obligation_fired" && e["obligation"]["clause"].is_string())
+    );
+}
+
+/// With every triggered obligation honoured, the treaty logic alone decides 1914: Germany and the
+/// Ottoman Empire join Austria-Hungary; Russia, France and Britain (through Belgium) stand with
+/// Serbia; Italy stays out because Austria-Hungary struck first; Japan's 1911 clause does not
+/// reach Europe.
+#[test]
+fn july_1914_with_every_obligation_honoured() {
+    let out = casus(&[
+        "trace",
+        "scenarios/july_1914.json",
+        "--set",
+        "parameters.honour_all=true",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let t = &out.stdout;
+    for line in [
+        "GMY joins AUH's side in conflict #0 via blank_cheque/backing",
+        "london_1839/guarantee fires for UKG (partner BEL, adversary GMY): honoured",
+        "UKG joins BEL's side in conflict #1 via london_1839/guarantee",
+        "TUR joins AUH's side in conflict #0 via german_ottoman/art2",
+        "GMY violates london_1839/respect toward BEL",
+    ] {
+        assert!(t.contains(line), "missing {line:?} in\n{t}");
+    }
+    let fired_for_italy_or_japan = t.lines().any(|l| {
+        (l.contains("fires for ITA") || l.contains("fires for JPN")) && l.contains("art2")
+            || l.contains("ITA joins")
+    });
+    assert!(!fired_for_italy_or_japan, "{t}");
+    // The Ottoman duty arises only after Germany's Dual Alliance duty.
+    let dual = t
+        .find("dual_alliance/art1 fires")
+        .expect("dual alliance fires");
+    let ottoman = t
+        .find("german_ottoman/art2 fires")
+        .expect("german-ottoman fires");
+    assert!(dual < ottoman);
+    let belligerents = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("belligerents"))
+        .unwrap();
+    for actor in [
+        "AUH (war", "SRB (war", "RUS (war", "GMY (war", "FRN (war", "UKG (war", "TUR (war",
+    ] {
+        assert!(
+            belligerents.contains(actor),
+            "{actor} missing: {belligerents}"
+        );
+    }
+    for absent in ["ITA", "JPN", "ROM"] {
+        assert!(
+            !belligerents.contains(absent),
+            "{absent} fought: {belligerents}"
+        );
+    }
+}
+
+#[test]
+fn trace_rejects_a_bad_override_with_exit_1() {
+    let out = casus(&[
+        "trace",
+        "scenarios/july_1914.json",
+        "--set",
+        "treaties.triple.obligations=[]",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("no element with id `triple` in `treaties`; did you mean `triple_alliance`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Every line README.md shows of the 1914 trace is in the real output.
+#[test]
+fn readme_trace_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command =
+        "$ cargo run --release -- trace scenarios/july_1914.json --set parameters.honour_all=true";
+    let start = readme.find(command).expect("README shows the 1914 trace") + command.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = casus(&[
+        "trace",
+        "scenarios/july_1914.json",
+        "--set",
+        "parameters.honour_all=true",
+    ]);
+    let shown: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.is_empty() && *l != "...")
+        .collect();
+    assert!(shown.len() >= 10);
+    for line in shown {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "README shows a line the trace lacks: {line}"
+        );
+    }
+}
