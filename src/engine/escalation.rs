@@ -11,7 +11,10 @@ use crate::model::Level;
 
 impl Simulation<'_> {
     pub(super) fn escalation(&mut self, obs: &mut dyn Observer) {
-        for c in 0..self.conflicts.len() {
+        let mut conflicts = std::mem::take(&mut self.scratch.conflicts);
+        conflicts.clear();
+        conflicts.extend_from_slice(&self.active);
+        for &c in &conflicts {
             // A conflict begun this step has already moved.
             if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
                 continue;
@@ -31,6 +34,7 @@ impl Simulation<'_> {
                 self.set_level(c, Level::Peace, None, obs);
             }
         }
+        self.scratch.conflicts = conflicts;
     }
 
     /// `side` raises conflict `c` one level. The first side to reach force is the initiator, and
@@ -58,8 +62,10 @@ impl Simulation<'_> {
         let (f0, f1) = (conflict.founder(0), conflict.founder(1));
         let capability = [self.side_capability(c, 0), self.side_capability(c, 1)];
         let mean_pressure = |side| {
-            let members: Vec<usize> = conflict.side(side).collect();
-            members.iter().map(|&a| self.pressure[a]).sum::<f64>() / members.len().max(1) as f64
+            let (sum, count) = conflict
+                .side(side)
+                .fold((0.0, 0usize), |(s, n), a| (s + self.pressure[a], n + 1));
+            sum / count.max(1) as f64
         };
         let nuclear = |side| conflict.side(side).any(|a| world.actors[a].nuclear);
         EscalationContext {
@@ -85,24 +91,31 @@ impl Simulation<'_> {
     fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
         let world = self.world;
         let conflict = &self.conflicts[c];
-        let mut best: Vec<(usize, f64)> = Vec::new();
-        for member in conflict.side(side) {
-            for &ob in &world.obligations_by_partner[member] {
+        let eligible = || {
+            conflict
+                .side(side)
+                .flat_map(|member| world.defenses_by_partner[member].iter().copied())
+                .filter(|&ob| {
+                    conflict.participant(world.obligations[ob].holder).is_none()
+                        && self.obligation_in_force(ob)
+                })
+        };
+        // Each holder once, at its most reliable obligation (the first of equals); the lists are
+        // short, so a quadratic scan beats allocating a set.
+        eligible()
+            .filter(|&ob| {
                 let o = &world.obligations[ob];
-                if o.kind != crate::scenario::ObligationKind::Defense
-                    || conflict.participant(o.holder).is_some()
-                    || !self.obligation_in_force(ob, self.step)
-                {
-                    continue;
-                }
-                match best.iter_mut().find(|(h, _)| *h == o.holder) {
-                    Some((_, r)) => *r = r.max(o.reliability),
-                    None => best.push((o.holder, o.reliability)),
-                }
-            }
-        }
-        best.iter()
-            .map(|&(h, r)| r * self.effective_capability(h))
+                !eligible().any(|other| {
+                    let q = &world.obligations[other];
+                    q.holder == o.holder
+                        && (q.reliability > o.reliability
+                            || q.reliability == o.reliability && other < ob)
+                })
+            })
+            .map(|ob| {
+                let o = &world.obligations[ob];
+                o.reliability * self.effective_capability(o.holder)
+            })
             .sum()
     }
 }

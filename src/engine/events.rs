@@ -73,11 +73,15 @@ impl Simulation<'_> {
             Action::Sign(treaty) => {
                 self.ended[treaty] = false;
                 self.signed[treaty] = Some(self.signed[treaty].map_or(t, |s| s.min(t)));
+                self.refresh_treaties();
             }
-            Action::Withdraw(treaty, actor) => match actor {
-                Some(actor) => self.withdrawn[treaty].push(actor),
-                None => self.ended[treaty] = true,
-            },
+            Action::Withdraw(treaty, actor) => {
+                match actor {
+                    Some(actor) => self.withdrawn[treaty].push(actor),
+                    None => self.ended[treaty] = true,
+                }
+                self.refresh_treaties();
+            }
             Action::Stance { ref pairs, change } => {
                 for &(from, to) in pairs {
                     let s = self.stance_mut(from, to);
@@ -89,8 +93,8 @@ impl Simulation<'_> {
                 }
             }
             Action::Ceasefire(a, b) => {
-                for c in 0..self.conflicts.len() {
-                    if self.conflicts[c].is_active() && self.conflicts[c].opposed(a, b) {
+                for c in self.active.clone() {
+                    if self.conflicts[c].opposed(a, b) {
                         self.set_level(c, Level::Peace, None, obs);
                     }
                 }
@@ -132,9 +136,10 @@ impl Simulation<'_> {
     ) -> ConflictIx {
         let t = self.step;
         let existing = self
-            .conflicts
+            .active
             .iter()
-            .position(|c| c.is_active() && c.opposed(by, on));
+            .copied()
+            .find(|&c| self.conflicts[c].opposed(by, on));
         let c = match existing {
             Some(c) => {
                 let conflict = &mut self.conflicts[c];
@@ -150,6 +155,7 @@ impl Simulation<'_> {
                 let c = self.conflicts.len();
                 self.conflicts
                     .push(Conflict::new(c, by, on, region, level, t));
+                self.active.push(c);
                 for (actor, side) in [(by, 0), (on, 1)] {
                     self.postures
                         .retain(|p| !(p.conflict == c && p.actor == actor));
@@ -219,7 +225,7 @@ impl Simulation<'_> {
             if o.kind == ObligationKind::NonAggression
                 && o.holder == attacker
                 && o.partner == attacked
-                && self.obligation_in_force(ob, t)
+                && self.obligation_in_force(ob)
                 && !self
                     .outcome
                     .violations

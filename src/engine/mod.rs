@@ -98,6 +98,8 @@ pub struct Simulation<'w> {
     stances: Vec<f64>,
     pressure: Vec<f64>,
     conflicts: Vec<Conflict>,
+    /// The active conflicts, in order of starting.
+    active: Vec<ConflictIx>,
     pending: Vec<Pending>,
     postures: Vec<Posture>,
     /// Per treaty: the step a `sign` event brought it into force, if one did.
@@ -114,7 +116,20 @@ pub struct Simulation<'w> {
     sanction_active: Vec<bool>,
     /// Honoured neutralities: (obligation, conflict); the holder may not join against its partner.
     neutral: Vec<(usize, ConflictIx)>,
+    /// Per treaty: in force at the current step (its range, signing and ending events).
+    treaty_in_force: Vec<bool>,
     outcome: Outcome,
+    scratch: Scratch,
+}
+
+/// Buffers reused from step to step, so that the hot loop does not allocate.
+#[derive(Default)]
+struct Scratch {
+    pull: Vec<f64>,
+    actors: Vec<usize>,
+    conflicts: Vec<ConflictIx>,
+    candidates: Vec<usize>,
+    postures: Vec<Posture>,
 }
 
 impl<'w> Simulation<'w> {
@@ -156,6 +171,7 @@ impl<'w> Simulation<'w> {
             stances: world.initial_stances.clone(),
             pressure: vec![0.0; n],
             conflicts: Vec::new(),
+            active: Vec::new(),
             pending: Vec::new(),
             postures: Vec::new(),
             signed: vec![None; t],
@@ -165,6 +181,8 @@ impl<'w> Simulation<'w> {
             event_step,
             sanction_active: vec![false; world.sanctions.len()],
             neutral: Vec::new(),
+            treaty_in_force: vec![false; t],
+            scratch: Scratch::default(),
             outcome: Outcome {
                 highest: Level::Peace,
                 first_reached: [None; 8],
@@ -227,6 +245,7 @@ impl<'w> Simulation<'w> {
         if self.is_finished() {
             return;
         }
+        self.refresh_treaties();
         self.make_due_entries(obs);
         self.scripted_events(obs);
         self.onset(obs);
@@ -311,23 +330,38 @@ impl<'w> Simulation<'w> {
         members + supporters
     }
 
-    /// Whether a treaty is in force for the holder and partner of an obligation at `step`.
-    pub fn obligation_in_force(&self, ob: usize, step: Step) -> bool {
+    /// Whether a treaty is in force at `step`: its range, or from a `sign` event, and not ended.
+    fn treaty_in_force_at(&self, treaty: usize, step: Step) -> bool {
+        let t = &self.world.treaties[treaty];
+        let from = self.signed[treaty].map_or(t.from, |s| s.min(t.from));
+        !self.ended[treaty] && step >= from && t.until.is_none_or(|u| step < u)
+    }
+
+    /// Recomputes which treaties are in force now; run at the start of each step and after signing
+    /// and withdrawal events.
+    fn refresh_treaties(&mut self) {
+        for treaty in 0..self.treaty_in_force.len() {
+            self.treaty_in_force[treaty] = self.treaty_in_force_at(treaty, self.step);
+        }
+    }
+
+    /// Whether the treaty of an obligation is in force now for both its holder and its partner.
+    pub fn obligation_in_force(&self, ob: usize) -> bool {
         let o = &self.world.obligations[ob];
-        let t = &self.world.treaties[o.treaty];
-        let from = self.signed[o.treaty].map_or(t.from, |s| s.min(t.from));
-        !self.ended[o.treaty]
-            && step >= from
-            && t.until.is_none_or(|u| step < u)
-            && !self.withdrawn[o.treaty].contains(&o.holder)
-            && !self.withdrawn[o.treaty].contains(&o.partner)
+        let withdrawn = &self.withdrawn[o.treaty];
+        self.treaty_in_force[o.treaty]
+            && (withdrawn.is_empty()
+                || !withdrawn.contains(&o.holder) && !withdrawn.contains(&o.partner))
+    }
+
+    /// The active conflicts, in order of starting.
+    pub fn active_conflicts(&self) -> impl Iterator<Item = &Conflict> + '_ {
+        self.active.iter().map(|&c| &self.conflicts[c])
     }
 
     /// The highest level between two actors over all active conflicts (0 if they are not opposed).
     pub fn dyadic_level(&self, a: usize, b: usize) -> Level {
-        self.conflicts
-            .iter()
-            .filter(|c| c.is_active())
+        self.active_conflicts()
             .filter_map(|c| c.dyadic_level(a, b))
             .max()
             .unwrap_or(Level::Peace)
@@ -335,12 +369,15 @@ impl<'w> Simulation<'w> {
 
     /// The highest level at which an actor takes part in any active conflict.
     pub fn actor_level(&self, actor: usize) -> Level {
-        self.conflicts
-            .iter()
-            .filter(|c| c.is_active())
+        self.active_conflicts()
             .filter_map(|c| c.level_of(actor))
             .max()
             .unwrap_or(Level::Peace)
+    }
+
+    /// Whether two actors are on opposite sides of an active conflict.
+    pub fn opposed(&self, a: usize, b: usize) -> bool {
+        self.active_conflicts().any(|c| c.opposed(a, b))
     }
 
     /// Whether a compiled condition holds now.
@@ -415,9 +452,7 @@ impl<'w> Simulation<'w> {
                 continue;
             }
             let broken = match o.kind {
-                crate::scenario::ObligationKind::NonAggression => {
-                    self.obligation_in_force(ob, self.step)
-                }
+                crate::scenario::ObligationKind::NonAggression => self.obligation_in_force(ob),
                 crate::scenario::ObligationKind::Neutrality => self.neutral.contains(&(ob, c)),
                 _ => false,
             };
@@ -498,6 +533,7 @@ impl<'w> Simulation<'w> {
         let step = self.step;
         self.conflicts[c].level = Level::Peace;
         self.conflicts[c].ended = Some(step);
+        self.active.retain(|&a| a != c);
         self.pending.retain(|p| p.conflict != c);
         self.postures.retain(|p| p.conflict != c);
         obs.observe(step, &Event::ConflictEnded { conflict: c });
@@ -506,9 +542,7 @@ impl<'w> Simulation<'w> {
     /// Records the step's end state.
     fn record(&mut self) {
         let level = self
-            .conflicts
-            .iter()
-            .filter(|c| c.is_active())
+            .active_conflicts()
             .map(|c| c.level)
             .max()
             .unwrap_or(Level::Peace);

@@ -38,17 +38,31 @@ impl Simulation<'_> {
     /// per run, so the cascade ends within as many rounds as there are obligations.
     fn fire_obligations(&mut self, obs: &mut dyn Observer) {
         let world = self.world;
+        let mut conflicts = std::mem::take(&mut self.scratch.conflicts);
+        let mut candidates = std::mem::take(&mut self.scratch.candidates);
         for _round in 0..=world.obligations.len() {
             let mut fired_any = false;
-            for c in 0..self.conflicts.len() {
+            conflicts.clear();
+            conflicts.extend_from_slice(&self.active);
+            for &c in &conflicts {
                 if !self.conflicts[c].is_active() {
                     continue;
                 }
-                for ob in self.candidates(c) {
+                self.candidates(c, &mut candidates);
+                for &ob in &candidates {
+                    if self.conflicts[c].has_fired(ob) {
+                        continue;
+                    }
+                    let o = &world.obligations[ob];
                     let ctx = triggers::Context {
                         step: self.step,
-                        in_force: self.obligation_in_force(ob, self.step),
-                        holder_level: self.actor_level(world.obligations[ob].holder),
+                        in_force: self.obligation_in_force(ob),
+                        // Only mobilisation reads the holder's level; skip the scan for the rest.
+                        holder_level: if o.kind == ObligationKind::Mobilize {
+                            self.actor_level(o.holder)
+                        } else {
+                            Level::Peace
+                        },
                     };
                     if let Ok(firing) = triggers::check(world, ob, &self.conflicts[c], &ctx) {
                         self.fire(ob, c, firing, obs);
@@ -60,21 +74,21 @@ impl Simulation<'_> {
                 break;
             }
         }
+        self.scratch.conflicts = conflicts;
+        self.scratch.candidates = candidates;
     }
 
-    /// The obligations that could fire for conflict `c`: those owed to a participant, and every
-    /// mobilisation obligation; ascending and without repeats.
-    fn candidates(&self, c: ConflictIx) -> Vec<usize> {
+    /// The obligations that could fire for conflict `c`, into `out`: those owed to a participant,
+    /// and every mobilisation obligation; ascending and without repeats.
+    fn candidates(&self, c: ConflictIx, out: &mut Vec<usize>) {
         let world = self.world;
-        let mut out: Vec<usize> = self.conflicts[c]
-            .participants
-            .iter()
-            .flat_map(|p| world.obligations_by_partner[p.actor].iter().copied())
-            .chain(world.mobilize_obligations.iter().copied())
-            .collect();
+        out.clear();
+        for p in &self.conflicts[c].participants {
+            out.extend_from_slice(&world.obligations_by_partner[p.actor]);
+        }
+        out.extend_from_slice(&world.mobilize_obligations);
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// Records a firing, draws once whether the holder honours, and acts on the answer.
@@ -223,18 +237,19 @@ impl Simulation<'_> {
                     ObligationKind::Neutrality | ObligationKind::NonAggression
                 )
                 && conflict.side_of(o.partner) == Some(1 - side)
-                && self.obligation_in_force(ob, self.step)
+                && self.obligation_in_force(ob)
         })
     }
 
     /// An actor's mean stance toward a side's members minus its mean stance toward the other's.
     pub(super) fn stance_gap(&self, actor: usize, c: ConflictIx, side: usize) -> f64 {
-        let conflict = &self.conflicts[c];
-        let mean = |s: usize| {
-            let members: Vec<usize> = conflict.side(s).collect();
-            members.iter().map(|&m| self.stance(actor, m)).sum::<f64>()
-                / members.len().max(1) as f64
-        };
-        mean(side) - mean(1 - side)
+        let mut sum = [0.0; 2];
+        let mut count = [0usize; 2];
+        for p in &self.conflicts[c].participants {
+            sum[p.side] += self.stance(actor, p.actor);
+            count[p.side] += 1;
+        }
+        // Each side has its founder, so neither count is 0.
+        sum[side] / count[side] as f64 - sum[1 - side] / count[1 - side] as f64
     }
 }

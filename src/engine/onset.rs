@@ -4,7 +4,6 @@ use rand::RngExt;
 
 use super::Simulation;
 use super::observe::Observer;
-use crate::scenario::ObligationKind;
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
@@ -30,7 +29,7 @@ impl Simulation<'_> {
                     }
                     None => p.onset_rate * h,
                 };
-                if rate <= 0.0 || self.dyadic_opposed(i, j) {
+                if rate <= 0.0 || self.opposed(i, j) {
                     continue;
                 }
                 // Initiator in proportion to own hostility, −s, floored at 0.
@@ -55,26 +54,18 @@ impl Simulation<'_> {
         }
     }
 
-    /// Whether two actors are on opposite sides of an active conflict.
-    fn dyadic_opposed(&self, a: usize, b: usize) -> bool {
-        self.conflicts
-            .iter()
-            .any(|c| c.is_active() && c.opposed(a, b))
-    }
-
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
     /// the challenger and whose adversary filters admit the challenger; 1 otherwise.
     fn deterrence_factor(&self, challenger: usize, target: usize) -> f64 {
         let world = self.world;
-        let defended = world.obligations_by_partner[target].iter().any(|&ob| {
+        let defended = world.defenses_by_partner[target].iter().any(|&ob| {
             let o = &world.obligations[ob];
-            o.kind == ObligationKind::Defense
-                && o.holder != challenger
+            o.holder != challenger
                 && o.adversaries
                     .as_ref()
                     .is_none_or(|a| a.binary_search(&challenger).is_ok())
                 && o.adversaries_exclude.binary_search(&challenger).is_err()
-                && self.obligation_in_force(ob, self.step)
+                && self.obligation_in_force(ob)
         });
         if defended {
             world.params.deterrence

@@ -69,10 +69,9 @@ impl Simulation<'_> {
             }
             let target = regime.target;
             let fighting = |initiated_only: bool| {
-                self.conflicts.iter().any(|c| {
-                    c.is_active()
-                        && c.level_of(target)
-                            .is_some_and(|l| l >= crate::model::Level::Force)
+                self.active_conflicts().any(|c| {
+                    c.level_of(target)
+                        .is_some_and(|l| l >= crate::model::Level::Force)
                         && (!initiated_only
                             || c.initiator.is_some_and(|side| c.founder(side) == target))
                 })

@@ -19,7 +19,10 @@ impl Simulation<'_> {
         let p = &world.params;
         let n = world.n();
         let dt = world.step_years;
-        let mut pull = vec![0.0; n * n];
+        let mut pull = std::mem::take(&mut self.scratch.pull);
+        pull.clear();
+        pull.resize(n * n, 0.0);
+        let mut group = std::mem::take(&mut self.scratch.actors);
 
         if p.stance_reversion > 0.0 {
             for (k, pull) in pull.iter_mut().enumerate() {
@@ -27,19 +30,16 @@ impl Simulation<'_> {
             }
         }
 
-        for conflict in self
-            .conflicts
-            .iter()
-            .filter(|c| c.is_active() && c.level >= Level::Force)
-        {
-            let fighting: Vec<(usize, usize)> = conflict
-                .participants
-                .iter()
-                .filter(|q| q.cap.min(conflict.level) >= Level::Force)
-                .map(|q| (q.actor, q.side))
-                .collect();
-            for &(a, sa) in &fighting {
-                for &(b, sb) in &fighting {
+        for conflict in self.active_conflicts().filter(|c| c.level >= Level::Force) {
+            let fighting = || {
+                conflict
+                    .participants
+                    .iter()
+                    .filter(|q| q.cap.min(conflict.level) >= Level::Force)
+                    .map(|q| (q.actor, q.side))
+            };
+            for (a, sa) in fighting() {
+                for (b, sb) in fighting() {
                     if a == b {
                         continue;
                     }
@@ -55,16 +55,12 @@ impl Simulation<'_> {
         }
 
         if p.stance_balance > 0.0 {
-            // enemies_of[k]: the actors hostile to k.
-            let mut enemies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
-            for (k, &s) in self.stances.iter().enumerate() {
-                if s <= -0.5 {
-                    enemies_of[k % n].push(k / n);
-                }
-            }
-            for enemies in &enemies_of {
-                for &a in enemies {
-                    for &b in enemies {
+            // For each third party, the actors hostile to it.
+            for third in 0..n {
+                group.clear();
+                group.extend((0..n).filter(|&a| self.stances[a * n + third] <= -0.5));
+                for &a in &group {
+                    for &b in &group {
                         if a != b {
                             let k = a * n + b;
                             pull[k] += p.stance_balance * (1.0 - self.stances[k]);
@@ -107,6 +103,8 @@ impl Simulation<'_> {
         for (s, pull) in self.stances.iter_mut().zip(&pull) {
             *s = (*s + pull * dt).clamp(-1.0, 1.0);
         }
+        self.scratch.pull = pull;
+        self.scratch.actors = group;
         for a in 0..n {
             self.stances[a * n + a] = 0.0;
         }

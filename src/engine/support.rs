@@ -13,12 +13,10 @@ impl Simulation<'_> {
     pub(super) fn support(&mut self, obs: &mut dyn Observer) {
         let world = self.world;
         let p = &world.params;
-        let mut next = Vec::new();
-        for c in 0..self.conflicts.len() {
+        let mut next = std::mem::take(&mut self.scratch.postures);
+        next.clear();
+        for &c in &self.active {
             let conflict = &self.conflicts[c];
-            if !conflict.is_active() {
-                continue;
-            }
             for actor in 0..world.n() {
                 if conflict.participant(actor).is_some()
                     || world.actors[actor].max_support == Support::None
@@ -68,6 +66,6 @@ impl Simulation<'_> {
                 );
             }
         }
-        self.postures = next;
+        self.scratch.postures = std::mem::replace(&mut self.postures, next);
     }
 }

@@ -61,7 +61,7 @@ pub struct Context {
     /// or withdrawal event says otherwise).
     pub in_force: bool,
     /// The holder's highest level in any active conflict: a mobilisation obligation binds a holder
-    /// that has not yet mobilised.
+    /// that has not yet mobilised. Only mobilisation obligations read it.
     pub holder_level: Level,
 }
 
@@ -119,10 +119,15 @@ fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> 
     if o.unprovoked && conflict.initiator == Some(partner_side) {
         return Err(Reason::Provoked);
     }
-    let adversaries = qualifying_adversaries(world, o, conflict, partner_side);
-    if adversaries.is_empty() {
+    if qualifying(world, o, conflict, partner_side)
+        .next()
+        .is_none()
+    {
         return Err(Reason::NoQualifyingAttack);
     }
+    let mut adversaries: Vec<ActorIx> = qualifying(world, o, conflict, partner_side).collect();
+    adversaries.sort_unstable();
+    adversaries.dedup();
     if adversaries.len() < o.min_adversaries {
         return Err(Reason::TooFewAdversaries);
     }
@@ -144,48 +149,47 @@ fn admits(o: &DirectedObligation, adversary: ActorIx) -> bool {
 }
 
 /// The distinct adversaries, ascending, of the attacks (or, below force, the dispute) that meet the
-/// obligation's role, adversary, place and territory conditions.
-fn qualifying_adversaries(
-    world: &World,
-    o: &DirectedObligation,
-    conflict: &Conflict,
+/// The adversaries, in attack order with repeats, of the attacks (or, below force, the dispute)
+/// that meet the obligation's role, adversary, place and territory conditions. Lazy, so that the
+/// common case of no qualifying attack allocates nothing.
+fn qualifying<'a>(
+    world: &'a World,
+    o: &'a DirectedObligation,
+    conflict: &'a Conflict,
     partner_side: usize,
-) -> Vec<ActorIx> {
-    let place_ok = |region| {
+) -> impl Iterator<Item = ActorIx> + 'a {
+    let place_ok = move |region| {
         o.regions
             .as_ref()
             .is_none_or(|regions| world.within_any(region, regions))
             && (o.territory == Territory::Any
                 || world.within_any(region, &world.actors[o.partner].regions))
     };
-    let mut out = Vec::new();
-    if conflict.attacks.is_empty() {
-        // Below force: the dispute's opener (side 0) is the initiator, side 1 the target.
-        let role_ok = match o.role {
-            Role::Target => partner_side == 1,
-            Role::Initiator => partner_side == 0,
-            Role::Any => true,
+    // Below force no attack exists: the dispute's opener (side 0) is the initiator, side 1 the
+    // target, and the adversaries are the other side's participants, in the conflict's region.
+    let dispute_role_ok = match o.role {
+        Role::Target => partner_side == 1,
+        Role::Initiator => partner_side == 0,
+        Role::Any => true,
+    };
+    let from_dispute = conflict.attacks.is_empty() && dispute_role_ok && place_ok(conflict.region);
+    let dispute = conflict
+        .participants
+        .iter()
+        .filter(move |p| from_dispute && p.side != partner_side)
+        .map(|p| p.actor)
+        .filter(move |&a| admits(o, a));
+    let attacks = conflict.attacks.iter().filter_map(move |attack| {
+        let adversary = match o.role {
+            Role::Target if attack.attacked == o.partner => attack.attacker,
+            Role::Initiator if attack.attacker == o.partner => attack.attacked,
+            Role::Any if attack.attacked == o.partner => attack.attacker,
+            Role::Any if attack.attacker == o.partner => attack.attacked,
+            _ => return None,
         };
-        if role_ok && place_ok(conflict.region) {
-            out.extend(conflict.side(1 - partner_side).filter(|&a| admits(o, a)));
-        }
-    } else {
-        for attack in &conflict.attacks {
-            let adversary = match o.role {
-                Role::Target if attack.attacked == o.partner => attack.attacker,
-                Role::Initiator if attack.attacker == o.partner => attack.attacked,
-                Role::Any if attack.attacked == o.partner => attack.attacker,
-                Role::Any if attack.attacker == o.partner => attack.attacked,
-                _ => continue,
-            };
-            if admits(o, adversary) && place_ok(attack.region) {
-                out.push(adversary);
-            }
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
+        (admits(o, adversary) && place_ok(attack.region)).then_some(adversary)
+    });
+    dispute.chain(attacks)
 }
 
 /// Mobilisation reads every conflict: it fires when an admitted adversary takes part at

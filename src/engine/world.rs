@@ -254,6 +254,8 @@ pub struct World {
     pub obligations: Vec<DirectedObligation>,
     /// For each actor, the obligations whose partner it is (ascending).
     pub obligations_by_partner: Vec<Vec<ObligationIx>>,
+    /// For each actor, the defense obligations whose partner it is (ascending).
+    pub defenses_by_partner: Vec<Vec<ObligationIx>>,
     /// Mobilisation obligations, which read every conflict (ascending).
     pub mobilize_obligations: Vec<ObligationIx>,
     /// Initial stances, row-major `from * n + to`.
@@ -518,11 +520,15 @@ impl<'a> Compiler<'a> {
         }
         let mut obligations_by_partner = vec![Vec::new(); n];
         let mut mobilize_obligations = Vec::new();
+        let mut defenses_by_partner = vec![Vec::new(); n];
         for (i, o) in obligations.iter().enumerate() {
             if o.kind == ObligationKind::Mobilize {
                 mobilize_obligations.push(i);
             } else {
                 obligations_by_partner[o.partner].push(i);
+            }
+            if o.kind == ObligationKind::Defense {
+                defenses_by_partner[o.partner].push(i);
             }
         }
 
@@ -662,6 +668,7 @@ impl<'a> Compiler<'a> {
             clauses,
             obligations,
             obligations_by_partner,
+            defenses_by_partner,
             mobilize_obligations,
             initial_stances,
             dyad_rates,
