@@ -19,6 +19,7 @@
 
 pub mod engine;
 pub mod model;
+pub mod monte_carlo;
 pub mod report;
 pub mod scenario;
 

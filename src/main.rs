@@ -3,8 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use casus::engine::{Simulation, World};
+use casus::monte_carlo::{MonteCarlo, RunRow, Sink, sha256_hex};
+use casus::report::files::{self, OutputDir, RunsWriter};
 use casus::report::trace::{TraceFormat, TraceWriter};
 use casus::scenario::Override;
 use clap::{Parser, Subcommand};
@@ -44,6 +48,71 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<Override>,
     },
+    /// Run many seeded simulations and summarise them.
+    Run {
+        /// The scenario file.
+        file: PathBuf,
+        /// Number of runs (across all shards). Default: the scenario's `monte_carlo.runs`.
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads; 0 for one per core.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only shard I of N (0-based), e.g. `--shard 3/64`; combine shards with `casus merge`.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<[u64; 2]>,
+        /// Override a scenario value by path, e.g. `parameters.onset_rate=0.03`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// No progress bar and no summary on stdout.
+        #[arg(long)]
+        quiet: bool,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Combine the output directories of shards into the output of the whole experiment.
+    Merge {
+        /// Where to write the merged outputs.
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' output directories.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+        /// No summary on stdout.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// Parses `I/N` with I < N.
+fn parse_shard(text: &str) -> Result<[u64; 2], String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N, such as 3/64, found `{text}`"))?;
+    let i: u64 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a shard number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number of shards"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i} of {n} does not exist: expected 0 ≤ I < N"
+        ));
+    }
+    Ok([i, n])
 }
 
 fn main() -> ExitCode {
@@ -52,7 +121,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            ExitCode::from(1)
         }
     }
 }
@@ -73,7 +142,156 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             set,
         } => trace(&file, seed, run, json, &set),
+        Command::Run {
+            file,
+            runs,
+            seed,
+            threads,
+            out,
+            shard,
+            set,
+            quiet,
+            force,
+        } => run_many(&RunArgs {
+            file,
+            runs,
+            seed,
+            threads,
+            out,
+            shard,
+            set,
+            quiet,
+            force,
+        }),
+        Command::Merge {
+            out,
+            shards,
+            force,
+            quiet,
+        } => merge(&out, &shards, force, quiet),
     }
+}
+
+struct RunArgs {
+    file: PathBuf,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: usize,
+    out: Option<PathBuf>,
+    shard: Option<[u64; 2]>,
+    set: Vec<Override>,
+    quiet: bool,
+    force: bool,
+}
+
+/// Progress on the terminal and the per-run table, as the runs complete.
+struct CliSink {
+    bar: Option<indicatif::ProgressBar>,
+    runs: Option<RunsWriter>,
+}
+
+impl Sink for CliSink {
+    fn wants_rows(&self) -> bool {
+        self.runs.is_some()
+    }
+
+    fn rows(&mut self, rows: &[RunRow]) -> std::io::Result<()> {
+        match &mut self.runs {
+            Some(w) => w.write(rows),
+            None => Ok(()),
+        }
+    }
+
+    fn progress(&mut self, done: u64, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    }
+}
+
+/// `casus run`: many runs, a summary on stdout and, with `--out`, the output files.
+fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file).unwrap_or_default();
+    let scenario = match casus::scenario::load_with(&args.file, &args.set) {
+        Ok(scenario) => scenario,
+        Err(err) => return Ok(report_invalid(&err)),
+    };
+    let world =
+        World::new(&scenario).map_err(|_| anyhow::anyhow!("the scenario did not validate"))?;
+    // Everything that can be checked is checked before the first run.
+    let out = match &args.out {
+        Some(dir) => Some(OutputDir::prepare(dir, args.force)?),
+        None => None,
+    };
+    let runs = args.runs.unwrap_or(scenario.monte_carlo.runs);
+    let seed = args.seed.unwrap_or(scenario.monte_carlo.seed);
+    let mut experiment = MonteCarlo::new(&world)
+        .runs(runs)
+        .seed(seed)
+        .threads(args.threads)
+        .source(
+            sha256_hex(&bytes),
+            args.set.iter().map(|o| o.to_string()).collect(),
+        );
+    if let Some([index, count]) = args.shard {
+        experiment = experiment.shard(index, count);
+    }
+    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let bar = show_bar.then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut sink = CliSink {
+        bar,
+        runs: out.as_ref().map(OutputDir::runs_writer).transpose()?,
+    };
+    let summary = experiment.run(&mut sink, None)?;
+    if let Some(bar) = &sink.bar {
+        bar.finish_and_clear();
+    }
+    if let Some(out) = &out {
+        if let Some(runs) = sink.runs.take() {
+            runs.finish()?;
+        }
+        out.write_summary(&summary)?;
+    }
+    if !args.quiet {
+        print!("{}", casus::report::text::render(&summary));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `casus merge`: the shards' summaries and per-run tables combined.
+fn merge(out: &Path, shards: &[PathBuf], force: bool, quiet: bool) -> anyhow::Result<ExitCode> {
+    let mut parts = Vec::new();
+    for dir in shards {
+        parts.push((dir.display().to_string(), files::read_summary(dir)?));
+    }
+    let merged = casus::monte_carlo::merge(&parts)?;
+    let out = OutputDir::prepare(out, force)?;
+    let mut order: Vec<(&PathBuf, [u64; 2])> = shards
+        .iter()
+        .zip(&parts)
+        .map(|(dir, (_, s))| (dir, s.provenance.run_range))
+        .collect();
+    order.sort_by_key(|(_, range)| *range);
+    let mut runs = out.runs_writer()?;
+    for (dir, _) in order {
+        runs.append_file(&dir.join(files::RUNS))?;
+    }
+    runs.finish()?;
+    out.write_summary(&merged)?;
+    if !quiet {
+        print!("{}", casus::report::text::render(&merged));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `casus trace`: the story of one run on stdout.

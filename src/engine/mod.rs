@@ -37,7 +37,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub use conflict::{Attack, Conflict, ConflictIx, Participant, Route};
 pub use observe::{Event, LiftReason, Observer};
-pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation};
+pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation, route_name};
 pub use rules::{
     EscalationContext, EscalationRule, HonourContext, HonouringRule, LogitEscalation,
     LogitHonouring, Transition,
@@ -187,6 +187,7 @@ impl<'w> Simulation<'w> {
                 highest: Level::Peace,
                 first_reached: [None; 8],
                 actor_highest: vec![Level::Peace; n],
+                actor_first_war: vec![None; n],
                 entries: Vec::new(),
                 triggers: Vec::new(),
                 violations: Vec::new(),
@@ -486,6 +487,10 @@ impl<'w> Simulation<'w> {
             let level = p.cap.min(conflict.level);
             let highest = &mut self.outcome.actor_highest[p.actor];
             *highest = (*highest).max(level);
+            let first_war = &mut self.outcome.actor_first_war[p.actor];
+            if level >= Level::War && first_war.is_none() {
+                *first_war = Some(self.step);
+            }
         }
         let level = conflict.level;
         if level > self.outcome.highest {

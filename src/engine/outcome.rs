@@ -71,6 +71,8 @@ pub struct Outcome {
     pub first_reached: [Option<Step>; 8],
     /// Each actor's highest level of participation.
     pub actor_highest: Vec<Level>,
+    /// The first step each actor took part in a conflict at war or above.
+    pub actor_first_war: Vec<Option<Step>>,
     /// Every entry into a conflict, in order.
     pub entries: Vec<Entry>,
     /// Every obligation that fired, in order.
@@ -117,21 +119,28 @@ impl Outcome {
         self.entries
             .iter()
             .filter(|e| e.actor == actor && self.conflict_peaks[e.conflict] >= Level::Force)
-            .map(|e| match e.via {
-                Route::Founder if e.side == 0 => "initiator".to_owned(),
-                Route::Founder => "target".to_owned(),
-                Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
-                Route::Voluntary => "voluntary".to_owned(),
-            })
+            .map(|e| route_name(world, e.via, e.side))
             .next()
     }
 }
 
+/// A route's name: `initiator` or `target` for founders (by side), the obligation's
+/// `treaty/clause`, or `voluntary`.
+pub fn route_name(world: &World, route: Route, side: usize) -> String {
+    match route {
+        Route::Founder if side == 0 => "initiator".to_owned(),
+        Route::Founder => "target".to_owned(),
+        Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
+        Route::Voluntary => "voluntary".to_owned(),
+    }
+}
+
 /// Builds the canonical pathway string. It lists the conflicts that drew in a third party or reached
-/// war, in order of entry: `A>B@L` for a conflict's founders (A opened it, L its peak), then
-/// `H+P:treaty` for a holder joining through a treaty with partner P, `X+Y:voluntary` for a
-/// voluntary entry on founder Y's side; separated by ` | `. Bilateral incidents that stayed below
-/// war are left out, so that runs with the same course of escalation share a pathway.
+/// war, in order of starting, each as `A>B@L` (A opened it, L its peak) followed by its entries in
+/// order: `H+P:treaty` for a holder joining through a treaty with partner P, `X+Y:voluntary` for a
+/// voluntary entry on founder Y's side; all separated by ` | `. A conflict whose part of the string
+/// repeats an earlier one's is listed once, and bilateral incidents below war are left out, so that
+/// runs with the same course of escalation share a pathway.
 pub fn pathway(
     world: &World,
     entries: &[Entry],
@@ -139,36 +148,47 @@ pub fn pathway(
     founders: &[[ActorIx; 2]],
 ) -> String {
     let id = |a: ActorIx| world.actors[a].id.as_str();
-    let mut widened = vec![false; peaks.len()];
-    for e in entries.iter().filter(|e| e.via != Route::Founder) {
-        widened[e.conflict] = true;
+    let mut groups: Vec<Vec<String>> = vec![Vec::new(); peaks.len()];
+    for (c, group) in groups.iter_mut().enumerate() {
+        let [opener, target] = founders[c];
+        group.push(format!(
+            "{}>{}@{}",
+            id(opener),
+            id(target),
+            peaks[c].number()
+        ));
     }
-    let listed = |c: usize| widened[c] || peaks[c] >= Level::War;
-    let mut parts = Vec::new();
-    for e in entries.iter().filter(|e| listed(e.conflict)) {
-        let [opener, target] = founders[e.conflict];
-        match e.via {
-            Route::Founder if e.side == 0 => parts.push(format!(
-                "{}>{}@{}",
-                id(opener),
-                id(target),
-                peaks[e.conflict].number()
-            )),
-            Route::Founder => {} // the target is named with the opener
+    for e in entries {
+        let part = match e.via {
+            Route::Founder => continue, // named in the conflict's own part
             Route::Obligation(o) => {
                 let ob = &world.obligations[o];
-                parts.push(format!(
+                format!(
                     "{}+{}:{}",
                     id(e.actor),
                     id(ob.partner),
                     world.treaties[ob.treaty].id
-                ));
+                )
             }
             Route::Voluntary => {
-                let founder = founders[e.conflict][e.side];
-                parts.push(format!("{}+{}:voluntary", id(e.actor), id(founder)));
+                format!(
+                    "{}+{}:voluntary",
+                    id(e.actor),
+                    id(founders[e.conflict][e.side])
+                )
             }
+        };
+        groups[e.conflict].push(part);
+    }
+    let mut listed: Vec<String> = Vec::new();
+    for (c, group) in groups.into_iter().enumerate() {
+        if group.len() == 1 && peaks[c] < Level::War {
+            continue;
+        }
+        let text = group.join(" | ");
+        if !listed.contains(&text) {
+            listed.push(text);
         }
     }
-    parts.join(" | ")
+    listed.join(" | ")
 }

@@ -1,3 +1,5 @@
 //! Reports read results and render them; the engine never prints.
 
+pub mod files;
+pub mod text;
 pub mod trace;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Event, LiftReason, Observer, Outcome, Route, World};
+use crate::engine::{Event, LiftReason, Observer, Outcome, World, route_name};
 use crate::model::Level;
 use crate::scenario::Step;
 
@@ -98,14 +98,6 @@ fn actors(world: &World, list: &[usize]) -> String {
         .join(", ")
 }
 
-fn route(world: &World, via: Route) -> String {
-    match via {
-        Route::Founder => "founder".to_owned(),
-        Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
-        Route::Voluntary => "voluntary".to_owned(),
-    }
-}
-
 /// One readable line for an event, or `None` for events too frequent to narrate (support changes
 /// below lethal aid).
 pub fn describe(world: &World, event: &Event) -> Option<String> {
@@ -179,13 +171,13 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
             with,
             via,
             cap,
-            ..
+            side,
         } => {
             format!(
                 "{} joins {}'s side in conflict #{conflict} via {}, up to {}",
                 actor(world, *a),
                 actor(world, *with),
-                route(world, *via),
+                route_name(world, *via, *side),
                 level(world, *cap)
             )
         }

@@ -1,0 +1,36 @@
+//! Monte Carlo: many seeded runs, in parallel or in shards, summarised exactly.
+//!
+//! ```
+//! use casus::engine::World;
+//! use casus::monte_carlo::MonteCarlo;
+//!
+//! let scenario = casus::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+//! let world = World::new(&scenario).unwrap();
+//! let summary = MonteCarlo::new(&world).runs(1_000).seed(7).threads(2).run(&mut (), None).unwrap();
+//! let war = &summary.results.highest_at_least[4]; // P(highest level ≥ war)
+//! assert_eq!(war.level, 5);
+//! assert!(war.probability.p < 0.05 && war.probability.lo <= war.probability.p);
+//! ```
+
+mod merge;
+mod runner;
+mod summary;
+mod wilson;
+
+pub use merge::{MergeError, merge};
+pub use runner::{MonteCarlo, RunRow, Sink, shard_range};
+pub use summary::{
+    ActorCounts, ActorResult, Counts, Labels, LevelResult, ObligationCounts, ObligationLabel,
+    ObligationResult, PathwayResult, Provenance, RegimeCounts, RegimeLabel, RegimeResult, Results,
+    Summary,
+};
+pub use wilson::{Proportion, Z95, wilson};
+
+/// SHA-256 of some bytes, as lowercase hex: the scenario hash in every summary's provenance.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,589 @@
+//! The Monte Carlo summary: integer counts and fixed-point sums only, so that merging summaries in
+//! any grouping (threads, shards) gives exactly the same result, and the derived probabilities are
+//! computed from the merged counts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::wilson::Proportion;
+use crate::engine::{LiftReason, Outcome, World};
+use crate::model::Level;
+use crate::scenario::{Parameters, Step};
+
+/// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
+const FIXED: f64 = 1e9;
+
+fn fixed(x: f64) -> i64 {
+    (x * FIXED).round() as i64
+}
+
+/// Where a summary comes from: enough to reproduce it and to refuse merging unlike summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The crate version that produced it.
+    pub casus_version: String,
+    /// The scenario's name.
+    pub scenario: String,
+    /// SHA-256 of the scenario file's bytes (hex).
+    pub scenario_sha256: String,
+    /// The seed of the run streams.
+    pub seed: u64,
+    /// The total number of runs requested (across all shards).
+    pub runs_requested: u64,
+    /// This shard, `[index, count]`, if the runs were split.
+    pub shard: Option<[u64; 2]>,
+    /// The runs this summary is responsible for: `[first, end)`.
+    pub run_range: [u64; 2],
+    /// The overrides applied to the scenario, as given (`PATH=VALUE`).
+    pub overrides: Vec<String>,
+    /// The parameters in effect.
+    pub parameters: Parameters,
+    /// Whether every run of `run_range` is counted.
+    pub complete: bool,
+}
+
+/// Names for the indices in the counts, so that reports need nothing but the summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    /// The step unit (`month`, `day`, ...).
+    pub step_unit: String,
+    /// Steps per run.
+    pub steps: Step,
+    /// Display names of levels 0–7.
+    pub levels: Vec<String>,
+    /// Actor ids.
+    pub actors: Vec<String>,
+    /// Each directed obligation: `treaty/clause`, holder and partner.
+    pub obligations: Vec<ObligationLabel>,
+    /// Each sanction regime: id and target.
+    pub regimes: Vec<RegimeLabel>,
+}
+
+/// A directed obligation's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObligationLabel {
+    /// `treaty/clause`.
+    pub clause: String,
+    /// Holder id.
+    pub holder: String,
+    /// Partner id.
+    pub partner: String,
+}
+
+/// A sanction regime's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegimeLabel {
+    /// Regime id.
+    pub id: String,
+    /// Target id.
+    pub target: String,
+}
+
+impl Labels {
+    /// The labels of a world.
+    pub fn of(world: &World) -> Self {
+        Labels {
+            step_unit: world.step_unit.name().to_owned(),
+            steps: world.steps,
+            levels: world.level_labels.clone(),
+            actors: world.actors.iter().map(|a| a.id.clone()).collect(),
+            obligations: world
+                .obligations
+                .iter()
+                .map(|o| ObligationLabel {
+                    clause: world.clause_name(o.clause),
+                    holder: world.actors[o.holder].id.clone(),
+                    partner: world.actors[o.partner].id.clone(),
+                })
+                .collect(),
+            regimes: world
+                .sanctions
+                .iter()
+                .map(|r| RegimeLabel {
+                    id: r.id.clone(),
+                    target: world.actors[r.target].id.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Counts for one actor.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActorCounts {
+    /// Runs in which it took part at force or above.
+    pub belligerent: u64,
+    /// Runs in which it took part at war or above.
+    pub at_war: u64,
+    /// Runs by its highest level of participation (0–7).
+    pub highest: [u64; 8],
+    /// Runs by its route into its first conflict that reached force.
+    pub routes: BTreeMap<String, u64>,
+    /// Runs by the first step it was at war (length `steps`).
+    pub first_war: Vec<u64>,
+}
+
+/// Counts for one directed obligation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ObligationCounts {
+    /// Runs in which it fired at least once.
+    pub runs_triggered: u64,
+    /// Runs in which it fired and was honoured at least once.
+    pub runs_honoured: u64,
+    /// Firings, over all runs and conflicts.
+    pub firings: u64,
+    /// Firings whose holder already fought on that side.
+    pub engaged: u64,
+    /// Firings the holder decided (not engaged).
+    pub decisions: u64,
+    /// Decisions to honour.
+    pub honoured: u64,
+    /// Runs in which it was violated.
+    pub violated: u64,
+    /// Runs by the step it first fired (length `steps`, allocated on first use).
+    pub first_fired: Vec<u64>,
+}
+
+/// Counts for one sanction regime.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RegimeCounts {
+    /// Runs in which it was imposed.
+    pub imposed: u64,
+    /// Runs in which the target complied.
+    pub complied: u64,
+    /// Runs in which the objective was met otherwise.
+    pub objective_met: u64,
+    /// Runs in which it expired or was lifted by an event.
+    pub ended_otherwise: u64,
+}
+
+/// Everything counted over runs. Every field is an integer or a fixed-point integer sum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Runs counted.
+    pub runs: u64,
+    /// Runs by highest level (0–7).
+    pub highest: [u64; 8],
+    /// For each level, runs by the first step it was reached (8 × `steps`).
+    pub first_reached: Vec<Vec<u64>>,
+    /// For each step, runs by the highest active level at its end (`steps` × 8).
+    pub level_by_step: Vec<[u64; 8]>,
+    /// Per actor.
+    pub actors: Vec<ActorCounts>,
+    /// Per directed obligation.
+    pub obligations: Vec<ObligationCounts>,
+    /// Per sanction regime.
+    pub regimes: Vec<RegimeCounts>,
+    /// Per actor, the sum of final pressures in units of 10⁻⁹.
+    pub pressure_sum: Vec<i64>,
+    /// Per directed pair (`from * n + to`), the sum of final stances in units of 10⁻⁹.
+    pub stance_sum: Vec<i64>,
+    /// Runs by pathway.
+    pub pathways: BTreeMap<String, u64>,
+}
+
+impl Counts {
+    /// Empty counts for a world.
+    pub fn new(world: &World) -> Self {
+        let steps = world.steps as usize;
+        let n = world.n();
+        Counts {
+            runs: 0,
+            highest: [0; 8],
+            first_reached: vec![vec![0; steps]; 8],
+            level_by_step: vec![[0; 8]; steps],
+            actors: vec![
+                ActorCounts {
+                    first_war: vec![0; steps],
+                    ..ActorCounts::default()
+                };
+                n
+            ],
+            obligations: vec![ObligationCounts::default(); world.obligations.len()],
+            regimes: vec![RegimeCounts::default(); world.sanctions.len()],
+            pressure_sum: vec![0; n],
+            stance_sum: vec![0; n * n],
+            pathways: BTreeMap::new(),
+        }
+    }
+
+    /// Counts one run.
+    pub fn add(&mut self, world: &World, o: &Outcome) {
+        let steps = world.steps as usize;
+        self.runs += 1;
+        self.highest[o.highest.number() as usize] += 1;
+        for (level, first) in o.first_reached.iter().enumerate() {
+            if let Some(step) = first {
+                self.first_reached[level][*step as usize] += 1;
+            }
+        }
+        for (step, level) in o.level_by_step.iter().enumerate() {
+            self.level_by_step[step][level.number() as usize] += 1;
+        }
+        for (a, counts) in self.actors.iter_mut().enumerate() {
+            let highest = o.actor_highest[a];
+            counts.highest[highest.number() as usize] += 1;
+            counts.belligerent += u64::from(highest >= Level::Force);
+            counts.at_war += u64::from(highest >= Level::War);
+            if let Some(step) = o.actor_first_war[a] {
+                counts.first_war[step as usize] += 1;
+            }
+            if let Some(route) = o.route(world, a) {
+                *counts.routes.entry(route).or_default() += 1;
+            }
+        }
+        let mut triggered: Vec<u8> = Vec::new();
+        for t in &o.triggers {
+            let counts = &mut self.obligations[t.obligation];
+            counts.firings += 1;
+            counts.engaged += u64::from(t.engaged);
+            if !t.engaged {
+                counts.decisions += 1;
+                counts.honoured += u64::from(t.honoured);
+            }
+            if counts.first_fired.is_empty() {
+                counts.first_fired = vec![0; steps];
+            }
+            if triggered.is_empty() {
+                triggered = vec![0u8; self.obligations.len()];
+            }
+            let flags = &mut triggered[t.obligation];
+            if *flags & 1 == 0 {
+                *flags |= 1;
+                let counts = &mut self.obligations[t.obligation];
+                counts.runs_triggered += 1;
+                counts.first_fired[t.step as usize] += 1;
+            }
+            if t.honoured && *flags & 2 == 0 {
+                *flags |= 2;
+                self.obligations[t.obligation].runs_honoured += 1;
+            }
+        }
+        let mut violated: Vec<usize> = o.violations.iter().map(|v| v.obligation).collect();
+        violated.sort_unstable();
+        violated.dedup();
+        for ob in violated {
+            self.obligations[ob].violated += 1;
+        }
+        for (r, course) in o.sanctions.iter().enumerate() {
+            let counts = &mut self.regimes[r];
+            counts.imposed += u64::from(course.imposed.is_some());
+            match course.lifted {
+                Some((_, LiftReason::Compliance)) => counts.complied += 1,
+                Some((_, LiftReason::ObjectiveMet)) => counts.objective_met += 1,
+                Some((_, LiftReason::Expired | LiftReason::Event)) => counts.ended_otherwise += 1,
+                None => {}
+            }
+        }
+        for (sum, p) in self.pressure_sum.iter_mut().zip(&o.final_pressure) {
+            *sum += fixed(*p);
+        }
+        for (sum, s) in self.stance_sum.iter_mut().zip(&o.final_stances) {
+            *sum += fixed(*s);
+        }
+        *self.pathways.entry(o.pathway.clone()).or_default() += 1;
+    }
+
+    /// Adds another summary's counts to these: exact and associative.
+    pub fn merge(&mut self, other: &Counts) {
+        fn add(a: &mut [u64], b: &[u64]) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        fn add_grown(a: &mut Vec<u64>, b: &[u64]) {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            add(a, b);
+        }
+        self.runs += other.runs;
+        add(&mut self.highest, &other.highest);
+        for (a, b) in self.first_reached.iter_mut().zip(&other.first_reached) {
+            add(a, b);
+        }
+        for (a, b) in self.level_by_step.iter_mut().zip(&other.level_by_step) {
+            add(a, b);
+        }
+        for (a, b) in self.actors.iter_mut().zip(&other.actors) {
+            a.belligerent += b.belligerent;
+            a.at_war += b.at_war;
+            add(&mut a.highest, &b.highest);
+            for (route, n) in &b.routes {
+                *a.routes.entry(route.clone()).or_default() += n;
+            }
+            add(&mut a.first_war, &b.first_war);
+        }
+        for (a, b) in self.obligations.iter_mut().zip(&other.obligations) {
+            a.runs_triggered += b.runs_triggered;
+            a.runs_honoured += b.runs_honoured;
+            a.firings += b.firings;
+            a.engaged += b.engaged;
+            a.decisions += b.decisions;
+            a.honoured += b.honoured;
+            a.violated += b.violated;
+            add_grown(&mut a.first_fired, &b.first_fired);
+        }
+        for (a, b) in self.regimes.iter_mut().zip(&other.regimes) {
+            a.imposed += b.imposed;
+            a.complied += b.complied;
+            a.objective_met += b.objective_met;
+            a.ended_otherwise += b.ended_otherwise;
+        }
+        for (a, b) in self.pressure_sum.iter_mut().zip(&other.pressure_sum) {
+            *a += b;
+        }
+        for (a, b) in self.stance_sum.iter_mut().zip(&other.stance_sum) {
+            *a += b;
+        }
+        for (pathway, n) in &other.pathways {
+            *self.pathways.entry(pathway.clone()).or_default() += n;
+        }
+    }
+}
+
+/// A Monte Carlo summary: provenance, labels, raw counts, and the results derived from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Where it comes from.
+    pub provenance: Provenance,
+    /// Names for the indices in the counts.
+    pub labels: Labels,
+    /// Probabilities and means derived from the counts (recomputed on merging).
+    pub results: Results,
+    /// The raw counts.
+    pub counts: Counts,
+}
+
+/// The derived results of a summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// Runs counted.
+    pub runs: u64,
+    /// P(highest level ≥ k) for k = 1…7, with Wilson 95 % intervals.
+    pub highest_at_least: Vec<LevelResult>,
+    /// The median first step at which some conflict was at war, among runs with a war.
+    pub median_first_war: Option<Step>,
+    /// Per actor.
+    pub actors: Vec<ActorResult>,
+    /// Per directed obligation that fired in some run.
+    pub obligations: Vec<ObligationResult>,
+    /// Per sanction regime.
+    pub regimes: Vec<RegimeResult>,
+    /// The most frequent pathways (at most 20), most frequent first.
+    pub top_pathways: Vec<PathwayResult>,
+    /// Distinct pathways seen.
+    pub distinct_pathways: u64,
+}
+
+/// P(highest ≥ level).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelResult {
+    /// The level number.
+    pub level: u8,
+    /// Its label.
+    pub name: String,
+    /// The probability.
+    pub probability: Proportion,
+}
+
+/// An actor's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorResult {
+    /// Actor id.
+    pub actor: String,
+    /// P(takes part at force or above).
+    pub belligerent: Proportion,
+    /// P(takes part at war or above).
+    pub at_war: Proportion,
+    /// Routes into its first conflict that reached force, with the runs taking each, most first.
+    pub routes: Vec<(String, u64)>,
+    /// Mean final sanction pressure.
+    pub mean_final_pressure: f64,
+}
+
+/// An obligation's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObligationResult {
+    /// `treaty/clause`.
+    pub clause: String,
+    /// Holder id.
+    pub holder: String,
+    /// Partner id.
+    pub partner: String,
+    /// P(fires at least once in a run).
+    pub triggered: Proportion,
+    /// P(honoured | triggered), over runs.
+    pub honoured_given_triggered: Proportion,
+    /// The median step of its first firing, among runs where it fired.
+    pub median_first_step: Option<Step>,
+    /// P(violated in a run) (neutrality and non-aggression).
+    pub violated: Proportion,
+}
+
+/// A sanction regime's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegimeResult {
+    /// Regime id.
+    pub regime: String,
+    /// Target id.
+    pub target: String,
+    /// P(imposed).
+    pub imposed: Proportion,
+    /// P(target complies | imposed).
+    pub compliance: Proportion,
+    /// P(objective met otherwise | imposed).
+    pub objective_met: Proportion,
+    /// Mean final pressure on the target.
+    pub mean_final_pressure: f64,
+}
+
+/// A pathway and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathwayResult {
+    /// The canonical pathway (empty: no conflict drew in a third party or reached war).
+    pub pathway: String,
+    /// Its share of runs.
+    pub share: Proportion,
+}
+
+/// The median of a histogram over steps.
+fn median_step(histogram: &[u64]) -> Option<Step> {
+    let total: u64 = histogram.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut seen = 0;
+    for (step, n) in histogram.iter().enumerate() {
+        seen += n;
+        if 2 * seen >= total {
+            return Some(step as Step);
+        }
+    }
+    None
+}
+
+impl Summary {
+    /// A summary of `counts`, deriving its results.
+    pub fn new(provenance: Provenance, labels: Labels, counts: Counts) -> Self {
+        let results = Results::derive(&labels, &counts);
+        Summary {
+            provenance,
+            labels,
+            results,
+            counts,
+        }
+    }
+
+    /// Mean final stance of `from` toward `to`, by actor index.
+    pub fn mean_final_stance(&self, from: usize, to: usize) -> f64 {
+        let n = self.labels.actors.len();
+        self.counts.stance_sum[from * n + to] as f64 / FIXED / self.counts.runs.max(1) as f64
+    }
+
+    /// P(some conflict at war or above by the end of each step): the cumulative incidence of war.
+    pub fn war_by_step(&self) -> Vec<f64> {
+        let runs = self.counts.runs.max(1) as f64;
+        // A run's first step at level ≥ 5 is recorded under level 5 (every lower level is recorded
+        // when a higher one is reached).
+        let mut cumulative = 0;
+        self.counts.first_reached[Level::War.number() as usize]
+            .iter()
+            .map(|n| {
+                cumulative += n;
+                cumulative as f64 / runs
+            })
+            .collect()
+    }
+}
+
+impl Results {
+    fn derive(labels: &Labels, c: &Counts) -> Self {
+        let runs = c.runs;
+        let highest_at_least = (1..8)
+            .map(|k| LevelResult {
+                level: k as u8,
+                name: labels.levels[k].clone(),
+                probability: Proportion::new(c.highest[k..].iter().sum(), runs),
+            })
+            .collect();
+        let per_run_mean = |sum: i64| sum as f64 / FIXED / runs.max(1) as f64;
+        let actors = c
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(a, counts)| {
+                let mut routes: Vec<(String, u64)> =
+                    counts.routes.iter().map(|(r, n)| (r.clone(), *n)).collect();
+                routes.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+                ActorResult {
+                    actor: labels.actors[a].clone(),
+                    belligerent: Proportion::new(counts.belligerent, runs),
+                    at_war: Proportion::new(counts.at_war, runs),
+                    routes,
+                    mean_final_pressure: per_run_mean(c.pressure_sum[a]),
+                }
+            })
+            .collect();
+        let obligations = c
+            .obligations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.runs_triggered > 0 || o.violated > 0)
+            .map(|(i, o)| {
+                let label = &labels.obligations[i];
+                ObligationResult {
+                    clause: label.clause.clone(),
+                    holder: label.holder.clone(),
+                    partner: label.partner.clone(),
+                    triggered: Proportion::new(o.runs_triggered, runs),
+                    honoured_given_triggered: Proportion::new(o.runs_honoured, o.runs_triggered),
+                    median_first_step: median_step(&o.first_fired),
+                    violated: Proportion::new(o.violated, runs),
+                }
+            })
+            .collect();
+        let regimes = c
+            .regimes
+            .iter()
+            .enumerate()
+            .map(|(r, counts)| {
+                let label = &labels.regimes[r];
+                let target = labels
+                    .actors
+                    .iter()
+                    .position(|a| *a == label.target)
+                    .unwrap_or(0);
+                RegimeResult {
+                    regime: label.id.clone(),
+                    target: label.target.clone(),
+                    imposed: Proportion::new(counts.imposed, runs),
+                    compliance: Proportion::new(counts.complied, counts.imposed),
+                    objective_met: Proportion::new(counts.objective_met, counts.imposed),
+                    mean_final_pressure: per_run_mean(c.pressure_sum[target]),
+                }
+            })
+            .collect();
+        let mut pathways: Vec<(&String, &u64)> = c.pathways.iter().collect();
+        pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+        let top_pathways = pathways
+            .iter()
+            .take(20)
+            .map(|(p, n)| PathwayResult {
+                pathway: (*p).clone(),
+                share: Proportion::new(**n, runs),
+            })
+            .collect();
+        Results {
+            runs,
+            highest_at_least,
+            median_first_war: median_step(&c.first_reached[Level::War.number() as usize]),
+            actors,
+            obligations,
+            regimes,
+            top_pathways,
+            distinct_pathways: c.pathways.len() as u64,
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The output directory of `casus run` and `casus merge`: `summary.json`, `runs.csv`,
+//! `levels_by_step.csv` and `pathways.csv`. Every file is written under a temporary name and
+//! renamed into place, so a reader never sees a half-written file and an error leaves the previous
+//! files intact.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::monte_carlo::{RunRow, Summary};
+
+/// File names in an output directory.
+pub const SUMMARY: &str = "summary.json";
+/// The per-run table.
+pub const RUNS: &str = "runs.csv";
+/// Runs at each level at each step.
+pub const LEVELS_BY_STEP: &str = "levels_by_step.csv";
+/// Pathways with their counts.
+pub const PATHWAYS: &str = "pathways.csv";
+
+/// An output directory, checked before any simulation starts.
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    dir: PathBuf,
+}
+
+fn error(path: &Path, what: &str, e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("{}: {what}: {e}", path.display()))
+}
+
+impl OutputDir {
+    /// Creates `dir` if needed, refuses a non-empty one unless `force`, and checks that it can be
+    /// written.
+    pub fn prepare(dir: &Path, force: bool) -> io::Result<OutputDir> {
+        fs::create_dir_all(dir).map_err(|e| error(dir, "cannot create the output directory", e))?;
+        let mut entries =
+            fs::read_dir(dir).map_err(|e| error(dir, "cannot read the output directory", e))?;
+        if entries.next().is_some() && !force {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "{}: the output directory is not empty; use --force to overwrite its files",
+                    dir.display()
+                ),
+            ));
+        }
+        let probe = dir.join(".casus-write-test");
+        File::create(&probe)
+            .and_then(|mut f| f.write_all(b"ok"))
+            .map_err(|e| error(dir, "cannot write in the output directory", e))?;
+        fs::remove_file(&probe).map_err(|e| error(&probe, "cannot remove", e))?;
+        Ok(OutputDir {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Starts the per-run table, written under a temporary name until [`RunsWriter::finish`].
+    pub fn runs_writer(&self) -> io::Result<RunsWriter> {
+        RunsWriter::create(&self.dir.join(RUNS))
+    }
+
+    /// Writes `summary.json`, `levels_by_step.csv` and `pathways.csv`, each atomically.
+    pub fn write_summary(&self, summary: &Summary) -> io::Result<()> {
+        write_atomic(&self.dir.join(SUMMARY), |w| {
+            serde_json::to_writer_pretty(&mut *w, summary).map_err(io::Error::other)?;
+            w.write_all(b"\n")
+        })?;
+        write_atomic(&self.dir.join(LEVELS_BY_STEP), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            let mut header = vec!["step".to_owned()];
+            header.extend(summary.labels.levels.iter().cloned());
+            csv.write_record(&header)?;
+            for (step, counts) in summary.counts.level_by_step.iter().enumerate() {
+                let mut row = vec![step.to_string()];
+                row.extend(counts.iter().map(u64::to_string));
+                csv.write_record(&row)?;
+            }
+            csv.flush()
+        })?;
+        write_atomic(&self.dir.join(PATHWAYS), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            csv.write_record(["pathway", "runs", "share"])?;
+            let mut pathways: Vec<(&String, &u64)> = summary.counts.pathways.iter().collect();
+            pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+            let runs = summary.counts.runs.max(1) as f64;
+            for (pathway, n) in pathways {
+                csv.write_record([
+                    pathway.as_str(),
+                    &n.to_string(),
+                    &format!("{:.6}", *n as f64 / runs),
+                ])?;
+            }
+            csv.flush()
+        })
+    }
+}
+
+/// Writes a file under a temporary name in the same directory, then renames it into place.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let temp = temporary(path);
+    let result = File::create(&temp).and_then(|file| {
+        let mut w = BufWriter::new(file);
+        write(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    });
+    match result.and_then(|()| fs::rename(&temp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(&temp); // best effort: the error below is what matters
+            Err(error(path, "cannot write", e))
+        }
+    }
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+/// Reads a `summary.json`.
+pub fn read_summary(dir: &Path) -> io::Result<Summary> {
+    let path = dir.join(SUMMARY);
+    let text = fs::read_to_string(&path).map_err(|e| error(&path, "cannot read", e))?;
+    serde_json::from_str(&text).map_err(|e| error(&path, "not a casus summary", e))
+}
+
+/// The per-run table, written as runs complete and renamed into place when finished.
+pub struct RunsWriter {
+    csv: csv::Writer<BufWriter<File>>,
+    temp: PathBuf,
+    path: PathBuf,
+}
+
+impl RunsWriter {
+    fn create(path: &Path) -> io::Result<RunsWriter> {
+        let temp = temporary(path);
+        let file = File::create(&temp).map_err(|e| error(&temp, "cannot create", e))?;
+        let mut csv = csv::Writer::from_writer(BufWriter::new(file));
+        csv.write_record([
+            "run",
+            "highest_level",
+            "first_war_step",
+            "belligerents",
+            "pathway",
+        ])?;
+        Ok(RunsWriter {
+            csv,
+            temp,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Appends rows.
+    pub fn write(&mut self, rows: &[RunRow]) -> io::Result<()> {
+        for row in rows {
+            self.csv.write_record([
+                row.run.to_string(),
+                row.highest.to_string(),
+                row.first_war.map(|s| s.to_string()).unwrap_or_default(),
+                row.belligerents.clone(),
+                row.pathway.clone(),
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Appends the data rows of another `runs.csv` (a shard's), skipping its header.
+    pub fn append_file(&mut self, path: &Path) -> io::Result<()> {
+        let mut reader = csv::Reader::from_path(path).map_err(|e| error(path, "cannot read", e))?;
+        for record in reader.records() {
+            let record = record.map_err(|e| error(path, "cannot read", e))?;
+            self.csv.write_record(&record)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the table and renames it into place.
+    pub fn finish(self) -> io::Result<()> {
+        let file = self
+            .csv
+            .into_inner()
+            .map_err(|e| error(&self.temp, "cannot write", e))?
+            .into_inner()
+            .map_err(|e| error(&self.temp, "cannot write", e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| error(&self.temp, "cannot write", e))?;
+        fs::rename(&self.temp, &self.path).map_err(|e| error(&self.path, "cannot write", e))
+    }
+}

@@ -1,0 +1,183 @@
+//! The readable summary `casus run` prints.
+
+use std::fmt::Write;
+
+use crate::monte_carlo::{Proportion, Summary};
+
+fn pct(p: f64) -> String {
+    format!("{:.1} %", 100.0 * p)
+}
+
+fn interval(p: &Proportion) -> String {
+    format!("[{:.1}, {:.1}]", 100.0 * p.lo, 100.0 * p.hi)
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders a summary for an analyst: escalation, who fights and how, which obligations fire and are
+/// honoured, the most frequent pathways, sanctions.
+pub fn render(s: &Summary) -> String {
+    let mut out = String::new();
+    let p = &s.provenance;
+    let r = &s.results;
+    let prefix = match s.labels.step_unit.as_str() {
+        "day" => "d",
+        "week" => "w",
+        "month" => "m",
+        "quarter" => "q",
+        _ => "y",
+    };
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{}: {} runs of {} {}s, seed {}{}",
+        p.scenario,
+        thousands(r.runs),
+        s.labels.steps,
+        s.labels.step_unit,
+        p.seed,
+        if p.complete {
+            String::new()
+        } else {
+            " (incomplete)".to_owned()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "casus {}, scenario sha256 {}{}",
+        p.casus_version,
+        &p.scenario_sha256[..p.scenario_sha256.len().min(16)],
+        if p.overrides.is_empty() {
+            String::new()
+        } else {
+            format!(", overrides: {}", p.overrides.join(" "))
+        }
+    );
+
+    let _ = writeln!(
+        out,
+        "\nHighest level reached          P       95 % interval"
+    );
+    for level in &r.highest_at_least {
+        let _ = writeln!(
+            out,
+            "  ≥ {:<22} {:>8}   {}",
+            format!("{} ({})", level.name, level.level),
+            pct(level.probability.p),
+            interval(&level.probability)
+        );
+    }
+    match r.median_first_war {
+        Some(step) => {
+            let _ = writeln!(out, "  median first step at war: {prefix}{step}");
+        }
+        None => {
+            let _ = writeln!(out, "  no run reached war");
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\nActors                P(war)   95 % interval    P(≥ force)   routes into the fighting"
+    );
+    let mut actors: Vec<_> = r.actors.iter().collect();
+    actors.sort_by(|a, b| {
+        b.at_war
+            .count
+            .cmp(&a.at_war.count)
+            .then(b.belligerent.count.cmp(&a.belligerent.count))
+    });
+    for a in actors.iter().filter(|a| a.belligerent.count > 0) {
+        let routes: Vec<String> = a
+            .routes
+            .iter()
+            .take(3)
+            .map(|(route, n)| format!("{route} {}", pct(*n as f64 / r.runs.max(1) as f64)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8}   {:<15}  {:>8}     {}",
+            a.actor,
+            pct(a.at_war.p),
+            interval(&a.at_war),
+            pct(a.belligerent.p),
+            routes.join(", ")
+        );
+    }
+
+    if !r.obligations.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nObligations (holder > partner)            P(triggered)   P(honoured | triggered)   first fired"
+        );
+        let mut obligations: Vec<_> = r.obligations.iter().collect();
+        obligations.sort_by(|a, b| {
+            b.triggered
+                .count
+                .cmp(&a.triggered.count)
+                .then(a.clause.cmp(&b.clause))
+        });
+        for o in obligations {
+            let name = format!("{} {}>{}", o.clause, o.holder, o.partner);
+            let first = o
+                .median_first_step
+                .map(|s| format!("{prefix}{s}"))
+                .unwrap_or_default();
+            let violated = if o.violated.count > 0 {
+                format!("   violated {}", pct(o.violated.p))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>8}       {:>8} {:<15} {first}{violated}",
+                name,
+                pct(o.triggered.p),
+                pct(o.honoured_given_triggered.p),
+                interval(&o.honoured_given_triggered),
+            );
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\nMost frequent pathways ({} distinct)",
+        thousands(r.distinct_pathways)
+    );
+    for pathway in r.top_pathways.iter().take(10) {
+        let text = if pathway.pathway.is_empty() {
+            "(no conflict drew in a third party or reached war)"
+        } else {
+            &pathway.pathway
+        };
+        let _ = writeln!(out, "  {:>7}  {text}", pct(pathway.share.p));
+    }
+
+    if !r.regimes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSanctions                 P(imposed)   P(complied | imposed)   mean final pressure"
+        );
+        for regime in &r.regimes {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>8}        {:>8}              {:.2}",
+                format!("{} on {}", regime.regime, regime.target),
+                pct(regime.imposed.p),
+                pct(regime.compliance.p),
+                regime.mean_final_pressure
+            );
+        }
+    }
+    out
+}

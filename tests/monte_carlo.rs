@@ -1,0 +1,259 @@
+//! `casus run` and `casus merge`: determinism at any thread count and sharding, and refusals.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{casus, scratch_dir};
+
+const SCENARIO: &str = "scenarios/northeast_asia_2024.json";
+const RUNS: &str = "300";
+
+fn run_into(dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let out = casus(&args);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    fs::read_to_string(dir.join(file)).unwrap()
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let root = scratch_dir("mc_threads");
+    for (runs, name) in [("1", "one"), (RUNS, "many")] {
+        let one = root.join(format!("{name}_1"));
+        let two = root.join(format!("{name}_2"));
+        for (dir, threads) in [(&one, "1"), (&two, "2")] {
+            let out = casus(&[
+                "run",
+                SCENARIO,
+                "--runs",
+                runs,
+                "--threads",
+                threads,
+                "--quiet",
+                "--out",
+                dir.to_str().unwrap(),
+            ]);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+        for file in [
+            "summary.json",
+            "runs.csv",
+            "levels_by_step.csv",
+            "pathways.csv",
+        ] {
+            assert_eq!(
+                read(&one, file),
+                read(&two, file),
+                "{file} differs between 1 and 2 threads ({runs} runs)"
+            );
+        }
+    }
+}
+
+#[test]
+fn any_split_into_shards_merges_to_the_same_bytes() {
+    let root = scratch_dir("mc_shards");
+    let whole = root.join("whole");
+    run_into(&whole, &[]);
+    for count in [1u32, 2, 3, 7] {
+        let mut shard_dirs: Vec<PathBuf> = Vec::new();
+        // Shards run in reverse order, to show that order does not matter.
+        for index in (0..count).rev() {
+            let dir = root.join(format!("of{count}_{index}"));
+            run_into(
+                &dir,
+                &["--shard", &format!("{index}/{count}"), "--threads", "1"],
+            );
+            shard_dirs.push(dir);
+        }
+        let merged = root.join(format!("merged{count}"));
+        let mut args = vec!["merge", "--quiet", "--out", merged.to_str().unwrap()];
+        args.extend(shard_dirs.iter().map(|d| d.to_str().unwrap()));
+        let out = casus(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for file in [
+            "summary.json",
+            "runs.csv",
+            "levels_by_step.csv",
+            "pathways.csv",
+        ] {
+            assert_eq!(
+                read(&whole, file),
+                read(&merged, file),
+                "{file} differs after merging {count} shards"
+            );
+        }
+    }
+}
+
+#[test]
+fn two_seeds_differ() {
+    let root = scratch_dir("mc_seeds");
+    let (a, b) = (root.join("a"), root.join("b"));
+    run_into(&a, &["--seed", "1"]);
+    run_into(&b, &["--seed", "2"]);
+    let counts = |d: &Path| {
+        let s: serde_json::Value = serde_json::from_str(&read(d, "summary.json")).unwrap();
+        s["counts"].clone()
+    };
+    assert_ne!(counts(&a), counts(&b));
+}
+
+#[test]
+fn summary_json_carries_provenance_and_derived_results() {
+    let root = scratch_dir("mc_provenance");
+    let dir = root.join("out");
+    run_into(
+        &dir,
+        &["--set", "parameters.onset_rate=0.03", "--seed", "5"],
+    );
+    let s: serde_json::Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    let p = &s["provenance"];
+    assert_eq!(p["casus_version"], casus::VERSION);
+    assert_eq!(p["seed"], 5);
+    assert_eq!(p["runs_requested"], 300);
+    assert_eq!(p["complete"], true);
+    assert_eq!(p["overrides"][0], "parameters.onset_rate=0.03");
+    assert_eq!(p["parameters"]["onset_rate"], 0.03);
+    let bytes = fs::read(SCENARIO).unwrap();
+    assert_eq!(p["scenario_sha256"], casus::monte_carlo::sha256_hex(&bytes));
+    assert_eq!(p["scenario_sha256"].as_str().unwrap().len(), 64);
+    // The Ukraine war is under way from step 0 in every run.
+    let war = &s["results"]["highest_at_least"][4];
+    assert_eq!(war["level"], 5);
+    assert_eq!(war["probability"]["count"], 300);
+    let runs_csv = read(&dir, "runs.csv");
+    assert_eq!(runs_csv.lines().count(), 301);
+    assert!(runs_csv.lines().nth(1).unwrap().starts_with("0,"));
+}
+
+#[test]
+fn a_non_empty_output_directory_is_refused_without_force() {
+    let root = scratch_dir("mc_force");
+    let dir = root.join("out");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "10",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("not empty; use --force"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "nothing written");
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "10",
+        "--quiet",
+        "--force",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(dir.join("summary.json").exists() && dir.join("notes.txt").exists());
+}
+
+#[test]
+fn bad_overrides_and_shards_fail_before_any_run() {
+    let root = scratch_dir("mc_bad");
+    let dir = root.join("out");
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--set",
+        "parameters.onset_rate=-1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("parameters.onset_rate: expected a number from 0 to 1000, found -1"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.exists(), "nothing created for an invalid scenario");
+    for shard in ["3/3", "x/2", "1", "1/0"] {
+        let out = casus(&["run", SCENARIO, "--shard", shard]);
+        assert_eq!(out.code, 2, "{shard}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn merge_refuses_missing_overlapping_and_unlike_shards() {
+    let root = scratch_dir("mc_merge_refusals");
+    let a = root.join("a");
+    let b = root.join("b");
+    let c = root.join("c");
+    run_into(&a, &["--shard", "0/3"]);
+    run_into(&b, &["--shard", "2/3"]);
+    run_into(&c, &["--shard", "2/3", "--seed", "9"]);
+    let merge = |dirs: &[&Path]| {
+        let out_dir = root.join("merged");
+        let _ = fs::remove_dir_all(&out_dir);
+        let mut args = vec!["merge", "--quiet", "--out", out_dir.to_str().unwrap()];
+        args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+        casus(&args)
+    };
+    let missing = merge(&[&a, &b]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("runs 100..200 of 300 are in none of the shards given"),
+        "{}",
+        missing.stderr
+    );
+    let overlap = merge(&[&a, &a, &b]);
+    assert!(
+        overlap.stderr.contains("overlap: both count runs 0..100"),
+        "{}",
+        overlap.stderr
+    );
+    let unlike = merge(&[&a, &c]);
+    assert!(
+        unlike.stderr.contains("differ in seed: 1 against 9"),
+        "{}",
+        unlike.stderr
+    );
+}
+
+/// The summary README.md shows for its main command is the real output, byte for byte.
+#[test]
+fn readme_run_example() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "$ cargo run --release -- run scenarios/northeast_asia_2024.json\n";
+    let start = readme.find(command).expect("README shows the main command") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = casus(&["run", SCENARIO]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout == shown,
+        "README.md's `casus run` output is stale; the real output is:\n{}",
+        out.stdout
+    );
+}
