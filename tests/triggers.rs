@@ -265,8 +265,8 @@ fn delay() {
 
 #[test]
 fn neutrality_and_non_aggression_record_violations() {
-    // C owes B neutrality in any of B's conflicts, and A defense. When B attacks A, both fire, and
-    // C's entry on A's side breaks the neutrality it honoured.
+    // C owes B neutrality in any of B's conflicts, and A defense. When B attacks A, both fire (the
+    // duty to abstain first), and C's entry on A's side breaks the neutrality it honoured.
     let w = world(
         json!([
             treaty(

@@ -129,6 +129,7 @@ struct Scratch {
     actors: Vec<usize>,
     conflicts: Vec<ConflictIx>,
     candidates: Vec<usize>,
+    due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
 }
 

@@ -8,7 +8,7 @@ use super::observe::{Event, Observer};
 use super::outcome::Trigger;
 use super::rules::HonourContext;
 use super::triggers::{self, Firing};
-use super::{Pending, Simulation};
+use super::{DirectedObligation, Pending, Simulation};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Support};
 
@@ -38,44 +38,102 @@ impl Simulation<'_> {
     /// per run, so the cascade ends within as many rounds as there are obligations.
     fn fire_obligations(&mut self, obs: &mut dyn Observer) {
         let world = self.world;
-        let mut conflicts = std::mem::take(&mut self.scratch.conflicts);
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
+        let mut due = std::mem::take(&mut self.scratch.due);
         for _round in 0..=world.obligations.len() {
-            let mut fired_any = false;
-            conflicts.clear();
-            conflicts.extend_from_slice(&self.active);
-            for &c in &conflicts {
-                if !self.conflicts[c].is_active() {
-                    continue;
-                }
+            // Every obligation whose conditions hold at the start of the round...
+            due.clear();
+            for &c in &self.active {
                 self.candidates(c, &mut candidates);
                 for &ob in &candidates {
-                    if self.conflicts[c].has_fired(ob) {
-                        continue;
-                    }
-                    let o = &world.obligations[ob];
-                    let ctx = triggers::Context {
-                        step: self.step,
-                        in_force: self.obligation_in_force(ob),
-                        // Only mobilisation reads the holder's level; skip the scan for the rest.
-                        holder_level: if o.kind == ObligationKind::Mobilize {
-                            self.actor_level(o.holder)
-                        } else {
-                            Level::Peace
-                        },
-                    };
-                    if let Ok(firing) = triggers::check(world, ob, &self.conflicts[c], &ctx) {
-                        self.fire(ob, c, firing, obs);
-                        fired_any = true;
+                    if !self.conflicts[c].has_fired(ob) && self.verdict(ob, c).is_ok() {
+                        due.push((c, ob));
                     }
                 }
             }
-            if !fired_any {
+            if due.is_empty() {
                 break;
             }
+            // ...fires in a canonical order, checked again as earlier firings change who takes
+            // part where, so that the result does not depend on the order of listing.
+            due.sort_by(|&a, &b| self.firing_order(a, b));
+            for &(c, ob) in &due {
+                if let Ok(firing) = self.verdict(ob, c) {
+                    self.fire(ob, c, firing, obs);
+                }
+            }
         }
-        self.scratch.conflicts = conflicts;
         self.scratch.candidates = candidates;
+        self.scratch.due = due;
+    }
+
+    /// The trigger check of obligation `ob` for conflict `c` now.
+    fn verdict(&self, ob: usize, c: ConflictIx) -> triggers::Verdict {
+        let world = self.world;
+        let o = &world.obligations[ob];
+        let ctx = triggers::Context {
+            step: self.step,
+            in_force: self.obligation_in_force(ob),
+            // Only mobilisation reads the holder's level; skip the scan for the rest.
+            holder_level: if o.kind == ObligationKind::Mobilize {
+                self.actor_level(o.holder)
+            } else {
+                Level::Peace
+            },
+        };
+        triggers::check(world, ob, &self.conflicts[c], &ctx)
+    }
+
+    /// The order in which obligations due in the same round fire: by conflict; then by kind:
+    /// neutrality first (a duty to abstain binds before an entry can break it), then defense,
+    /// offense, consultation and mobilisation; then the holder's
+    /// warmer partner; then the partner that joined the conflict first; then the stronger holder;
+    /// then by treaty, clause, holder and partner id. Only the last keys are labels, and they
+    /// decide only between obligations alike in everything else.
+    fn firing_order(
+        &self,
+        (c1, o1): (ConflictIx, usize),
+        (c2, o2): (ConflictIx, usize),
+    ) -> std::cmp::Ordering {
+        let world = self.world;
+        let (a, b) = (&world.obligations[o1], &world.obligations[o2]);
+        let strength = |kind: ObligationKind| match kind {
+            ObligationKind::Neutrality => 0,
+            ObligationKind::Defense => 1,
+            ObligationKind::Offense => 2,
+            ObligationKind::Consultation => 3,
+            ObligationKind::Mobilize => 4,
+            ObligationKind::NonAggression => 5,
+        };
+        let position = |c: ConflictIx, actor: usize| {
+            self.conflicts[c]
+                .participants
+                .iter()
+                .position(|p| p.actor == actor)
+                .unwrap_or(usize::MAX)
+        };
+        let label = |o: &DirectedObligation| {
+            let clause = &world.clauses[o.clause];
+            (
+                &world.treaties[clause.treaty].id,
+                &clause.id,
+                &world.actors[o.holder].id,
+                &world.actors[o.partner].id,
+            )
+        };
+        c1.cmp(&c2)
+            .then(strength(a.kind).cmp(&strength(b.kind)))
+            .then(
+                self.stance(b.holder, b.partner)
+                    .total_cmp(&self.stance(a.holder, a.partner)),
+            )
+            .then(position(c1, a.partner).cmp(&position(c2, b.partner)))
+            .then(
+                world.actors[b.holder]
+                    .capability
+                    .total_cmp(&world.actors[a.holder].capability),
+            )
+            .then_with(|| label(a).cmp(&label(b)))
     }
 
     /// The obligations that could fire for conflict `c`, into `out`: those owed to a participant,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::conflict::Conflict;
+use super::conflict::{Conflict, Participant, Route};
 use super::world::{ActorIx, DirectedObligation, ObligationIx, World};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Role, Step, Territory};
@@ -148,7 +148,6 @@ fn admits(o: &DirectedObligation, adversary: ActorIx) -> bool {
         && o.adversaries_exclude.binary_search(&adversary).is_err()
 }
 
-/// The distinct adversaries, ascending, of the attacks (or, below force, the dispute) that meet the
 /// The adversaries, in attack order with repeats, of the attacks (or, below force, the dispute)
 /// that meet the obligation's role, adversary, place and territory conditions. Lazy, so that the
 /// common case of no qualifying attack allocates nothing.
@@ -195,18 +194,26 @@ fn qualifying<'a>(
 /// Mobilisation reads every conflict: it fires when an admitted adversary takes part at
 /// `min_level` or above, and binds the holder to the side facing it.
 fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
-    // In order of joining, so the side chosen does not depend on how actors are numbered.
-    let mobilisers: Vec<(usize, ActorIx)> = conflict
+    let mobilisers: Vec<&Participant> = conflict
         .participants
         .iter()
         .filter(|p| {
-            admits(o, p.actor) && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute)
+            // The partner's own mobilisation never binds the holder against it.
+            p.actor != o.partner
+                && admits(o, p.actor)
+                && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute)
         })
-        .map(|p| (p.side, p.actor))
         .collect();
-    let Some(&(mobiliser_side, _)) = mobilisers.first() else {
+    // The earliest mobiliser (founders before entrants of the same step, then side 0) fixes the
+    // side: a rule that does not depend on how actors or treaties are listed.
+    let Some(first) = mobilisers
+        .iter()
+        .min_by_key(|p| (p.joined, p.via != Route::Founder, p.side))
+    else {
         return Err(Reason::PartnerNotInvolved);
     };
+    let mobiliser_side = first.side;
+    let mobilisers: Vec<(usize, ActorIx)> = mobilisers.iter().map(|p| (p.side, p.actor)).collect();
     let side = 1 - mobiliser_side;
     let engaged = match conflict.side_of(o.holder) {
         Some(s) if s != side => return Err(Reason::HolderOpposed),
