@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use casus::engine::{Simulation, World};
@@ -49,34 +51,7 @@ enum Command {
         set: Vec<Override>,
     },
     /// Run many seeded simulations and summarise them.
-    Run {
-        /// The scenario file.
-        file: PathBuf,
-        /// Number of runs (across all shards). Default: the scenario's `monte_carlo.runs`.
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads; 0 for one per core.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Run only shard I of N (0-based), e.g. `--shard 3/64`; combine shards with `casus merge`.
-        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-        shard: Option<[u64; 2]>,
-        /// Override a scenario value by path, e.g. `parameters.onset_rate=0.03`; repeatable.
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        set: Vec<Override>,
-        /// No progress bar and no summary on stdout.
-        #[arg(long)]
-        quiet: bool,
-        /// Overwrite the files of a non-empty output directory.
-        #[arg(long)]
-        force: bool,
-    },
+    Run(RunArgs),
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
         /// Where to write the merged outputs.
@@ -142,27 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             set,
         } => trace(&file, seed, run, json, &set),
-        Command::Run {
-            file,
-            runs,
-            seed,
-            threads,
-            out,
-            shard,
-            set,
-            quiet,
-            force,
-        } => run_many(&RunArgs {
-            file,
-            runs,
-            seed,
-            threads,
-            out,
-            shard,
-            set,
-            quiet,
-            force,
-        }),
+        Command::Run(args) => run_many(&args),
         Command::Merge {
             out,
             shards,
@@ -172,16 +127,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The arguments of `casus run`.
+#[derive(clap::Args)]
 struct RunArgs {
+    /// The scenario file.
     file: PathBuf,
+    /// Number of runs (across all shards). Default: the scenario's `monte_carlo.runs`.
+    #[arg(long)]
     runs: Option<u64>,
+    /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
+    #[arg(long)]
     seed: Option<u64>,
+    /// Worker threads; 0 for one per core.
+    #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
+    #[arg(long)]
     out: Option<PathBuf>,
+    /// Run only shard I of N (0-based), e.g. `--shard 3/64`; combine shards with `casus merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<[u64; 2]>,
+    /// Override a scenario value by path, e.g. `parameters.onset_rate=0.03`; repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<Override>,
+    /// No progress bar and no summary on stdout.
+    #[arg(long)]
     quiet: bool,
+    /// Overwrite the files of a non-empty output directory.
+    #[arg(long)]
     force: bool,
+    /// Continue an interrupted run in its output directory, to its requested number of runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    resume: Option<PathBuf>,
 }
 
 /// Progress on the terminal and the per-run table, as the runs complete.
@@ -212,31 +189,85 @@ impl Sink for CliSink {
 
 /// `casus run`: many runs, a summary on stdout and, with `--out`, the output files.
 fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    // Resuming takes everything that defines the experiment from the interrupted run's summary.
+    let previous = match &args.resume {
+        Some(dir) => {
+            if !args.set.is_empty()
+                || args.runs.is_some()
+                || args.seed.is_some()
+                || args.shard.is_some()
+            {
+                anyhow::bail!(
+                    "--resume continues the interrupted run with its own runs, seed, shard and overrides; \
+                     leave out --runs, --seed, --shard and --set"
+                );
+            }
+            Some(files::read_summary(dir)?)
+        }
+        None => None,
+    };
+    let set: Vec<Override> = match &previous {
+        Some(p) => p
+            .provenance
+            .overrides
+            .iter()
+            .map(|o| o.parse())
+            .collect::<Result<_, _>>()?,
+        None => args.set.clone(),
+    };
     let bytes = std::fs::read(&args.file).unwrap_or_default();
-    let scenario = match casus::scenario::load_with(&args.file, &args.set) {
+    let scenario = match casus::scenario::load_with(&args.file, &set) {
         Ok(scenario) => scenario,
         Err(err) => return Ok(report_invalid(&err)),
     };
     let world =
         World::new(&scenario).map_err(|_| anyhow::anyhow!("the scenario did not validate"))?;
+    let sha256 = sha256_hex(&bytes);
     // Everything that can be checked is checked before the first run.
-    let out = match &args.out {
-        Some(dir) => Some(OutputDir::prepare(dir, args.force)?),
+    let out_dir = args.resume.as_ref().or(args.out.as_ref());
+    let out = match out_dir {
+        Some(dir) => Some(OutputDir::prepare(
+            dir,
+            args.force || args.resume.is_some(),
+        )?),
         None => None,
     };
-    let runs = args.runs.unwrap_or(scenario.monte_carlo.runs);
-    let seed = args.seed.unwrap_or(scenario.monte_carlo.seed);
-    let mut experiment = MonteCarlo::new(&world)
-        .runs(runs)
-        .seed(seed)
-        .threads(args.threads)
-        .source(
-            sha256_hex(&bytes),
-            args.set.iter().map(|o| o.to_string()).collect(),
-        );
-    if let Some([index, count]) = args.shard {
-        experiment = experiment.shard(index, count);
+    let mut experiment = MonteCarlo::new(&world).threads(args.threads);
+    match &previous {
+        Some(p) => {
+            let p = &p.provenance;
+            if p.scenario_sha256 != sha256 {
+                anyhow::bail!(
+                    "{} is not the scenario of the interrupted run (its SHA-256 differs)",
+                    args.file.display()
+                );
+            }
+            experiment = experiment.runs(p.runs_requested).seed(p.seed);
+            if let Some([index, count]) = p.shard {
+                experiment = experiment.shard(index, count);
+            }
+        }
+        None => {
+            experiment = experiment
+                .runs(args.runs.unwrap_or(scenario.monte_carlo.runs))
+                .seed(args.seed.unwrap_or(scenario.monte_carlo.seed));
+            if let Some([index, count]) = args.shard {
+                experiment = experiment.shard(index, count);
+            }
+        }
     }
+    experiment = experiment.source(sha256, set.iter().map(|o| o.to_string()).collect());
+    if let Some(p) = &previous {
+        if p.provenance.complete {
+            if !args.quiet {
+                print!("{}", casus::report::text::render(p));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        experiment = experiment.continue_from(p);
+    }
+
+    let signals = Signals::register()?;
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = show_bar.then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -248,11 +279,18 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         );
         bar
     });
+    let mut runs_writer = out.as_ref().map(OutputDir::runs_writer).transpose()?;
+    if let (Some(writer), Some(dir)) = (&mut runs_writer, &args.resume) {
+        let done = dir.join(files::RUNS);
+        if done.exists() {
+            writer.append_file(&done)?;
+        }
+    }
     let mut sink = CliSink {
         bar,
-        runs: out.as_ref().map(OutputDir::runs_writer).transpose()?,
+        runs: runs_writer,
     };
-    let summary = experiment.run(&mut sink, None)?;
+    let summary = experiment.run(&mut sink, Some(&signals.stop))?;
     if let Some(bar) = &sink.bar {
         bar.finish_and_clear();
     }
@@ -265,7 +303,58 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         print!("{}", casus::report::text::render(&summary));
     }
-    Ok(ExitCode::SUCCESS)
+    if summary.provenance.complete {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let [first, end] = summary.provenance.run_range;
+    eprintln!(
+        "interrupted after {} of {} runs{}",
+        summary.counts.runs,
+        end - first,
+        match out_dir {
+            Some(dir) => format!(
+                "; the summary of those is in {}; continue with `casus run {} --resume {}`",
+                dir.display(),
+                args.file.display(),
+                dir.display()
+            ),
+            None => String::new(),
+        }
+    );
+    Ok(ExitCode::from(signals.exit_code()))
+}
+
+/// SIGINT and SIGTERM ask a run to stop: the runs in flight finish, the summary of the completed
+/// runs is written, and the exit code is 130 or 143. A second signal ends the process at once.
+struct Signals {
+    stop: Arc<AtomicBool>,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Signals {
+    fn register() -> anyhow::Result<Signals> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let stop = Arc::new(AtomicBool::new(false));
+        let interrupted = Arc::new(AtomicBool::new(false));
+        for (signal, status) in [(SIGINT, 130), (SIGTERM, 143)] {
+            // Registered first, so that it sees the flag as it was before this signal set it.
+            signal_hook::flag::register_conditional_shutdown(signal, status, Arc::clone(&stop))
+                .context("installing the signal handlers")?;
+            signal_hook::flag::register(signal, Arc::clone(&stop))
+                .context("installing the signal handlers")?;
+        }
+        signal_hook::flag::register(SIGINT, Arc::clone(&interrupted))
+            .context("installing the signal handlers")?;
+        Ok(Signals { stop, interrupted })
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.interrupted.load(Ordering::SeqCst) {
+            130
+        } else {
+            143
+        }
+    }
 }
 
 /// `casus merge`: the shards' summaries and per-run tables combined.

@@ -239,6 +239,12 @@ fn cases() -> Vec<Case> {
             "greater than 0",
         ),
         case(
+            "capability past 1e12",
+            Set("/actors/0/capability", json!(1e300)),
+            "actors[0].capability",
+            "at most 1e12",
+        ),
+        case(
             "negative economy",
             Add("/actors/1", "economy", json!(-1.0)),
             "actors[1].economy",

@@ -2,10 +2,10 @@
 
 use rand::RngExt;
 
+use super::Simulation;
 use super::conflict::{Attack, Conflict, ConflictIx};
 use super::observe::{Event, LiftReason, Observer};
 use super::world::{Action, StanceChange, Timing};
-use super::{Simulation, Violation};
 use crate::model::Level;
 use crate::scenario::ObligationKind;
 
@@ -226,24 +226,8 @@ impl Simulation<'_> {
                 && o.holder == attacker
                 && o.partner == attacked
                 && self.obligation_in_force(ob)
-                && !self
-                    .outcome
-                    .violations
-                    .iter()
-                    .any(|v| v.obligation == ob && v.conflict == c)
             {
-                self.outcome.violations.push(Violation {
-                    obligation: ob,
-                    conflict: c,
-                    step: t,
-                });
-                obs.observe(
-                    t,
-                    &Event::Violation {
-                        obligation: ob,
-                        conflict: c,
-                    },
-                );
+                self.record_violation(ob, c, obs);
             }
         }
     }

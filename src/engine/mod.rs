@@ -458,26 +458,31 @@ impl<'w> Simulation<'w> {
                 crate::scenario::ObligationKind::Neutrality => self.neutral.contains(&(ob, c)),
                 _ => false,
             };
-            if broken
-                && !self
-                    .outcome
-                    .violations
-                    .iter()
-                    .any(|v| v.obligation == ob && v.conflict == c)
-            {
-                self.outcome.violations.push(Violation {
+            if broken {
+                self.record_violation(ob, c, obs);
+            }
+        }
+    }
+
+    /// Records that obligation `ob` was broken in conflict `c`, once per conflict.
+    fn record_violation(&mut self, ob: usize, c: ConflictIx, obs: &mut dyn Observer) {
+        let violations = &mut self.outcome.violations;
+        if !violations
+            .iter()
+            .any(|v| v.obligation == ob && v.conflict == c)
+        {
+            violations.push(Violation {
+                obligation: ob,
+                conflict: c,
+                step: self.step,
+            });
+            obs.observe(
+                self.step,
+                &Event::Violation {
                     obligation: ob,
                     conflict: c,
-                    step: self.step,
-                });
-                obs.observe(
-                    self.step,
-                    &Event::Violation {
-                        obligation: ob,
-                        conflict: c,
-                    },
-                );
-            }
+                },
+            );
         }
     }
 

@@ -288,6 +288,55 @@ mod tests {
     }
 
     #[test]
+    fn extreme_parameters_and_covariates_give_finite_probabilities() {
+        for base in [0.0, 1e-300, 0.5, 1.0] {
+            let p = Parameters {
+                up_threat: base,
+                up_display: base,
+                up_force: base,
+                up_war: base,
+                up_nuclear: base,
+                settle_threat: base,
+                settle_display: base,
+                settle_force: base,
+                down_war: base,
+                down_nuclear: base,
+                down_past_peak: base,
+                settle_past_peak: base,
+                escalation_hostility: 20.0,
+                escalation_duration: 20.0,
+                ..Parameters::default()
+            };
+            for level in Level::ALL {
+                for (capability, hostility) in [
+                    ([1e12, 1e-12], 1.0),
+                    ([1e-12, 1e-12], 0.0),
+                    ([1.0, 1e12], 1.0),
+                ] {
+                    let ctx = EscalationContext {
+                        steps_at_level: 100_000,
+                        capability,
+                        hostility,
+                        reinforcement: [1e12, 0.0],
+                        pressure: [1.0, 0.0],
+                        nuclear: [true, true],
+                        months_per_step: 12.0,
+                        ..neutral(level, Level::MAX, &p)
+                    };
+                    let t = LogitEscalation.transition(&ctx);
+                    for x in [t.up[0], t.up[1], t.down, t.settle] {
+                        assert!(
+                            x.is_finite() && (0.0..=1.0).contains(&x),
+                            "{level:?} {base}: {t:?}"
+                        );
+                    }
+                    assert!(t.total() <= 1.0 + 1e-12, "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn honouring_is_the_reliability_for_a_neutral_equal_holder() {
         let p = Parameters::default();
         let ctx = HonourContext {

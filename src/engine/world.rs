@@ -1,6 +1,8 @@
 //! The compiled world: a validated scenario with every id resolved to an index, shared read-only by
 //! all runs.
 
+use std::collections::BTreeMap;
+
 use crate::model::Level;
 use crate::scenario::{
     self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Role, Scenario,
@@ -347,9 +349,13 @@ pub fn per_step(p: f64, units: f64) -> f64 {
     -((1.0 - p).ln() * units).exp_m1()
 }
 
+/// Resolves ids to indices through ordered maps, so compiling is O(n log n) in the scenario's size.
 struct Compiler<'a> {
     s: &'a Scenario,
     regions: Vec<RegionInfo>,
+    actor_ix: BTreeMap<&'a str, ActorIx>,
+    region_ix: BTreeMap<String, RegionIx>,
+    treaty_ix: BTreeMap<&'a str, TreatyIx>,
 }
 
 impl<'a> Compiler<'a> {
@@ -370,7 +376,27 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
-        let mut compiler = Compiler { s, regions };
+        let mut compiler = Compiler {
+            s,
+            actor_ix: s
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+            region_ix: regions
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.clone(), i))
+                .collect(),
+            treaty_ix: s
+                .treaties
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect(),
+            regions,
+        };
         for (i, r) in s.regions.iter().enumerate() {
             compiler.regions[i].parent = r.within.as_deref().map(|p| compiler.region(p));
         }
@@ -379,26 +405,15 @@ impl<'a> Compiler<'a> {
 
     // Validation has resolved every reference, so lookups below cannot fail.
     fn actor(&self, id: &str) -> ActorIx {
-        self.s
-            .actors
-            .iter()
-            .position(|a| a.id == id)
-            .expect("validated reference")
+        self.actor_ix[id]
     }
 
     fn region(&self, id: &str) -> RegionIx {
-        self.regions
-            .iter()
-            .position(|r| r.id == id)
-            .expect("validated reference")
+        self.region_ix[id]
     }
 
     fn treaty(&self, id: &str) -> TreatyIx {
-        self.s
-            .treaties
-            .iter()
-            .position(|t| t.id == id)
-            .expect("validated reference")
+        self.treaty_ix[id]
     }
 
     fn actors(&self, ids: &[String]) -> Vec<ActorIx> {
@@ -466,12 +481,12 @@ impl<'a> Compiler<'a> {
                 });
             }
         }
-        let clause_of = |treaty: TreatyIx, id: &str| {
-            clauses
-                .iter()
-                .position(|c| c.treaty == treaty && c.id == id)
-                .expect("validated reference")
-        };
+        let clause_ix: BTreeMap<(TreatyIx, &str), ClauseIx> = clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.treaty, c.id.as_str()), i))
+            .collect();
+        let clause_of = |treaty: TreatyIx, id: &str| clause_ix[&(treaty, id)];
 
         let mut obligations = Vec::new();
         for (ti, t) in s.treaties.iter().enumerate() {
@@ -569,12 +584,13 @@ impl<'a> Compiler<'a> {
                 objective: r.objective,
             })
             .collect();
-        let regime = |id: &str| {
-            s.sanctions
-                .iter()
-                .position(|r| r.id == id)
-                .expect("validated reference")
-        };
+        let regime_ix: BTreeMap<&str, usize> = s
+            .sanctions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let regime = |id: &str| regime_ix[id];
 
         let last = s.steps.saturating_sub(1);
         let events = s

@@ -77,6 +77,7 @@ pub struct MonteCarlo<'w> {
     rules: Rules,
     scenario_sha256: String,
     overrides: Vec<String>,
+    previous: Option<Counts>,
 }
 
 impl<'w> MonteCarlo<'w> {
@@ -91,7 +92,15 @@ impl<'w> MonteCarlo<'w> {
             rules: Rules::default(),
             scenario_sha256: String::new(),
             overrides: Vec::new(),
+            previous: None,
         }
+    }
+
+    /// Continues an interrupted experiment: the runs `previous` counted (the first ones of the
+    /// range) are kept, and the rest are run. The result is the same as an uninterrupted run's.
+    pub fn continue_from(mut self, previous: &Summary) -> Self {
+        self.previous = Some(previous.counts.clone());
+        self
     }
 
     /// The total number of runs (across all shards).
@@ -150,11 +159,13 @@ impl<'w> MonteCarlo<'w> {
         let [first, end] = self.run_range();
         let total = end - first;
         let rows_wanted = sink.wants_rows();
-        let mut counts = Counts::new(world);
+        let (mut counts, mut next) = match &self.previous {
+            Some(previous) => (previous.clone(), (first + previous.runs).min(end)),
+            None => (Counts::new(world), first),
+        };
         let chunks_per_batch = (pool.current_num_threads() as u64 * 4).max(1);
-        let mut next = first;
         let mut stopped = false;
-        sink.progress(0, total);
+        sink.progress(next - first, total);
         while next < end {
             if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
                 stopped = true;

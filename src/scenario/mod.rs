@@ -281,7 +281,13 @@ fn deserialize<T: DeserializeOwned>(value: &Value, at: &JsonPath) -> Result<T, D
 }
 
 /// Adds line and column to each diagnostic and sorts them in document order.
+/// Adds line and column to each diagnostic and sorts them in document order. A file with more
+/// than [`MAX_DIAGNOSTICS`] problems reports the first of them and how many more there are: a
+/// thousand copies of one mistake need fixing once, and locating each would cost a pass over the
+/// text.
 fn located(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {
+    let more = diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+    diagnostics.truncate(MAX_DIAGNOSTICS);
     if let Some(text) = text {
         for d in &mut diagnostics {
             if d.position.is_none() {
@@ -290,5 +296,14 @@ fn located(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnost
         }
         diagnostics.sort_by_key(|d| d.position);
     }
+    if more > 0 {
+        diagnostics.push(Diagnostic::new(
+            JsonPath::root(),
+            format!("and {more} more problems not shown; fix these first"),
+        ));
+    }
     diagnostics
 }
+
+/// The most problems reported for one file.
+pub const MAX_DIAGNOSTICS: usize = 100;

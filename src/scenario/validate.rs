@@ -27,6 +27,11 @@ pub mod limits {
     pub const MAX_OBLIGATIONS: usize = 1_000;
     /// Deepest nesting of `all` / `any` / `not` conditions.
     pub const MAX_CONDITION_DEPTH: usize = 32;
+    /// Most directed obligations, after expanding the symmetric shorthand (a 500-member treaty's
+    /// symmetric clause alone is 249,500).
+    pub const MAX_DIRECTED_OBLIGATIONS: usize = 500_000;
+    /// Largest capability or economic weight (only ratios matter; sums of them stay finite).
+    pub const MAX_WEIGHT: f64 = 1e12;
     /// Most Monte Carlo runs a scenario may ask for by default.
     pub const MAX_RUNS: u64 = 1_000_000_000_000;
 }
@@ -297,11 +302,12 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A weight such as capability: only ratios matter, and the bound keeps every sum finite.
     fn positive(&mut self, path: JsonPath, value: f64) {
-        if !(value.is_finite() && value > 0.0) {
+        if !(value.is_finite() && value > 0.0 && value <= MAX_WEIGHT) {
             self.error(
                 path,
-                format!("expected a finite number greater than 0, found {value}"),
+                format!("expected a number greater than 0 and at most 1e12, found {value}"),
             );
         }
     }
@@ -521,6 +527,30 @@ impl<'a> Validator<'a> {
             }
         }
         self.check_after_cycles();
+        let directed: usize = s
+            .treaties
+            .iter()
+            .map(|t| {
+                let m = t.members.len();
+                t.obligations
+                    .iter()
+                    .map(|o| match (&o.holder, &o.partner) {
+                        (Some(_), Some(_)) => 1,
+                        (Some(_), None) | (None, Some(_)) => m.saturating_sub(1),
+                        (None, None) => m * m.saturating_sub(1),
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
+        if directed > MAX_DIRECTED_OBLIGATIONS {
+            self.error(
+                root().key("treaties"),
+                format!(
+                    "the treaties expand to {directed} directed obligations, more than the limit of \
+                     {MAX_DIRECTED_OBLIGATIONS}; give large treaties' clauses a holder or a partner"
+                ),
+            );
+        }
     }
 
     fn check_obligation(

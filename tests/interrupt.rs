@@ -1,0 +1,169 @@
+//! Interrupting `casus run` with SIGINT or SIGTERM keeps the completed runs, and `--resume`
+//! finishes them into exactly the summary an uninterrupted run writes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{casus, scratch_dir};
+
+const SCENARIO: &str = "scenarios/northeast_asia_2024.json";
+const RUNS: &str = "20000";
+
+/// Starts a run, sends `signal` once the first batch of rows is being written, and returns the exit
+/// code and stderr.
+fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args([
+            "run",
+            SCENARIO,
+            "--runs",
+            RUNS,
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing rows, so the signal lands mid-run.
+    let temp = dir.join(".runs.csv.tmp");
+    let started = Instant::now();
+    while fs::metadata(&temp).map(|m| m.len()).unwrap_or(0) < 1_000
+        && started.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn sigint_keeps_the_completed_runs_and_resume_finishes_them_exactly() {
+    let root = scratch_dir("interrupt_int");
+    let (dir, full) = (root.join("interrupted"), root.join("full"));
+    let (code, stderr) = interrupted_run(&dir, "-INT");
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    let partial = summary(&dir);
+    let done = partial["counts"]["runs"].as_u64().unwrap();
+    assert_eq!(partial["provenance"]["complete"], false);
+    assert!(done > 0 && done < 20_000, "{done} runs done");
+    let rows = fs::read_to_string(dir.join("runs.csv"))
+        .unwrap()
+        .lines()
+        .count() as u64;
+    assert_eq!(rows, done + 1, "one row per completed run");
+    assert!(
+        !dir.join(".runs.csv.tmp").exists(),
+        "no temporary file left behind"
+    );
+
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--resume",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--out",
+        full.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for file in [
+        "summary.json",
+        "runs.csv",
+        "levels_by_step.csv",
+        "pathways.csv",
+    ] {
+        assert!(
+            fs::read(dir.join(file)).unwrap() == fs::read(full.join(file)).unwrap(),
+            "{file} differs after resuming"
+        );
+    }
+    // Resuming a complete run changes nothing.
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--resume",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0);
+    assert!(
+        fs::read(dir.join("summary.json")).unwrap() == fs::read(full.join("summary.json")).unwrap()
+    );
+}
+
+#[test]
+fn sigterm_exits_143_with_a_valid_incomplete_summary() {
+    let root = scratch_dir("interrupt_term");
+    let dir = root.join("out");
+    let (code, stderr) = interrupted_run(&dir, "-TERM");
+    assert_eq!(code, 143, "{stderr}");
+    let partial = summary(&dir);
+    assert_eq!(partial["provenance"]["complete"], false);
+    assert_eq!(partial["results"]["runs"], partial["counts"]["runs"]);
+}
+
+#[test]
+fn resume_refuses_another_scenario_or_new_settings() {
+    let root = scratch_dir("interrupt_refusals");
+    let dir = root.join("out");
+    let (code, _) = interrupted_run(&dir, "-INT");
+    assert_eq!(code, 130);
+    let other = casus(&[
+        "run",
+        "scenarios/july_1914.json",
+        "--resume",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(other.code, 1);
+    assert!(
+        other
+            .stderr
+            .contains("is not the scenario of the interrupted run"),
+        "{}",
+        other.stderr
+    );
+    let reseeded = casus(&[
+        "run",
+        SCENARIO,
+        "--resume",
+        dir.to_str().unwrap(),
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(reseeded.code, 1);
+    assert!(
+        reseeded
+            .stderr
+            .contains("leave out --runs, --seed, --shard and --set"),
+        "{}",
+        reseeded.stderr
+    );
+}
