@@ -257,3 +257,29 @@ fn readme_run_example() {
         out.stdout
     );
 }
+
+/// An output directory that cannot be created or written is reported before any run.
+#[test]
+fn an_unwritable_output_directory_fails_before_any_run() {
+    let root = scratch_dir("mc_unwritable");
+    let file = root.join("a_file");
+    fs::write(&file, "not a directory").unwrap();
+    let inside = file.join("out");
+    let started = std::time::Instant::now();
+    let out = casus(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "100000000",
+        "--out",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("cannot create the output directory"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    assert!(started.elapsed().as_secs() < 30, "it ran before failing");
+}

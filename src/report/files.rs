@@ -44,10 +44,15 @@ impl OutputDir {
                 ),
             ));
         }
+        // A probe of 64 KiB, synced to disk: a read-only directory or a full disk fails here,
+        // before any run, rather than after hours of them.
         let probe = dir.join(".casus-write-test");
-        File::create(&probe)
-            .and_then(|mut f| f.write_all(b"ok"))
-            .map_err(|e| error(dir, "cannot write in the output directory", e))?;
+        let written = File::create(&probe)
+            .and_then(|mut f| f.write_all(&[0u8; 64 * 1024]).and_then(|()| f.sync_all()));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&probe); // best effort; the error below is what matters
+            return Err(error(dir, "cannot write in the output directory", e));
+        }
         fs::remove_file(&probe).map_err(|e| error(&probe, "cannot remove", e))?;
         Ok(OutputDir {
             dir: dir.to_owned(),
