@@ -52,6 +52,34 @@ enum Command {
     },
     /// Run many seeded simulations and summarise them.
     Run(RunArgs),
+    /// Compare two variants of a scenario, paired run by run with common random numbers.
+    Compare {
+        /// Arm A's scenario file.
+        a: PathBuf,
+        /// Arm B's scenario file. Default: arm A's, changed by `--set-b` and `--without`.
+        b: Option<PathBuf>,
+        /// Paired runs. Default: arm A's `monte_carlo.runs`.
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Seed of the run streams. Default: arm A's `monte_carlo.seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads; 0 for one per core.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override a value in both arms, e.g. `parameters.onset_rate=0.03`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Override a value in arm B only; repeatable.
+        #[arg(long = "set-b", value_name = "PATH=VALUE")]
+        set_b: Vec<Override>,
+        /// Leave an element out of arm B: `treaty:ID`, `sanction:ID` or `event:ID`; repeatable.
+        #[arg(long, value_name = "KIND:ID", value_parser = parse_without)]
+        without: Vec<Override>,
+        /// Print the paired counts as JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
         /// Where to write the merged outputs.
@@ -67,6 +95,26 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+}
+
+/// Parses `--without KIND:ID` into the removal of that element.
+fn parse_without(text: &str) -> Result<Override, String> {
+    let (kind, id) = text
+        .split_once(':')
+        .ok_or_else(|| format!("expected KIND:ID, such as treaty:nato, found `{text}`"))?;
+    let list = match kind {
+        "treaty" => "treaties",
+        "sanction" => "sanctions",
+        "event" => "events",
+        other => {
+            return Err(format!(
+                "cannot leave out a `{other}`: expected treaty, sanction or event"
+            ));
+        }
+    };
+    format!("without:{list}.{id}")
+        .parse()
+        .map_err(|e: casus::scenario::OverrideError| e.to_string())
 }
 
 /// Parses `I/N` with I < N.
@@ -118,6 +166,60 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             set,
         } => trace(&file, seed, run, json, &set),
         Command::Run(args) => run_many(&args),
+        Command::Compare {
+            a,
+            b,
+            runs,
+            seed,
+            threads,
+            set,
+            set_b,
+            without,
+            json,
+        } => {
+            let arm_b: Vec<Override> = set.iter().chain(&set_b).chain(&without).cloned().collect();
+            let load =
+                |file: &Path, changes: &[Override]| casus::scenario::load_with(file, changes);
+            let scenario_a = match load(&a, &set) {
+                Ok(s) => s,
+                Err(err) => return Ok(report_invalid(&err)),
+            };
+            let scenario_b = match load(b.as_deref().unwrap_or(&a), &arm_b) {
+                Ok(s) => s,
+                Err(err) => return Ok(report_invalid(&err)),
+            };
+            let invalid = |_| anyhow::anyhow!("the scenario did not validate");
+            let (world_a, world_b) = (
+                World::new(&scenario_a).map_err(invalid)?,
+                World::new(&scenario_b).map_err(invalid)?,
+            );
+            let runs = runs.unwrap_or(scenario_a.monte_carlo.runs);
+            let seed = seed.unwrap_or(scenario_a.monte_carlo.seed);
+            let comparison = casus::monte_carlo::compare(&world_a, &world_b, runs, seed, threads)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&comparison)?);
+            } else {
+                let describe = |file: &Path, changes: &[Override]| {
+                    let changes: Vec<String> = changes.iter().map(ToString::to_string).collect();
+                    if changes.is_empty() {
+                        file.display().to_string()
+                    } else {
+                        format!("{} with {}", file.display(), changes.join(", "))
+                    }
+                };
+                print!(
+                    "{}",
+                    casus::report::compare::render(
+                        &comparison,
+                        &describe(&a, &set),
+                        &describe(b.as_deref().unwrap_or(&a), &arm_b),
+                        seed,
+                        &world_a.level_labels
+                    )
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Merge {
             out,
             shards,

@@ -12,11 +12,13 @@
 //! assert!(war.probability.p < 0.05 && war.probability.lo <= war.probability.p);
 //! ```
 
+mod compare;
 mod merge;
 mod runner;
 mod summary;
 mod wilson;
 
+pub use compare::{Comparison, Difference, Paired, compare};
 pub use merge::{MergeError, merge};
 pub use runner::{MonteCarlo, RunRow, Sink, shard_range};
 pub use summary::{

@@ -11,13 +11,15 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-/// One `PATH=VALUE` override.
+/// One change to a scenario: `PATH=VALUE` sets a value, `without:PATH` removes the member or
+/// list element at PATH (`without:treaties.rus_prk_2024`, what `--without treaty:rus_prk_2024`
+/// means).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     /// The dot-separated path, as given.
     pub path: String,
-    /// The new value.
-    pub value: Value,
+    /// The new value, or `None` to remove what is at the path.
+    pub value: Option<Value>,
 }
 
 /// Why an override could not be read or applied.
@@ -38,6 +40,17 @@ impl FromStr for Override {
             text: text.to_owned(),
             message: message.to_owned(),
         };
+        if let Some(path) = text.strip_prefix("without:") {
+            if path.is_empty() || path.split('.').any(str::is_empty) {
+                return Err(error(
+                    "expected without:PATH, for example without:treaties.nato",
+                ));
+            }
+            return Ok(Override {
+                path: path.to_owned(),
+                value: None,
+            });
+        }
         let (path, value) = text
             .split_once('=')
             .ok_or_else(|| error("expected PATH=VALUE, for example parameters.onset_rate=0.03"))?;
@@ -51,14 +64,17 @@ impl FromStr for Override {
         let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
         Ok(Override {
             path: path.to_owned(),
-            value,
+            value: Some(value),
         })
     }
 }
 
 impl fmt::Display for Override {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.path, self.value)
+        match &self.value {
+            Some(value) => write!(f, "{}={}", self.path, value),
+            None => write!(f, "without:{}", self.path),
+        }
     }
 }
 
@@ -78,7 +94,16 @@ impl Override {
             current = match current {
                 Value::Object(map) => {
                     if last {
-                        map.insert((*key).to_owned(), self.value.clone());
+                        match &self.value {
+                            Some(value) => {
+                                map.insert((*key).to_owned(), value.clone());
+                            }
+                            None => {
+                                map.remove(*key).ok_or_else(|| {
+                                    error(format!("`{walked}` has no member `{key}` to remove"))
+                                })?;
+                            }
+                        }
                         return Ok(());
                     }
                     map.entry((*key).to_owned())
@@ -102,16 +127,21 @@ impl Override {
                             })?,
                     };
                     let len = items.len();
-                    let item = items.get_mut(found).ok_or_else(|| {
-                        error(format!(
+                    if found >= len {
+                        return Err(error(format!(
                             "`{walked}` has {len} elements; there is no element {found}"
-                        ))
-                    })?;
+                        )));
+                    }
                     if last {
-                        *item = self.value.clone();
+                        match &self.value {
+                            Some(value) => items[found] = value.clone(),
+                            None => {
+                                items.remove(found);
+                            }
+                        }
                         return Ok(());
                     }
-                    item
+                    &mut items[found]
                 }
                 _ => {
                     return Err(error(format!("`{walked}` is not an object or a list")));
@@ -148,6 +178,12 @@ mod tests {
         assert_eq!(v["treaties"][0]["obligations"][0]["kind"], json!("defense"));
         apply("parameters.honour_all=true", &mut v).unwrap();
         assert_eq!(v["parameters"]["honour_all"], json!(true));
+        apply("without:treaties.t", &mut v).unwrap();
+        assert_eq!(v["treaties"], json!([]));
+        apply("without:parameters.honour_all", &mut v).unwrap();
+        assert_eq!(v["parameters"], json!({}));
+        let removal: Override = "without:treaties.t".parse().unwrap();
+        assert_eq!(removal.to_string().parse::<Override>().unwrap(), removal);
     }
 
     #[test]

@@ -1,0 +1,255 @@
+//! Paired comparison of two variants of a scenario with common random numbers: run r of each arm
+//! draws from stream r of the same seed, so the arms differ only where the variants differ, and the
+//! paired differences have far narrower intervals than independent runs would give.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::wilson::Z95;
+use crate::engine::{Outcome, Simulation, World};
+use crate::model::Level;
+
+/// Runs per unit of parallel work.
+const CHUNK: u64 = 64;
+
+/// How two arms agree on one yes/no outcome over paired runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Paired {
+    /// Runs where it holds in both arms.
+    pub both: u64,
+    /// Runs where it holds only in arm A.
+    pub only_a: u64,
+    /// Runs where it holds only in arm B.
+    pub only_b: u64,
+}
+
+impl Paired {
+    fn add(&mut self, a: bool, b: bool) {
+        match (a, b) {
+            (true, true) => self.both += 1,
+            (true, false) => self.only_a += 1,
+            (false, true) => self.only_b += 1,
+            (false, false) => {}
+        }
+    }
+
+    fn merge(&mut self, other: &Paired) {
+        self.both += other.both;
+        self.only_a += other.only_a;
+        self.only_b += other.only_b;
+    }
+
+    /// The difference P(B) − P(A) over `runs` paired runs, with its 95 % interval from the paired
+    /// differences, and the half-width independent samples of the same size would have given.
+    pub fn difference(&self, runs: u64) -> Difference {
+        let n = runs.max(1) as f64;
+        let (pa, pb) = (
+            (self.both + self.only_a) as f64 / n,
+            (self.both + self.only_b) as f64 / n,
+        );
+        let delta = pb - pa;
+        // Each run's difference is −1, 0 or +1; its sample variance gives the paired interval.
+        let mean_square = (self.only_a + self.only_b) as f64 / n;
+        let variance = if runs > 1 {
+            (mean_square - delta * delta).max(0.0) * n / (n - 1.0)
+        } else {
+            0.0
+        };
+        let half = Z95 * (variance / n).sqrt();
+        let independent = Z95 * ((pa * (1.0 - pa) + pb * (1.0 - pb)) / n).sqrt();
+        Difference {
+            a: pa,
+            b: pb,
+            delta,
+            lo: delta - half,
+            hi: delta + half,
+            independent_half_width: independent,
+        }
+    }
+}
+
+/// A paired difference of proportions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// P in arm A.
+    pub a: f64,
+    /// P in arm B.
+    pub b: f64,
+    /// P(B) − P(A).
+    pub delta: f64,
+    /// Lower bound of the paired 95 % interval.
+    pub lo: f64,
+    /// Upper bound.
+    pub hi: f64,
+    /// Half the width of the 95 % interval two independent samples of the same size would give.
+    pub independent_half_width: f64,
+}
+
+/// The paired counts of a comparison, keyed by names so that the arms may differ in their actors
+/// and obligations (a treaty left out of arm B).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Paired runs.
+    pub runs: u64,
+    /// Highest level ≥ k, for k = 1…7 (index k − 1).
+    pub highest_at_least: Vec<Paired>,
+    /// Per actor id: at war (level ≥ 5).
+    pub at_war: BTreeMap<String, Paired>,
+    /// Per obligation (`treaty/clause holder>partner`): fired at least once.
+    pub triggered: BTreeMap<String, Paired>,
+    /// Per obligation: honoured at least once.
+    pub honoured: BTreeMap<String, Paired>,
+    /// Per pathway: runs in arm A and in arm B.
+    pub pathways: BTreeMap<String, [u64; 2]>,
+}
+
+impl Comparison {
+    fn add(&mut self, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
+        self.runs += 1;
+        if self.highest_at_least.is_empty() {
+            self.highest_at_least = vec![Paired::default(); 7];
+        }
+        for (k, paired) in self.highest_at_least.iter_mut().enumerate() {
+            let level = Level::ALL[k + 1];
+            paired.add(a.highest >= level, b.highest >= level);
+        }
+        let at_war = |w: &World, o: &Outcome| -> BTreeMap<String, bool> {
+            w.actors
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.clone(), o.actor_highest[i] >= Level::War))
+                .collect()
+        };
+        pair_maps(&mut self.at_war, at_war(wa, a), at_war(wb, b));
+        let obligations = |w: &World, o: &Outcome, honoured_only: bool| -> BTreeMap<String, bool> {
+            let mut m: BTreeMap<String, bool> = w
+                .obligations
+                .iter()
+                .map(|ob| (label(w, ob), false))
+                .collect();
+            for t in o.triggers.iter().filter(|t| !honoured_only || t.honoured) {
+                m.insert(label(w, &w.obligations[t.obligation]), true);
+            }
+            m
+        };
+        pair_maps(
+            &mut self.triggered,
+            obligations(wa, a, false),
+            obligations(wb, b, false),
+        );
+        pair_maps(
+            &mut self.honoured,
+            obligations(wa, a, true),
+            obligations(wb, b, true),
+        );
+        self.pathways.entry(a.pathway.clone()).or_default()[0] += 1;
+        self.pathways.entry(b.pathway.clone()).or_default()[1] += 1;
+    }
+
+    /// Adds another comparison's counts: exact, in any grouping.
+    pub fn merge(&mut self, other: &Comparison) {
+        self.runs += other.runs;
+        if self.highest_at_least.is_empty() {
+            self.highest_at_least = vec![Paired::default(); 7];
+        }
+        for (a, b) in self
+            .highest_at_least
+            .iter_mut()
+            .zip(&other.highest_at_least)
+        {
+            a.merge(b);
+        }
+        for (mine, theirs) in [
+            (&mut self.at_war, &other.at_war),
+            (&mut self.triggered, &other.triggered),
+            (&mut self.honoured, &other.honoured),
+        ] {
+            for (k, v) in theirs {
+                mine.entry(k.clone()).or_default().merge(v);
+            }
+        }
+        for (k, [a, b]) in &other.pathways {
+            let e = self.pathways.entry(k.clone()).or_default();
+            e[0] += a;
+            e[1] += b;
+        }
+    }
+
+    /// The mean ratio of independent to paired interval widths over the headline differences that
+    /// are not zero in both arms: how much the common random numbers narrow the intervals.
+    pub fn narrowing(&self) -> Option<f64> {
+        let ratios: Vec<f64> = self
+            .highest_at_least
+            .iter()
+            .chain(self.at_war.values())
+            .map(|p| p.difference(self.runs))
+            .filter(|d| d.hi > d.lo)
+            .map(|d| d.independent_half_width / ((d.hi - d.lo) / 2.0))
+            .collect();
+        (!ratios.is_empty()).then(|| ratios.iter().sum::<f64>() / ratios.len() as f64)
+    }
+}
+
+/// An obligation's name across arms: `treaty/clause holder>partner`.
+fn label(w: &World, ob: &crate::engine::DirectedObligation) -> String {
+    format!(
+        "{} {}>{}",
+        w.clause_name(ob.clause),
+        w.actors[ob.holder].id,
+        w.actors[ob.partner].id
+    )
+}
+
+/// Pairs two name → flag maps; a name absent from one arm counts as false there.
+fn pair_maps(
+    into: &mut BTreeMap<String, Paired>,
+    a: BTreeMap<String, bool>,
+    b: BTreeMap<String, bool>,
+) {
+    let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for name in names {
+        let flag = |m: &BTreeMap<String, bool>| m.get(name).copied().unwrap_or(false);
+        into.entry(name.clone())
+            .or_default()
+            .add(flag(&a), flag(&b));
+    }
+}
+
+/// Runs `runs` paired runs of two worlds with the same seed, on `threads` threads (0: one per core).
+pub fn compare(
+    a: &World,
+    b: &World,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+) -> std::io::Result<Comparison> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(std::io::Error::other)?;
+    let chunks: Vec<[u64; 2]> = (0..runs)
+        .step_by(CHUNK as usize)
+        .map(|s| [s, (s + CHUNK).min(runs)])
+        .collect();
+    let parts: Vec<Comparison> = pool.install(|| {
+        chunks
+            .par_iter()
+            .map(|&[first, end]| {
+                let mut part = Comparison::default();
+                for run in first..end {
+                    let oa = Simulation::new(a, seed, run).run_to_end(&mut ());
+                    let ob = Simulation::new(b, seed, run).run_to_end(&mut ());
+                    part.add(a, &oa, b, &ob);
+                }
+                part
+            })
+            .collect()
+    });
+    let mut total = Comparison::default();
+    for part in &parts {
+        total.merge(part);
+    }
+    Ok(total)
+}

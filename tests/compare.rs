@@ -1,0 +1,142 @@
+//! `casus compare`: paired runs of two variants with common random numbers.
+
+mod common;
+
+use common::casus;
+
+fn comparison(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["compare"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let out = casus(&all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_nowhere() {
+    let c = comparison(&[
+        "scenarios/northeast_asia_2024.json",
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "300",
+    ]);
+    assert_eq!(c["runs"], 300);
+    for section in ["at_war", "triggered", "honoured"] {
+        for (name, p) in c[section].as_object().unwrap() {
+            assert_eq!(
+                (p["only_a"].as_u64(), p["only_b"].as_u64()),
+                (Some(0), Some(0)),
+                "{section} {name}"
+            );
+        }
+    }
+    for (pathway, counts) in c["pathways"].as_object().unwrap() {
+        assert_eq!(counts[0], counts[1], "{pathway}");
+    }
+    let text = casus(&[
+        "compare",
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "300",
+    ]);
+    assert!(
+        text.stdout
+            .contains("The arms agree in every run on every headline outcome."),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn leaving_out_the_russia_dprk_treaty_keeps_north_korea_out_of_most_wars() {
+    let c = comparison(&[
+        "scenarios/northeast_asia_2024.json",
+        "--without",
+        "treaty:rus_prk_2024",
+        "--runs",
+        "1000",
+    ]);
+    let prk = &c["at_war"]["PRK"];
+    let (only_a, only_b) = (
+        prk["only_a"].as_u64().unwrap(),
+        prk["only_b"].as_u64().unwrap(),
+    );
+    assert!(only_a > 300 && only_b < only_a / 10, "{prk}");
+    assert!(
+        c["triggered"]["rus_prk_2024/art4_prk PRK>RUS"]["only_a"]
+            .as_u64()
+            .unwrap()
+            > 500
+    );
+    assert_eq!(c["triggered"]["rus_prk_2024/art4_prk PRK>RUS"]["only_b"], 0);
+    let text = casus(&[
+        "compare",
+        "scenarios/northeast_asia_2024.json",
+        "--without",
+        "treaty:rus_prk_2024",
+        "--runs",
+        "1000",
+    ]);
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("PRK "))
+        .unwrap();
+    assert!(
+        line.contains("pts  [-"),
+        "a negative paired difference: {line}"
+    );
+}
+
+#[test]
+fn bad_variants_are_refused() {
+    let out = casus(&[
+        "compare",
+        "scenarios/northeast_asia_2024.json",
+        "--without",
+        "alliance:nato",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("expected treaty, sanction or event"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&[
+        "compare",
+        "scenarios/northeast_asia_2024.json",
+        "--without",
+        "treaty:natoo",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("did you mean `nato`?"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Every line README.md shows of the comparison is in the real output.
+#[test]
+fn readme_compare_example() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "$ cargo run --release -- compare scenarios/northeast_asia_2024.json --without treaty:rus_prk_2024 --runs 4000\n";
+    let start = readme.find(command).expect("README shows the comparison") + command.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = casus(&[
+        "compare",
+        "scenarios/northeast_asia_2024.json",
+        "--without",
+        "treaty:rus_prk_2024",
+        "--runs",
+        "4000",
+    ]);
+    for line in block.lines().filter(|l| !l.is_empty() && *l != "...") {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "README shows a line the comparison lacks: {line}"
+        );
+    }
+}
