@@ -126,25 +126,37 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// The paths of every value in a JSON document, in a fixed order.
-fn paths(value: &Value, prefix: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
-    out.push(prefix.clone());
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                prefix.push(PathStep::Key(k.clone()));
-                paths(v, prefix, out);
-                prefix.pop();
+/// A path to a value of the document, chosen by walking down from the root: at each container,
+/// stop with probability 1/4 or go on into a child drawn from `seed`. Enumerating every path would
+/// cost memory in proportion to the document, which a mutation may have made huge.
+fn random_path(doc: &Value, mut seed: u64) -> Vec<PathStep> {
+    let mut next = move || {
+        // xorshift64: a few bits of choice per level, all determined by the generated seed.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut path = Vec::new();
+    let mut node = doc;
+    loop {
+        let stop = next() % 4 == 0;
+        match node {
+            Value::Object(map) if !map.is_empty() && !stop => {
+                let (k, v) = map
+                    .iter()
+                    .nth((next() % map.len() as u64) as usize)
+                    .expect("index in range");
+                path.push(PathStep::Key(k.clone()));
+                node = v;
             }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                prefix.push(PathStep::Index(i));
-                paths(v, prefix, out);
-                prefix.pop();
+            Value::Array(items) if !items.is_empty() && !stop => {
+                let i = (next() % items.len() as u64) as usize;
+                path.push(PathStep::Index(i));
+                node = &items[i];
             }
+            _ => return path,
         }
-        _ => {}
     }
 }
 
@@ -236,7 +248,12 @@ fn mutate(doc: &mut Value, path: &[PathStep], m: &Mutation) {
         Mutation::EmptyString => json!(""),
         Mutation::HugeString => Value::String("x".repeat(100_000)),
         Mutation::EmptyArray => json!([]),
-        Mutation::HugeArray => Value::Array(vec![v.clone(); 10_000]),
+        // Ten thousand copies of a small value; of a large one, as many as make a few megabytes
+        // without the test itself needing gigabytes.
+        Mutation::HugeArray => {
+            let size = v.to_string().len().max(1);
+            Value::Array(vec![v.clone(); (4_000_000 / size).clamp(2, 10_000)])
+        }
         Mutation::DeepNesting => {
             let mut nested = v.clone();
             for _ in 0..200 {
@@ -297,13 +314,11 @@ proptest! {
     }
 
     #[test]
-    fn mutated_scenarios(which in 0usize..6, picks in proptest::collection::vec((any::<proptest::sample::Index>(), mutation()), 1..4), duplicate_key in any::<bool>()) {
+    fn mutated_scenarios(which in 0usize..6, picks in proptest::collection::vec((1u64.., mutation()), 1..4), duplicate_key in any::<bool>()) {
         let scenarios = bundled();
         let mut doc = scenarios[which % scenarios.len()].clone();
-        for (pick, m) in &picks {
-            let mut all = Vec::new();
-            paths(&doc, &mut Vec::new(), &mut all);
-            let path = pick.get(&all).clone();
+        for (seed, m) in &picks {
+            let path = random_path(&doc, *seed);
             mutate(&mut doc, &path, m);
         }
         let mut text = doc.to_string();
