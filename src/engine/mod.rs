@@ -118,6 +118,12 @@ pub struct Simulation<'w> {
     neutral: Vec<(usize, ConflictIx)>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
+    /// Per conflict: changed since its obligations were last checked. An obligation's verdict reads
+    /// only its conflict, the treaty statuses and (for mobilisation) the holder's level elsewhere, so
+    /// unchanged conflicts need no new check.
+    dirty: Vec<bool>,
+    /// A treaty came into or went out of force since the obligations were last checked.
+    treaties_changed: bool,
     outcome: Outcome,
     scratch: Scratch,
 }
@@ -183,6 +189,8 @@ impl<'w> Simulation<'w> {
             sanction_active: vec![false; world.sanctions.len()],
             neutral: Vec::new(),
             treaty_in_force: vec![false; t],
+            dirty: Vec::new(),
+            treaties_changed: true,
             scratch: Scratch::default(),
             outcome: Outcome {
                 highest: Level::Peace,
@@ -343,7 +351,9 @@ impl<'w> Simulation<'w> {
     /// and withdrawal events.
     fn refresh_treaties(&mut self) {
         for treaty in 0..self.treaty_in_force.len() {
-            self.treaty_in_force[treaty] = self.treaty_in_force_at(treaty, self.step);
+            let now = self.treaty_in_force_at(treaty, self.step);
+            self.treaties_changed |= now != self.treaty_in_force[treaty];
+            self.treaty_in_force[treaty] = now;
         }
     }
 
@@ -488,6 +498,10 @@ impl<'w> Simulation<'w> {
 
     /// Updates every participant's and the run's highest levels after a change in conflict `c`.
     fn note_levels(&mut self, c: ConflictIx) {
+        if self.dirty.len() <= c {
+            self.dirty.resize(c + 1, false);
+        }
+        self.dirty[c] = true;
         let conflict = &self.conflicts[c];
         for p in &conflict.participants {
             let level = p.cap.min(conflict.level);
@@ -542,6 +556,8 @@ impl<'w> Simulation<'w> {
 
     fn end_conflict(&mut self, c: ConflictIx, obs: &mut dyn Observer) {
         let step = self.step;
+        // An ending changes holders' levels, which mobilisation clauses read in other conflicts.
+        self.dirty[c] = true;
         self.conflicts[c].level = Level::Peace;
         self.conflicts[c].ended = Some(step);
         self.active.retain(|&a| a != c);

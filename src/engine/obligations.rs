@@ -38,12 +38,21 @@ impl Simulation<'_> {
     /// per run, so the cascade ends within as many rounds as there are obligations.
     fn fire_obligations(&mut self, obs: &mut dyn Observer) {
         let world = self.world;
+        let mobilisation = !world.mobilize_obligations.is_empty();
+        // Mobilisation reads holders' levels in other conflicts: any change means checking all.
+        let mut all = self.treaties_changed || (mobilisation && self.dirty.iter().any(|&d| d));
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
         let mut due = std::mem::take(&mut self.scratch.due);
         for _round in 0..=world.obligations.len() {
             // Every obligation whose conditions hold at the start of the round...
             due.clear();
             for &c in &self.active {
+                if !(all || self.dirty.get(c).copied().unwrap_or(false)) {
+                    continue;
+                }
+                if let Some(dirty) = self.dirty.get_mut(c) {
+                    *dirty = false;
+                }
                 self.candidates(c, &mut candidates);
                 for &ob in &candidates {
                     if !self.conflicts[c].has_fired(ob) && self.verdict(ob, c).is_ok() {
@@ -62,9 +71,13 @@ impl Simulation<'_> {
                     self.fire(ob, c, firing, obs);
                 }
             }
+            // Firings mark their conflicts dirty; only those need another round.
+            all = mobilisation && self.dirty.iter().any(|&d| d);
         }
         self.scratch.candidates = candidates;
         self.scratch.due = due;
+        self.treaties_changed = false;
+        self.dirty.iter_mut().for_each(|d| *d = false);
     }
 
     /// The trigger check of obligation `ob` for conflict `c` now.
@@ -155,6 +168,8 @@ impl Simulation<'_> {
         let o = &world.obligations[ob];
         let t = self.step;
         self.conflicts[c].fired.push(ob);
+        // A firing can satisfy another obligation's `after` in this conflict: check it again.
+        self.dirty[c] = true;
         let (honoured, probability) = if firing.engaged {
             (true, 1.0) // already fighting on that side: nothing to decide
         } else {
