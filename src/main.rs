@@ -58,15 +58,8 @@ enum Command {
         a: PathBuf,
         /// Arm B's scenario file. Default: arm A's, changed by `--set-b` and `--without`.
         b: Option<PathBuf>,
-        /// Paired runs. Default: arm A's `monte_carlo.runs`.
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Seed of the run streams. Default: arm A's `monte_carlo.seed`.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads; 0 for one per core.
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
+        #[command(flatten)]
+        experiment: Experiment,
         /// Override a value in both arms, e.g. `parameters.onset_rate=0.03`; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<Override>,
@@ -169,9 +162,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare {
             a,
             b,
-            runs,
-            seed,
-            threads,
+            experiment:
+                Experiment {
+                    runs,
+                    seed,
+                    threads,
+                },
             set,
             set_b,
             without,
@@ -229,12 +225,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The arguments of `casus run`.
+/// How many runs, from which seed, on how many threads: shared by `run` and `compare`.
 #[derive(clap::Args)]
-struct RunArgs {
-    /// The scenario file.
-    file: PathBuf,
-    /// Number of runs (across all shards). Default: the scenario's `monte_carlo.runs`.
+struct Experiment {
+    /// Number of runs (for `run`, across all shards). Default: the scenario's `monte_carlo.runs`.
     #[arg(long)]
     runs: Option<u64>,
     /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
@@ -243,6 +237,15 @@ struct RunArgs {
     /// Worker threads; 0 for one per core.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+/// The arguments of `casus run`.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The scenario file.
+    file: PathBuf,
+    #[command(flatten)]
+    experiment: Experiment,
     /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -295,8 +298,8 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let previous = match &args.resume {
         Some(dir) => {
             if !args.set.is_empty()
-                || args.runs.is_some()
-                || args.seed.is_some()
+                || args.experiment.runs.is_some()
+                || args.experiment.seed.is_some()
                 || args.shard.is_some()
             {
                 anyhow::bail!(
@@ -334,7 +337,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         )?),
         None => None,
     };
-    let mut experiment = MonteCarlo::new(&world).threads(args.threads);
+    let mut experiment = MonteCarlo::new(&world).threads(args.experiment.threads);
     match &previous {
         Some(p) => {
             let p = &p.provenance;
@@ -351,8 +354,8 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => {
             experiment = experiment
-                .runs(args.runs.unwrap_or(scenario.monte_carlo.runs))
-                .seed(args.seed.unwrap_or(scenario.monte_carlo.seed));
+                .runs(args.experiment.runs.unwrap_or(scenario.monte_carlo.runs))
+                .seed(args.experiment.seed.unwrap_or(scenario.monte_carlo.seed));
             if let Some([index, count]) = args.shard {
                 experiment = experiment.shard(index, count);
             }
