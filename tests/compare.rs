@@ -120,11 +120,9 @@ fn bad_variants_are_refused() {
 /// Every line README.md shows of the comparison is in the real output.
 #[test]
 fn readme_compare_example() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let command = "$ cargo run --release -- compare scenarios/northeast_asia_2024.json --without treaty:rus_prk_2024 --runs 4000\n";
-    let start = readme.find(command).expect("README shows the comparison") + command.len();
-    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let block = common::readme_block(
+        "cargo run --release -- compare scenarios/northeast_asia_2024.json --without treaty:rus_prk_2024 --runs 4000",
+    );
     let out = casus(&[
         "compare",
         "scenarios/northeast_asia_2024.json",

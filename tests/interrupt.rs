@@ -94,12 +94,7 @@ fn sigint_keeps_the_completed_runs_and_resume_finishes_them_exactly() {
         full.to_str().unwrap(),
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    for file in [
-        "summary.json",
-        "runs.csv",
-        "levels_by_step.csv",
-        "pathways.csv",
-    ] {
+    for file in common::OUTPUT_FILES {
         assert!(
             fs::read(dir.join(file)).unwrap() == fs::read(full.join(file)).unwrap(),
             "{file} differs after resuming"

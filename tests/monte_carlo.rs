@@ -49,12 +49,7 @@ fn thread_count_does_not_change_a_byte() {
             ]);
             assert_eq!(out.code, 0, "{}", out.stderr);
         }
-        for file in [
-            "summary.json",
-            "runs.csv",
-            "levels_by_step.csv",
-            "pathways.csv",
-        ] {
+        for file in common::OUTPUT_FILES {
             assert_eq!(
                 read(&one, file),
                 read(&two, file),
@@ -85,12 +80,7 @@ fn any_split_into_shards_merges_to_the_same_bytes() {
         args.extend(shard_dirs.iter().map(|d| d.to_str().unwrap()));
         let out = casus(&args);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        for file in [
-            "summary.json",
-            "runs.csv",
-            "levels_by_step.csv",
-            "pathways.csv",
-        ] {
+        for file in common::OUTPUT_FILES {
             assert_eq!(
                 read(&whole, file),
                 read(&merged, file),
@@ -245,10 +235,8 @@ fn merge_refuses_missing_overlapping_and_unlike_shards() {
 /// The summary README.md shows for its main command is the real output, byte for byte.
 #[test]
 fn readme_run_example() {
-    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let command = "$ cargo run --release -- run scenarios/northeast_asia_2024.json\n";
-    let start = readme.find(command).expect("README shows the main command") + command.len();
-    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let shown =
+        common::readme_block("cargo run --release -- run scenarios/northeast_asia_2024.json");
     let out = casus(&["run", SCENARIO]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

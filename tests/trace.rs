@@ -154,12 +154,9 @@ fn trace_rejects_a_bad_override_with_exit_1() {
 /// Every line README.md shows of the 1914 trace is in the real output.
 #[test]
 fn readme_trace_example() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let command =
-        "$ cargo run --release -- trace scenarios/july_1914.json --set parameters.honour_all=true";
-    let start = readme.find(command).expect("README shows the 1914 trace") + command.len();
-    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let block = common::readme_block(
+        "cargo run --release -- trace scenarios/july_1914.json --set parameters.honour_all=true",
+    );
     let out = casus(&[
         "trace",
         "scenarios/july_1914.json",

@@ -46,3 +46,23 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The files `casus run --out` and `casus merge --out` write.
+pub const OUTPUT_FILES: [&str; 4] = [
+    "summary.json",
+    "runs.csv",
+    "levels_by_step.csv",
+    "pathways.csv",
+];
+
+/// The output README.md shows after the line `$ COMMAND`, up to the closing fence.
+pub fn readme_block(command: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = format!("$ {command}\n");
+    let start = readme
+        .find(&shown)
+        .unwrap_or_else(|| panic!("README.md shows `{command}`"))
+        + shown.len();
+    readme[start..start + readme[start..].find("```").unwrap()].to_owned()
+}
