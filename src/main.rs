@@ -73,6 +73,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build a scenario from public data tables.
+    #[command(subcommand)]
+    Import(Import),
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
         /// Where to write the merged outputs.
@@ -87,6 +90,23 @@ enum Command {
         /// No summary on stdout.
         #[arg(long)]
         quiet: bool,
+    },
+}
+
+/// The data an `import` reads.
+#[derive(Subcommand)]
+enum Import {
+    /// Every state and its alliance obligations, from the COW and ATOP tables (docs/MODEL.md §8).
+    CowAtop {
+        /// The directory holding the four tables (scenarios/data).
+        #[arg(long)]
+        data: PathBuf,
+        /// The year of the ATOP table, read from `atop_YEAR_directed_dyads.csv`.
+        #[arg(long, default_value_t = 2018)]
+        year: u32,
+        /// The scenario file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -214,6 +234,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     )
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(Import::CowAtop { data, year, out }) => {
+            let tables = casus::import::Tables::read(&data, year)?;
+            let scenario = casus::import::cow_atop(&tables);
+            let text = casus::scenario::to_json(&scenario);
+            // The importer's output is valid by construction; check it before anything is written.
+            casus::scenario::parse(&text, &out.display().to_string())
+                .context("the imported scenario does not validate")?;
+            files::write_atomic(&out, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+            println!("wrote {}: {}", out.display(), summary(&scenario));
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge {

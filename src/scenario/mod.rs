@@ -19,6 +19,7 @@ mod overrides;
 mod parameters;
 mod path;
 mod validate;
+mod write;
 
 use std::fs::File;
 use std::io::Read;
@@ -32,6 +33,7 @@ pub use format::*;
 pub use overrides::{Override, OverrideError};
 pub use path::{JsonPath, Position, Segment, locate};
 pub use validate::{did_you_mean, event_id, limits, split_after, validate};
+pub use write::to_json;
 
 /// The largest scenario file casus reads, in bytes (32 MiB: the whole 2018 alliance network fits
 /// many times over).

@@ -1,0 +1,279 @@
+//! The four COW and ATOP tables the importer reads, each row checked as it is read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::ImportError;
+use super::world::continent;
+
+/// COW state-system member in 2016, with its capability (`cow_states_2016.csv`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct State {
+    /// COW country code.
+    pub ccode: u32,
+    /// COW abbreviation (`USA`, `UKG`), used as the actor id.
+    pub abb: String,
+    /// Name.
+    pub name: String,
+    /// Year the state entered the system.
+    pub member_since: u32,
+    /// Whether COW counts it a major power in 2016 (0 or 1).
+    pub major_power_2016: u8,
+    /// CINC in 2016.
+    pub cinc_2016: f64,
+    /// CINC in the latest NMC year available for the state.
+    pub cinc_latest: f64,
+    /// That year.
+    pub cinc_latest_year: u32,
+}
+
+/// The ATOP obligation types a directed dyad may carry, in the table's column order.
+pub const KINDS: [&str; 5] = ["defense", "offense", "neutral", "nonagg", "consul"];
+
+/// One directed dyad of the ATOP table: the obligations `holder` owes `partner` in the table's year
+/// (`atop_YEAR_directed_dyads.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ties {
+    /// The state holding the obligations (`ccode1`).
+    pub holder: u32,
+    /// The state they are owed to (`ccode2`).
+    pub partner: u32,
+    /// The ATOP flags in [`KINDS`] order: DEFENSE, OFFENSE, NEUTRAL, NONAGG, CONSUL.
+    pub flags: [bool; 5],
+}
+
+/// A row of the ATOP table as written, flags still numbers.
+#[derive(Deserialize)]
+struct TiesRow {
+    ccode1: u32,
+    ccode2: u32,
+    defense: u8,
+    offense: u8,
+    neutral: u8,
+    nonagg: u8,
+    consul: u8,
+}
+
+/// MID onsets of one undirected dyad, 1946–2014 (`mid_dyad_onsets_1946_2014.csv`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Disputes {
+    /// The lower COW code.
+    #[serde(rename = "ccode_lo")]
+    pub lo: u32,
+    /// The higher COW code.
+    #[serde(rename = "ccode_hi")]
+    pub hi: u32,
+    /// Distinct disputes begun.
+    pub onsets: u32,
+    /// Of those, how many reached hostility level 4 (use of force).
+    pub force: u32,
+    /// Of those, how many reached hostility level 5 (war).
+    pub war: u32,
+    /// First year counted: 1946 or the later entry of either state.
+    pub from_year: u32,
+    /// Years counted, to 2014.
+    pub years: u32,
+    /// `onsets / years`, as the table gives it.
+    pub onsets_per_year: f64,
+}
+
+/// A contiguous pair in 2016 (`cow_contiguity_2016.csv`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Contiguity {
+    /// One state.
+    pub ccode1: u32,
+    /// The other.
+    pub ccode2: u32,
+    /// 1: land or river border; 2–5: separated by up to 12, 24, 150, 400 miles of water.
+    pub conttype: u8,
+}
+
+/// The four tables, read and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    /// The year of the ATOP table.
+    pub year: u32,
+    /// States in COW code order.
+    pub states: Vec<State>,
+    /// ATOP directed dyads, in the table's order.
+    pub ties: Vec<Ties>,
+    /// MID dyads, in the table's order.
+    pub disputes: Vec<Disputes>,
+    /// Contiguous pairs, in the table's order.
+    pub contiguity: Vec<Contiguity>,
+}
+
+/// The file names read from the data directory for ATOP year `year`.
+pub fn file_names(year: u32) -> [String; 4] {
+    [
+        "cow_states_2016.csv".to_owned(),
+        format!("atop_{year}_directed_dyads.csv"),
+        "mid_dyad_onsets_1946_2014.csv".to_owned(),
+        "cow_contiguity_2016.csv".to_owned(),
+    ]
+}
+
+impl Tables {
+    /// Reads the four tables from `dir`, with the ATOP table of `year`, and checks that every row
+    /// is well formed and every code in the ATOP and contiguity tables names a state. MID dyads may
+    /// name states that left the system before 2016; the importer reports and skips them.
+    pub fn read(dir: &Path, year: u32) -> Result<Tables, ImportError> {
+        let [states_file, ties_file, disputes_file, contiguity_file] =
+            file_names(year).map(|name| dir.join(name));
+        if !ties_file.exists() {
+            return Err(ImportError::Missing {
+                file: ties_file,
+                why: format!(
+                    "the data directory has no ATOP table for {year}; it holds {}",
+                    atop_years(dir)
+                ),
+            });
+        }
+        let mut states: Vec<State> = read_rows(&states_file)?;
+        states.sort_by_key(|s| s.ccode);
+        let mut seen = BTreeMap::new();
+        for (row, state) in states.iter().enumerate() {
+            let at = |why: String| ImportError::Value {
+                file: states_file.clone(),
+                line: row + 2,
+                why,
+            };
+            if seen.insert(state.ccode, ()).is_some() {
+                return Err(at(format!("COW code {} appears twice", state.ccode)));
+            }
+            if !(state.cinc_latest.is_finite() && state.cinc_latest > 0.0) {
+                return Err(at(format!(
+                    "{}: cinc_latest is {}, expected a number above 0",
+                    state.abb, state.cinc_latest
+                )));
+            }
+            if continent(state.ccode).is_none() {
+                return Err(at(format!(
+                    "COW code {} is outside COW's regional ranges (2-165, 200-395, 402-626, \
+                     630-698, 700-990)",
+                    state.ccode
+                )));
+            }
+            if state.abb.is_empty() || !state.abb.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(at(format!(
+                    "abbreviation `{}` is not a short code of letters and digits",
+                    state.abb
+                )));
+            }
+        }
+        let known = |file: &PathBuf, line: usize, code: u32| {
+            if seen.contains_key(&code) {
+                Ok(())
+            } else {
+                Err(ImportError::Value {
+                    file: file.clone(),
+                    line,
+                    why: format!("COW code {code} is not a state in {}", file_names(year)[0]),
+                })
+            }
+        };
+        let rows: Vec<TiesRow> = read_rows(&ties_file)?;
+        let mut ties = Vec::with_capacity(rows.len());
+        for (row, t) in rows.iter().enumerate() {
+            let line = row + 2;
+            known(&ties_file, line, t.ccode1)?;
+            known(&ties_file, line, t.ccode2)?;
+            let numbers = [t.defense, t.offense, t.neutral, t.nonagg, t.consul];
+            if let Some(k) = numbers.iter().position(|&f| f > 1) {
+                return Err(ImportError::Value {
+                    file: ties_file.clone(),
+                    line,
+                    why: format!(
+                        "column `{}`: expected a flag, 0 or 1, found {}",
+                        KINDS[k], numbers[k]
+                    ),
+                });
+            }
+            ties.push(Ties {
+                holder: t.ccode1,
+                partner: t.ccode2,
+                flags: numbers.map(|f| f == 1),
+            });
+        }
+        let disputes: Vec<Disputes> = read_rows(&disputes_file)?;
+        for (row, d) in disputes.iter().enumerate() {
+            let rate_ok = d.onsets_per_year.is_finite() && d.onsets_per_year >= 0.0;
+            if d.lo >= d.hi || d.years == 0 || !rate_ok {
+                return Err(ImportError::Value {
+                    file: disputes_file.clone(),
+                    line: row + 2,
+                    why: "expected ccode_lo < ccode_hi, years > 0 and onsets_per_year ≥ 0".into(),
+                });
+            }
+        }
+        let contiguity: Vec<Contiguity> = read_rows(&contiguity_file)?;
+        for (row, c) in contiguity.iter().enumerate() {
+            known(&contiguity_file, row + 2, c.ccode1)?;
+            known(&contiguity_file, row + 2, c.ccode2)?;
+        }
+        Ok(Tables {
+            year,
+            states,
+            ties,
+            disputes,
+            contiguity,
+        })
+    }
+}
+
+fn atop_years(dir: &Path) -> String {
+    let mut years: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let year = name
+                .strip_prefix("atop_")?
+                .strip_suffix("_directed_dyads.csv")?;
+            Some(year.to_owned())
+        })
+        .collect();
+    years.sort();
+    if years.is_empty() {
+        "no atop_YEAR_directed_dyads.csv at all".to_owned()
+    } else {
+        format!("the years {}", years.join(", "))
+    }
+}
+
+fn read_rows<T: DeserializeOwned>(file: &Path) -> Result<Vec<T>, ImportError> {
+    let mut reader = csv::Reader::from_path(file).map_err(|e| ImportError::Missing {
+        file: file.to_owned(),
+        why: e.to_string(),
+    })?;
+    let headers = reader.headers().cloned().unwrap_or_default();
+    reader
+        .deserialize()
+        .map(|row| {
+            row.map_err(|e| {
+                let line = e
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                let why = match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => {
+                        let column = err.field().and_then(|f| headers.get(f as usize));
+                        match column {
+                            Some(column) => format!("column `{column}`: {}", err.kind()),
+                            None => err.to_string(),
+                        }
+                    }
+                    _ => e.to_string(),
+                };
+                ImportError::Value {
+                    file: file.to_owned(),
+                    line,
+                    why,
+                }
+            })
+        })
+        .collect()
+}

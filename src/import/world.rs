@@ -1,0 +1,474 @@
+//! The rules that turn the COW and ATOP tables into a scenario (docs/MODEL.md §8).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::cliques::partition;
+use super::tables::{KINDS, Tables};
+use crate::scenario::{
+    Actor, Dyad, InForce, MonteCarloDefaults, Obligation, ObligationKind, Parameters, Region,
+    Response, Scenario, Stance, StepUnit, Support, Territory, Treaty, Trigger,
+};
+
+/// The states with nuclear weapons in 2018: SIPRI Yearbook 2018, chapter 6, "World nuclear
+/// forces" (the United States, Russia, the United Kingdom, France, China, India, Pakistan, Israel
+/// and North Korea), as COW abbreviations.
+pub const NUCLEAR_2018: [&str; 9] = [
+    "USA", "RUS", "UKG", "FRN", "CHN", "IND", "PAK", "ISR", "PRK",
+];
+
+/// COW's regional code ranges: (first code, last code, region id, name).
+const CONTINENTS: [(u32, u32, &str, &str); 5] = [
+    (2, 165, "americas", "the Americas"),
+    (200, 395, "europe", "Europe"),
+    (402, 626, "africa", "Africa"),
+    (630, 698, "middle_east", "the Middle East"),
+    (700, 990, "asia_oceania", "Asia and Oceania"),
+];
+
+/// The region where disputes between states that are not neighbours take place.
+const HIGH_SEAS: &str = "high_seas";
+
+/// The largest water separation (COW `conttype`) at which a pair still counts as neighbours:
+/// 4, up to 150 miles.
+const NEIGHBOURS_MAX_CONTTYPE: u8 = 4;
+
+/// Stance rule, in hundredths: what a defense obligation toward a state adds, what each other ATOP
+/// obligation adds, how many hundredths one MID a year takes away, and the most it takes away.
+const STANCE_DEFENSE: i32 = 50;
+const STANCE_OTHER: i32 = 10;
+const STANCE_PER_DISPUTE_A_YEAR: f64 = 200.0;
+const STANCE_DISPUTES_MAX: i32 = 90;
+
+/// The casus obligation kind, obligation id and short name of each ATOP column in [`KINDS`] order.
+const OBLIGATIONS: [(ObligationKind, &str, &str); 5] = [
+    (ObligationKind::Defense, "defense", "def"),
+    (ObligationKind::Offense, "offense", "off"),
+    (ObligationKind::Neutrality, "neutrality", "neu"),
+    (ObligationKind::NonAggression, "non_aggression", "nag"),
+    (ObligationKind::Consultation, "consultation", "con"),
+];
+
+/// The continent index of a COW code, if it falls in one of COW's regional ranges.
+pub(super) fn continent(ccode: u32) -> Option<usize> {
+    CONTINENTS
+        .iter()
+        .position(|&(lo, hi, _, _)| (lo..=hi).contains(&ccode))
+}
+
+/// Builds the world scenario from the tables (docs/MODEL.md §8):
+///
+/// - **actors**: every state, capability its latest CINC, nuclear if in [`NUCLEAR_2018`], territory
+///   one region named after it within its COW continent;
+/// - **treaties**: for each ATOP obligation type, the mutual ties are split into edge-disjoint
+///   cliques, largest first ([`partition`]); cliques of different types with the same members
+///   become one treaty; one-way ties become one treaty per holder and type. Every flagged directed
+///   pair thus holds exactly one obligation of each flagged type. Defense obligations apply to
+///   attacks on the partner's territory at the use of force; reliabilities are the type defaults;
+/// - **dyads**: each MID dyad of two present states, with its onset rate per year; disputes of
+///   pairs that are not neighbours (COW contiguity up to 150 miles of water) take place on the
+///   high seas;
+/// - **stances**: +0.5 for a defense obligation toward the other, +0.1 for each other obligation
+///   type, −min(0.9, 2 × MID onsets per year), clamped to [−1, 1].
+pub fn cow_atop(tables: &Tables) -> Scenario {
+    let states = &tables.states;
+    let n = states.len();
+    let index: BTreeMap<u32, usize> = states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.ccode, i))
+        .collect();
+    let lower = |i: usize| states[i].abb.to_ascii_lowercase();
+
+    let mut regions: Vec<Region> = CONTINENTS
+        .iter()
+        .map(|&(lo, hi, id, name)| Region {
+            id: id.into(),
+            name: Some(name.into()),
+            within: None,
+            source: Some(format!("COW country codes {lo}-{hi}.")),
+        })
+        .collect();
+    regions.push(Region {
+        id: HIGH_SEAS.into(),
+        name: Some("international waters and airspace".into()),
+        within: None,
+        source: Some(
+            "Where the disputes of states that are not neighbours take place (docs/MODEL.md §8)."
+                .into(),
+        ),
+    });
+    regions.extend(states.iter().enumerate().map(|(i, s)| {
+        Region {
+            id: lower(i),
+            name: Some(s.name.clone()),
+            within: Some(
+                CONTINENTS[continent(s.ccode).expect("checked by Tables::read")]
+                    .2
+                    .into(),
+            ),
+            source: None,
+        }
+    }));
+
+    let actors = states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let nuclear = NUCLEAR_2018.contains(&s.abb.as_str());
+            let mut source = format!(
+                "COW state system member since {}; CINC {} (NMC)",
+                s.member_since, s.cinc_latest_year
+            );
+            if s.major_power_2016 == 1 {
+                source.push_str("; COW major power");
+            }
+            if nuclear {
+                source.push_str("; nuclear: SIPRI Yearbook 2018");
+            }
+            source.push('.');
+            Actor {
+                id: s.abb.clone(),
+                name: s.name.clone(),
+                capability: s.cinc_latest,
+                economy: None,
+                nuclear,
+                regions: Some(vec![lower(i)]),
+                max_support: Support::Lethal,
+                source: Some(source),
+            }
+        })
+        .collect();
+
+    // Directed flags, per type.
+    let mut held: Vec<BTreeSet<(usize, usize)>> = vec![BTreeSet::new(); KINDS.len()];
+    for t in &tables.ties {
+        let (h, p) = (index[&t.holder], index[&t.partner]);
+        if h == p {
+            continue;
+        }
+        for (k, flag) in t.flags.into_iter().enumerate() {
+            if flag {
+                held[k].insert((h, p));
+            }
+        }
+    }
+
+    // Mutual ties by clique, merged across types; one-way ties by holder.
+    let mut blocs: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+    let mut one_way: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (k, pairs) in held.iter().enumerate() {
+        let mutual: Vec<(usize, usize)> = pairs
+            .iter()
+            .filter(|&&(h, p)| h < p && pairs.contains(&(p, h)))
+            .copied()
+            .collect();
+        for clique in partition(n, &mutual) {
+            blocs.entry(clique).or_default().push(k);
+        }
+        for &(h, p) in pairs.iter().filter(|&&(h, p)| !pairs.contains(&(p, h))) {
+            one_way.entry((h, k)).or_default().push(p);
+        }
+    }
+    let mut ordered: Vec<(&Vec<usize>, &Vec<usize>)> = blocs.iter().collect();
+    ordered.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
+
+    let lead = |members: &[usize]| {
+        *members
+            .iter()
+            .max_by(|&&a, &&b| {
+                states[a]
+                    .cinc_latest
+                    .total_cmp(&states[b].cinc_latest)
+                    .then(b.cmp(&a))
+            })
+            .expect("a treaty has members")
+    };
+    let mut ids = BTreeSet::new();
+    let mut unique = |id: String| {
+        let mut candidate = id.clone();
+        let mut k = 2;
+        while !ids.insert(candidate.clone()) {
+            candidate = format!("{id}_{k}");
+            k += 1;
+        }
+        candidate
+    };
+    let year = tables.year;
+    let mut treaties = Vec::new();
+    for (members, kinds) in ordered {
+        let short: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].2).collect();
+        let names: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].1).collect();
+        let (id, name) = if members.len() == 2 {
+            (
+                format!(
+                    "{}_{}_{}",
+                    lower(members[0]),
+                    lower(members[1]),
+                    short.join("_")
+                ),
+                format!(
+                    "{} ties between {} and {}",
+                    sentence(&names),
+                    states[members[0]].name,
+                    states[members[1]].name
+                ),
+            )
+        } else {
+            let lead = lead(members);
+            (
+                format!("{}_{}_{}", lower(lead), members.len(), short.join("_")),
+                format!(
+                    "{} ties among {} states, the most capable {}",
+                    sentence(&names),
+                    members.len(),
+                    states[lead].name
+                ),
+            )
+        };
+        treaties.push(Treaty {
+            id: unique(id),
+            name: Some(name),
+            members: members.iter().map(|&i| states[i].abb.clone()).collect(),
+            in_force: InForce::default(),
+            formal: true,
+            obligations: kinds
+                .iter()
+                .map(|&k| obligation(k, None, year, "each member toward each other member"))
+                .collect(),
+            source: Some(format!(
+                "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): the largest clique \
+                 of mutual {} ties not yet grouped, per type (docs/MODEL.md §8). Which treaty \
+                 or treaties these are, and their conditions, the table does not say.",
+                names.join(", ")
+            )),
+        });
+    }
+    for (&(holder, k), partners) in &one_way {
+        let (_, kind_id, short) = OBLIGATIONS[k];
+        let (id, name) = if let [partner] = partners[..] {
+            (
+                format!("{}_to_{}_{short}", lower(holder), lower(partner)),
+                format!(
+                    "One-way {kind_id} obligation of {} toward {}",
+                    states[holder].name, states[partner].name
+                ),
+            )
+        } else {
+            (
+                format!("{}_to_{}_{short}", lower(holder), partners.len()),
+                format!(
+                    "One-way {kind_id} obligations of {} toward {} states",
+                    states[holder].name,
+                    partners.len()
+                ),
+            )
+        };
+        let mut members = vec![holder];
+        members.extend(partners);
+        treaties.push(Treaty {
+            id: unique(id),
+            name: Some(name),
+            members: members.iter().map(|&i| states[i].abb.clone()).collect(),
+            in_force: InForce::default(),
+            formal: true,
+            obligations: vec![obligation(
+                k,
+                Some(states[holder].abb.clone()),
+                year,
+                "the first member toward each other member, not returned",
+            )],
+            source: Some(format!(
+                "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): {kind_id} ties \
+                 held without the partner holding them in return (docs/MODEL.md §8)."
+            )),
+        });
+    }
+
+    // Disputes.
+    let neighbours: BTreeMap<(usize, usize), u8> = tables
+        .contiguity
+        .iter()
+        .map(|c| {
+            let (a, b) = (index[&c.ccode1], index[&c.ccode2]);
+            ((a.min(b), a.max(b)), c.conttype)
+        })
+        .collect();
+    let mut dyads = Vec::new();
+    let mut dispute_rate = BTreeMap::new();
+    let mut absent = BTreeSet::new();
+    for d in &tables.disputes {
+        let (Some(&a), Some(&b)) = (index.get(&d.lo), index.get(&d.hi)) else {
+            absent.extend([d.lo, d.hi]);
+            continue;
+        };
+        let pair = (a.min(b), a.max(b));
+        dispute_rate.insert(pair, d.onsets_per_year);
+        let contiguity = neighbours.get(&pair).copied();
+        let near = contiguity.is_some_and(|c| c <= NEIGHBOURS_MAX_CONTTYPE);
+        dyads.push(Dyad {
+            between: [states[pair.0].abb.clone(), states[pair.1].abb.clone()],
+            onset_rate: Some(d.onsets_per_year),
+            region: (!near).then(|| HIGH_SEAS.to_owned()),
+            source: Some(format!(
+                "COW MID 5: {} onset{} {}-2014 ({} with force, {} war); {}.",
+                d.onsets,
+                if d.onsets == 1 { "" } else { "s" },
+                d.from_year,
+                d.force,
+                d.war,
+                match contiguity {
+                    Some(1) => "land border".to_owned(),
+                    Some(c) if c <= NEIGHBOURS_MAX_CONTTYPE =>
+                        format!("neighbours across water (COW contiguity {c})"),
+                    Some(c) => format!("COW contiguity {c}: disputes on the high seas"),
+                    None => "not contiguous: disputes on the high seas".to_owned(),
+                }
+            )),
+        });
+    }
+    absent.retain(|code| !index.contains_key(code));
+    let dropped = tables.disputes.len() - dyads.len();
+
+    // Stances.
+    let ties_of = |from: usize, to: usize| -> Vec<usize> {
+        (0..KINDS.len())
+            .filter(|&k| held[k].contains(&(from, to)))
+            .collect()
+    };
+    let mut pairs: BTreeSet<(usize, usize)> = dispute_rate.keys().copied().collect();
+    for pairs_of_kind in &held {
+        pairs.extend(pairs_of_kind.iter().map(|&(h, p)| (h.min(p), h.max(p))));
+    }
+    let mut stances = Vec::new();
+    for (a, b) in pairs {
+        let rate = dispute_rate.get(&(a, b)).copied();
+        let hostility = rate.map_or(0, |r| {
+            ((r * STANCE_PER_DISPUTE_A_YEAR).round() as i32).min(STANCE_DISPUTES_MAX)
+        });
+        let stance = |kinds: &[usize]| {
+            let alliance: i32 = kinds
+                .iter()
+                .map(|&k| if k == 0 { STANCE_DEFENSE } else { STANCE_OTHER })
+                .sum();
+            (alliance - hostility).clamp(-100, 100)
+        };
+        let describe = |kinds: &[usize]| {
+            let mut parts = Vec::new();
+            if !kinds.is_empty() {
+                let names: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].1).collect();
+                parts.push(format!("ATOP {year}: {}", names.join(", ")));
+            }
+            if let Some(r) = rate {
+                parts.push(format!("MID {r}/yr"));
+            }
+            format!("{} (docs/MODEL.md §8).", parts.join("; "))
+        };
+        let (ab, ba) = (ties_of(a, b), ties_of(b, a));
+        let (sa, sb) = (stance(&ab), stance(&ba));
+        let name = |i: usize| states[i].abb.clone();
+        if ab == ba {
+            if sa != 0 {
+                stances.push(Stance {
+                    from: None,
+                    to: None,
+                    between: Some([name(a), name(b)]),
+                    value: f64::from(sa) / 100.0,
+                    source: Some(describe(&ab)),
+                });
+            }
+            continue;
+        }
+        for (from, to, value, kinds) in [(a, b, sa, &ab), (b, a, sb, &ba)] {
+            if value != 0 {
+                stances.push(Stance {
+                    from: Some(name(from)),
+                    to: Some(name(to)),
+                    between: None,
+                    value: f64::from(value) / 100.0,
+                    source: Some(describe(kinds)),
+                });
+            }
+        }
+    }
+
+    let absent: Vec<String> = absent.iter().map(u32::to_string).collect();
+    Scenario {
+        schema: Some("casus.schema.json".into()),
+        casus: crate::scenario::FORMAT_VERSION,
+        name: format!("World {year}"),
+        description: Some(format!(
+            "Every state of the international system with the alliance obligations in force in \
+             {year}, monthly for ten years. Built by `casus import cow-atop` from the COW and \
+             ATOP tables in scenarios/data; rebuilding gives the same bytes. No dispute is \
+             scripted: add an attack event to ask what a clash would set off."
+        )),
+        source: Some(format!(
+            "States: COW State System Membership 2016. Capabilities: COW National Material \
+             Capabilities (Singer, Bremer & Stuckey 1972), each state's latest CINC. Nuclear \
+             status: SIPRI Yearbook 2018, ch. 6. Obligations: ATOP v5 directed dyads in force in \
+             {year} (Leeds, Ritter, Mitchell & Long 2002). Dispute rates: COW MID 5, 1946-2014 \
+             (Palmer et al. 2021). Neighbours: COW Direct Contiguity 3.2 (Stinnett et al. 2002). \
+             Rules: docs/MODEL.md §8. What the tables do not say, the scenario leaves at the \
+             model's defaults: economic weight (equal to capability), support ceilings (lethal), \
+             the conditions of each obligation (only the type is known: defense applies to \
+             attacks on the partner's territory at the use of force), treaty identities and \
+             reliabilities (the type defaults), sanctions (none). {dropped} MID dyads naming \
+             states not in the 2016 system (COW codes {}) are left out.",
+            absent.join(", ")
+        )),
+        step: StepUnit::Month,
+        steps: 120,
+        level_labels: None,
+        regions,
+        actors,
+        stances,
+        dyads,
+        treaties,
+        sanctions: Vec::new(),
+        events: Vec::new(),
+        parameters: Parameters::default(),
+        monte_carlo: MonteCarloDefaults::default(),
+    }
+}
+
+fn obligation(k: usize, holder: Option<String>, year: u32, binds: &str) -> Obligation {
+    let (kind, id, _) = OBLIGATIONS[k];
+    let trigger = if kind == ObligationKind::Defense {
+        Trigger {
+            territory: Territory::Partner,
+            ..Trigger::default()
+        }
+    } else {
+        Trigger::default()
+    };
+    Obligation {
+        id: id.into(),
+        kind,
+        holder,
+        partner: None,
+        role: None,
+        trigger,
+        response: Response::default(),
+        reliability: None,
+        formal: None,
+        source: Some(format!(
+            "ATOP {year} flag {}: {binds}.",
+            KINDS[k].to_ascii_uppercase()
+        )),
+    }
+}
+
+/// `defense`, `defense and consultation`, `defense, non_aggression and consultation`, capitalised.
+fn sentence(names: &[&str]) -> String {
+    let words: Vec<String> = names.iter().map(|n| n.replace('_', "-")).collect();
+    let text = match words.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
