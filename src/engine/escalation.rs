@@ -7,6 +7,7 @@ use super::Simulation;
 use super::conflict::ConflictIx;
 use super::observe::Observer;
 use super::rules::EscalationContext;
+use super::world::ObligationIx;
 use crate::model::Level;
 
 impl Simulation<'_> {
@@ -96,23 +97,31 @@ impl Simulation<'_> {
                 .side(side)
                 .flat_map(|member| world.defenses_by_partner[member].iter().copied())
                 .filter(|&ob| {
-                    conflict.participant(world.obligations[ob].holder).is_none()
+                    !self.takes_part(world.obligations[ob].holder, c)
                         && self.obligation_in_force(ob)
                 })
         };
-        // Each holder once, at its most reliable obligation (the first of equals); the lists are
-        // short, so a quadratic scan beats allocating a set.
-        eligible()
-            .filter(|&ob| {
-                let o = &world.obligations[ob];
-                !eligible().any(|other| {
-                    let q = &world.obligations[other];
-                    q.holder == o.holder
-                        && (q.reliability > o.reliability
-                            || q.reliability == o.reliability && other < ob)
-                })
-            })
-            .map(|ob| {
+        // Each holder once, at its most reliable obligation (the first of equals), summed in the
+        // order of `eligible` so that the result does not depend on how the best are found.
+        let eligible: Vec<ObligationIx> = eligible().collect();
+        let holder = |i: usize| world.obligations[eligible[i]].holder;
+        let reliability = |i: usize| world.obligations[eligible[i]].reliability;
+        let mut order: Vec<usize> = (0..eligible.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            holder(a)
+                .cmp(&holder(b))
+                .then(reliability(b).total_cmp(&reliability(a)))
+                .then(eligible[a].cmp(&eligible[b]))
+        });
+        let mut best = vec![false; eligible.len()];
+        for (k, &i) in order.iter().enumerate() {
+            best[i] = k == 0 || holder(order[k - 1]) != holder(i);
+        }
+        eligible
+            .iter()
+            .zip(&best)
+            .filter(|&(_, &best)| best)
+            .map(|(&ob, _)| {
                 let o = &world.obligations[ob];
                 o.reliability * self.effective_capability(o.holder)
             })

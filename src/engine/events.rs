@@ -77,7 +77,10 @@ impl Simulation<'_> {
             }
             Action::Withdraw(treaty, actor) => {
                 match actor {
-                    Some(actor) => self.withdrawn[treaty].push(actor),
+                    Some(actor) => {
+                        self.withdrawn[treaty].push(actor);
+                        self.cover_stale = true;
+                    }
                     None => self.ended[treaty] = true,
                 }
                 self.refresh_treaties();
@@ -156,6 +159,9 @@ impl Simulation<'_> {
                 self.conflicts
                     .push(Conflict::new(c, by, on, region, level, t));
                 self.active.push(c);
+                self.count_opposition(c, by, 0, 1);
+                self.engaged[by].push(c);
+                self.engaged[on].push(c);
                 for (actor, side) in [(by, 0), (on, 1)] {
                     self.postures
                         .retain(|p| !(p.conflict == c && p.actor == actor));
@@ -221,9 +227,9 @@ impl Simulation<'_> {
             },
         );
         let world = self.world;
-        for (ob, o) in world.obligations.iter().enumerate() {
+        for &ob in &world.constraints_by_holder[attacker] {
+            let o = &world.obligations[ob];
             if o.kind == ObligationKind::NonAggression
-                && o.holder == attacker
                 && o.partner == attacked
                 && self.obligation_in_force(ob)
             {

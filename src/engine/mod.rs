@@ -98,6 +98,18 @@ pub struct Simulation<'w> {
     stances: Vec<f64>,
     pressure: Vec<f64>,
     conflicts: Vec<Conflict>,
+    /// For each ordered pair, row-major, the number of active conflicts in which they are on
+    /// opposite sides.
+    opposition: Vec<u16>,
+    /// For each actor, the active conflicts it takes part in, in order of joining.
+    engaged: Vec<Vec<ConflictIx>>,
+    /// For each actor, who defends it against any challenger (`defense_cover`); recomputed when
+    /// `cover_stale`.
+    cover: Vec<Cover>,
+    cover_stale: bool,
+    /// The pairs whose stances may differ from 0 or from their initial values, or that have their
+    /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
+    live: LivePairs,
     /// The active conflicts, in order of starting.
     active: Vec<ConflictIx>,
     pending: Vec<Pending>,
@@ -132,11 +144,53 @@ pub struct Simulation<'w> {
 #[derive(Default)]
 struct Scratch {
     pull: Vec<f64>,
-    actors: Vec<usize>,
+    enemies: Vec<Vec<usize>>,
     conflicts: Vec<ConflictIx>,
     candidates: Vec<usize>,
     due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
+}
+
+/// Who would defend an actor under in-force defense obligations: up to two distinct holders of
+/// obligations without adversary filters (enough to know whether one is not a given challenger),
+/// and whether any obligation with filters is in force.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cover {
+    holders: [Option<usize>; 2],
+    filtered: bool,
+}
+
+/// A set of unordered pairs `(i < j)`, listed in ascending order when asked.
+#[derive(Debug, Clone)]
+struct LivePairs {
+    list: Vec<(usize, usize)>,
+    member: Vec<bool>,
+    sorted: bool,
+}
+
+impl LivePairs {
+    fn new(n: usize, initial: &[(usize, usize)]) -> Self {
+        let mut member = vec![false; n * n];
+        for &(i, j) in initial {
+            member[i * n + j] = true;
+        }
+        LivePairs {
+            list: initial.to_vec(),
+            member,
+            sorted: initial.is_sorted(),
+        }
+    }
+
+    /// Adds the pair of `a` and `b` (in either order).
+    fn touch(&mut self, n: usize, a: usize, b: usize) {
+        let (i, j) = (a.min(b), a.max(b));
+        if i != j && !self.member[i * n + j] {
+            self.member[i * n + j] = true;
+            self.list.push((i, j));
+            self.sorted = false;
+        }
+    }
+
 }
 
 impl<'w> Simulation<'w> {
@@ -176,6 +230,11 @@ impl<'w> Simulation<'w> {
             rng,
             step: 0,
             stances: world.initial_stances.clone(),
+            opposition: vec![0; world.n() * world.n()],
+            live: LivePairs::new(n, &world.live_pairs),
+            engaged: vec![Vec::new(); n],
+            cover: vec![Cover::default(); n],
+            cover_stale: true,
             pressure: vec![0.0; n],
             conflicts: Vec::new(),
             active: Vec::new(),
@@ -303,6 +362,7 @@ impl<'w> Simulation<'w> {
 
     fn stance_mut(&mut self, from: usize, to: usize) -> &mut f64 {
         let n = self.n();
+        self.live.touch(n, from, to);
         &mut self.stances[from * n + to]
     }
 
@@ -353,8 +413,14 @@ impl<'w> Simulation<'w> {
         for treaty in 0..self.treaty_in_force.len() {
             let now = self.treaty_in_force_at(treaty, self.step);
             self.treaties_changed |= now != self.treaty_in_force[treaty];
+            self.cover_stale |= now != self.treaty_in_force[treaty];
             self.treaty_in_force[treaty] = now;
         }
+    }
+
+    /// Whether `actor` takes part in active conflict `c`.
+    fn takes_part(&self, actor: usize, c: ConflictIx) -> bool {
+        self.engaged[actor].contains(&c)
     }
 
     /// Whether the treaty of an obligation is in force now for both its holder and its partner.
@@ -389,7 +455,20 @@ impl<'w> Simulation<'w> {
 
     /// Whether two actors are on opposite sides of an active conflict.
     pub fn opposed(&self, a: usize, b: usize) -> bool {
-        self.active_conflicts().any(|c| c.opposed(a, b))
+        self.opposition[a * self.world.n() + b] > 0
+    }
+
+    /// Counts `actor`, now on `side` of conflict `c`, as opposed to each member of the other side
+    /// (`delta` 1), or, for a conflict that ends, no longer (`delta` −1, for every member).
+    fn count_opposition(&mut self, c: ConflictIx, actor: usize, side: usize, delta: i32) {
+        let n = self.world.n();
+        for other in self.conflicts[c].side(1 - side) {
+            for k in [actor * n + other, other * n + actor] {
+                let count = &mut self.opposition[k];
+                *count = u16::try_from(i32::from(*count) + delta)
+                    .expect("opposition counts stay within the active conflicts");
+            }
+        }
     }
 
     /// Whether a compiled condition holds now.
@@ -415,6 +494,8 @@ impl<'w> Simulation<'w> {
         obs: &mut dyn Observer,
     ) {
         let step = self.step;
+        self.count_opposition(c, actor, side, 1);
+        self.engaged[actor].push(c);
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {
             actor,
@@ -459,8 +540,9 @@ impl<'w> Simulation<'w> {
     ) {
         let world = self.world;
         let against: Vec<usize> = self.conflicts[c].side(1 - side).collect();
-        for (ob, o) in world.obligations.iter().enumerate() {
-            if o.holder != actor || !against.contains(&o.partner) {
+        for &ob in &world.constraints_by_holder[actor] {
+            let o = &world.obligations[ob];
+            if !against.contains(&o.partner) {
                 continue;
             }
             let broken = match o.kind {
@@ -560,6 +642,13 @@ impl<'w> Simulation<'w> {
         self.dirty[c] = true;
         self.conflicts[c].level = Level::Peace;
         self.conflicts[c].ended = Some(step);
+        let side_zero: Vec<usize> = self.conflicts[c].side(0).collect();
+        for actor in side_zero {
+            self.count_opposition(c, actor, 0, -1);
+        }
+        for p in &self.conflicts[c].participants {
+            self.engaged[p.actor].retain(|&e| e != c);
+        }
         self.active.retain(|&a| a != c);
         self.pending.retain(|p| p.conflict != c);
         self.postures.retain(|p| p.conflict != c);

@@ -26,7 +26,7 @@ impl Simulation<'_> {
         self.pending.retain(|p| p.at > t);
         for p in due {
             let conflict = &self.conflicts[p.conflict];
-            if conflict.is_active() && conflict.participant(p.actor).is_none() {
+            if conflict.is_active() && !self.takes_part(p.actor, p.conflict) {
                 self.join(p.conflict, p.actor, p.side, p.via, p.cap, obs);
             }
         }
@@ -284,7 +284,7 @@ impl Simulation<'_> {
             .map(|p| (p.conflict, p.actor, p.side))
             .collect();
         for (c, actor, side) in lethal {
-            if self.conflicts[c].participant(actor).is_some()
+            if self.takes_part(actor, c)
                 || self.bound_not_to_fight(actor, c, side)
             {
                 continue;
@@ -303,13 +303,8 @@ impl Simulation<'_> {
     pub(super) fn bound_not_to_fight(&self, actor: usize, c: ConflictIx, side: usize) -> bool {
         let world = self.world;
         let conflict = &self.conflicts[c];
-        world.obligations.iter().enumerate().any(|(ob, o)| {
-            o.holder == actor
-                && matches!(
-                    o.kind,
-                    ObligationKind::Neutrality | ObligationKind::NonAggression
-                )
-                && conflict.side_of(o.partner) == Some(1 - side)
+        world.constraints_by_holder[actor].iter().any(|&ob| {
+            conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
                 && self.obligation_in_force(ob)
         })
     }

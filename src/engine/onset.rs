@@ -2,7 +2,7 @@
 
 use rand::RngExt;
 
-use super::Simulation;
+use super::{Cover, Simulation};
 use super::observe::Observer;
 
 impl Simulation<'_> {
@@ -16,61 +16,100 @@ impl Simulation<'_> {
         let world = self.world;
         let n = world.n();
         let p = &world.params;
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let h = self.hostility(i, j);
-                let rate = match world.dyad_rates[i * n + j] {
-                    Some(rate) => {
-                        let h0 = (-(world.initial_stances[i * n + j]
-                            + world.initial_stances[j * n + i])
-                            / 2.0)
-                            .max(0.0);
-                        if h0 > 0.0 { rate * h / h0 } else { rate }
-                    }
-                    None => p.onset_rate * h,
-                };
-                if rate <= 0.0 || self.opposed(i, j) {
-                    continue;
-                }
-                // Initiator in proportion to own hostility, −s, floored at 0.
-                let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
-                let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
-                // Deterrence depends on who would be the target: average it over the two directions.
-                let deter = share_i * self.deterrence_factor(i, j)
-                    + (1.0 - share_i) * self.deterrence_factor(j, i);
-                let probability = world.per_step_from_yearly_rate(rate * deter);
-                if self.rng.random::<f64>() >= probability {
-                    continue;
-                }
-                let (by, on) = if self.rng.random::<f64>() < share_i {
-                    (i, j)
-                } else {
-                    (j, i)
-                };
-                let level = self.draw_start_level();
-                let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
-                self.confront(by, on, level, region, obs);
-            }
+        if self.cover_stale {
+            self.refresh_cover();
         }
+        // Pairs not live are indifferent both ways and have no rate of their own: no disputes.
+        let mut live = std::mem::take(&mut self.live.list);
+        if !self.live.sorted {
+            live.sort_unstable();
+            self.live.sorted = true;
+        }
+        for &(i, j) in &live {
+            let h = self.hostility(i, j);
+            let rate = match world.dyad_rates[i * n + j] {
+                Some(rate) => {
+                    let h0 = (-(world.initial_stances[i * n + j]
+                        + world.initial_stances[j * n + i])
+                        / 2.0)
+                        .max(0.0);
+                    if h0 > 0.0 { rate * h / h0 } else { rate }
+                }
+                None => p.onset_rate * h,
+            };
+            if rate <= 0.0 || self.opposed(i, j) {
+                continue;
+            }
+            // Initiator in proportion to own hostility, −s, floored at 0.
+            let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
+            let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
+            // Deterrence depends on who would be the target: average it over the two directions.
+            let deter = share_i * self.deterrence_factor(i, j)
+                + (1.0 - share_i) * self.deterrence_factor(j, i);
+            let probability = world.per_step_from_yearly_rate(rate * deter);
+            if self.rng.random::<f64>() >= probability {
+                continue;
+            }
+            let (by, on) = if self.rng.random::<f64>() < share_i {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            let level = self.draw_start_level();
+            let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
+            self.confront(by, on, level, region, obs);
+        }
+        // Keep any pair a confrontation made live meanwhile.
+        if !self.live.list.is_empty() {
+            live.append(&mut self.live.list);
+            self.live.sorted = false;
+        }
+        self.live.list = live;
     }
 
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
     /// the challenger and whose adversary filters admit the challenger; 1 otherwise.
     fn deterrence_factor(&self, challenger: usize, target: usize) -> f64 {
         let world = self.world;
-        let defended = world.defenses_by_partner[target].iter().any(|&ob| {
-            let o = &world.obligations[ob];
-            o.holder != challenger
-                && o.adversaries
-                    .as_ref()
-                    .is_none_or(|a| a.binary_search(&challenger).is_ok())
-                && o.adversaries_exclude.binary_search(&challenger).is_err()
-                && self.obligation_in_force(ob)
-        });
+        let cover = &self.cover[target];
+        let defended = cover.holders.iter().flatten().any(|&h| h != challenger)
+            || cover.filtered
+                && world.defenses_by_partner[target].iter().any(|&ob| {
+                    let o = &world.obligations[ob];
+                    o.holder != challenger
+                        && o.adversaries
+                            .as_ref()
+                            .is_none_or(|a| a.binary_search(&challenger).is_ok())
+                        && o.adversaries_exclude.binary_search(&challenger).is_err()
+                        && self.obligation_in_force(ob)
+                });
         if defended {
             world.params.deterrence
         } else {
             1.0
         }
+    }
+
+    /// Recomputes who defends whom (`Cover`) from the defense obligations in force now.
+    fn refresh_cover(&mut self) {
+        let world = self.world;
+        for target in 0..world.n() {
+            let mut cover = Cover::default();
+            for &ob in &world.defenses_by_partner[target] {
+                if !self.obligation_in_force(ob) {
+                    continue;
+                }
+                let o = &world.obligations[ob];
+                if o.adversaries.is_some() || !o.adversaries_exclude.is_empty() {
+                    cover.filtered = true;
+                } else if cover.holders[0].is_none() {
+                    cover.holders[0] = Some(o.holder);
+                } else if cover.holders[1].is_none() && cover.holders[0] != Some(o.holder) {
+                    cover.holders[1] = Some(o.holder);
+                }
+            }
+            self.cover[target] = cover;
+        }
+        self.cover_stale = false;
     }
 }

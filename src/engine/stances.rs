@@ -14,23 +14,33 @@ impl Simulation<'_> {
     ///   once per common enemy, computed from each actor's list of enemies (cost Σ enemies², not n³);
     /// - sanctions: a target under pressure P away from its senders, k_sanc·P·(−1 − s), and toward
     ///   aligned busters and fellow targets of the same senders, k_sanc·P·(1 − s).
+    ///
+    /// Only live pairs (§3.9) can have a pull, so only they are visited: the others stay at 0.
     pub(super) fn stance_dynamics(&mut self) {
         let world = self.world;
         let p = &world.params;
         let n = world.n();
         let dt = world.step_years;
         let mut pull = std::mem::take(&mut self.scratch.pull);
-        pull.clear();
+        // Zero everywhere between calls: each pass resets what it used.
         pull.resize(n * n, 0.0);
-        let mut group = std::mem::take(&mut self.scratch.actors);
+        let mut enemies = std::mem::take(&mut self.scratch.enemies);
+        enemies.resize_with(n, Vec::new);
+        let live = &mut self.live;
 
         if p.stance_reversion > 0.0 {
-            for (k, pull) in pull.iter_mut().enumerate() {
-                *pull += p.stance_reversion * (world.initial_stances[k] - self.stances[k]);
+            for &(i, j) in &live.list {
+                for k in [i * n + j, j * n + i] {
+                    pull[k] += p.stance_reversion * (world.initial_stances[k] - self.stances[k]);
+                }
             }
         }
 
-        for conflict in self.active_conflicts().filter(|c| c.level >= Level::Force) {
+        for &c in &self.active {
+            let conflict = &self.conflicts[c];
+            if conflict.level < Level::Force {
+                continue;
+            }
             let fighting = || {
                 conflict
                     .participants
@@ -43,6 +53,7 @@ impl Simulation<'_> {
                     if a == b {
                         continue;
                     }
+                    live.touch(n, a, b);
                     let k = a * n + b;
                     let s = self.stances[k];
                     pull[k] += if sa == sb {
@@ -55,18 +66,30 @@ impl Simulation<'_> {
         }
 
         if p.stance_balance > 0.0 {
-            // For each third party, the actors hostile to it.
-            for third in 0..n {
-                group.clear();
-                group.extend((0..n).filter(|&a| self.stances[a * n + third] <= -0.5));
-                for &a in &group {
-                    for &b in &group {
+            // For each third party, the actors hostile to it: hostility is a live pair.
+            for &(i, j) in &live.list {
+                if self.stances[i * n + j] <= -0.5 {
+                    enemies[j].push(i);
+                }
+                if self.stances[j * n + i] <= -0.5 {
+                    enemies[i].push(j);
+                }
+            }
+            for group in &mut enemies {
+                for &a in group.iter() {
+                    for &b in group.iter() {
                         if a != b {
                             let k = a * n + b;
                             pull[k] += p.stance_balance * (1.0 - self.stances[k]);
                         }
                     }
                 }
+                for (x, &a) in group.iter().enumerate() {
+                    for &b in &group[x + 1..] {
+                        live.touch(n, a, b);
+                    }
+                }
+                group.clear();
             }
         }
 
@@ -90,23 +113,26 @@ impl Simulation<'_> {
                             && other.target == j
                             && other.senders == regime.senders
                     });
-                    let busting = !is_sender && self.stance(j, target) > 0.0;
+                    let busting = !is_sender && self.stances[j * n + target] > 0.0;
                     if is_sender {
                         pull[k] += p.stance_sanctions * pressure * (-1.0 - s);
                     } else if busting || fellow_target {
                         pull[k] += p.stance_sanctions * pressure * (1.0 - s);
+                    } else {
+                        continue;
                     }
+                    live.touch(n, target, j);
                 }
             }
         }
 
-        for (s, pull) in self.stances.iter_mut().zip(&pull) {
-            *s = (*s + pull * dt).clamp(-1.0, 1.0);
+        for &(i, j) in &live.list {
+            for k in [i * n + j, j * n + i] {
+                self.stances[k] = (self.stances[k] + pull[k] * dt).clamp(-1.0, 1.0);
+                pull[k] = 0.0;
+            }
         }
         self.scratch.pull = pull;
-        self.scratch.actors = group;
-        for a in 0..n {
-            self.stances[a * n + a] = 0.0;
-        }
+        self.scratch.enemies = enemies;
     }
 }

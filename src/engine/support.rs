@@ -18,7 +18,7 @@ impl Simulation<'_> {
         for &c in &self.active {
             let conflict = &self.conflicts[c];
             for actor in 0..world.n() {
-                if conflict.participant(actor).is_some()
+                if self.takes_part(actor, c)
                     || world.actors[actor].max_support == Support::None
                 {
                     continue;
@@ -52,8 +52,12 @@ impl Simulation<'_> {
             }
         }
         let t = self.step;
+        // Both lists are in (conflict, actor) order: `active` is in order of starting.
+        let key = |p: &Posture| (p.conflict, p.actor);
+        debug_assert!(next.is_sorted_by_key(key) && self.postures.is_sorted_by_key(key));
         for posture in &next {
-            if !self.postures.contains(posture) {
+            let before = self.postures.binary_search_by_key(&key(posture), key);
+            if before.map_or(true, |i| self.postures[i] != *posture) {
                 obs.observe(
                     t,
                     &Event::SupportChanged {

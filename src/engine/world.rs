@@ -254,12 +254,20 @@ pub struct World {
     pub clauses: Vec<Clause>,
     /// Directed obligations, treaty by treaty, clause by clause, in [`scenario::Treaty::directed`] order.
     pub obligations: Vec<DirectedObligation>,
-    /// For each actor, the obligations whose partner it is (ascending).
+    /// For each actor, the obligations whose partner it is and that can fire: all but
+    /// non-aggression and mobilisation (ascending).
     pub obligations_by_partner: Vec<Vec<ObligationIx>>,
     /// For each actor, the defense obligations whose partner it is (ascending).
     pub defenses_by_partner: Vec<Vec<ObligationIx>>,
+    /// For each actor, the neutrality and non-aggression obligations it holds (ascending): the
+    /// constraints on whom it may fight.
+    pub constraints_by_holder: Vec<Vec<ObligationIx>>,
     /// Mobilisation obligations, which read every conflict (ascending).
     pub mobilize_obligations: Vec<ObligationIx>,
+    /// The unordered pairs `(i < j)`, ascending, with their own onset rate or a non-zero initial
+    /// stance either way: the only pairs that can have disputes or stance pulls until something
+    /// changes a stance (docs/MODEL.md §3.3, §3.9).
+    pub live_pairs: Vec<(usize, usize)>,
     /// Initial stances, row-major `from * n + to`.
     pub initial_stances: Vec<f64>,
     /// Onset rate per year for each unordered pair `(i < j)` with its own rate, row-major `i * n + j`;
@@ -536,10 +544,18 @@ impl<'a> Compiler<'a> {
         let mut obligations_by_partner = vec![Vec::new(); n];
         let mut mobilize_obligations = Vec::new();
         let mut defenses_by_partner = vec![Vec::new(); n];
+        let mut constraints_by_holder = vec![Vec::new(); n];
         for (i, o) in obligations.iter().enumerate() {
+            if matches!(
+                o.kind,
+                ObligationKind::Neutrality | ObligationKind::NonAggression
+            ) {
+                constraints_by_holder[o.holder].push(i);
+            }
             if o.kind == ObligationKind::Mobilize {
                 mobilize_obligations.push(i);
-            } else {
+            } else if o.kind != ObligationKind::NonAggression {
+                // Non-aggression never fires (a constraint, `constraints_by_holder`).
                 obligations_by_partner[o.partner].push(i);
             }
             if o.kind == ObligationKind::Defense {
@@ -568,6 +584,14 @@ impl<'a> Compiler<'a> {
             dyad_rates[a.min(b) * n + a.max(b)] = d.onset_rate;
             dyad_regions[a.min(b) * n + a.max(b)] = d.region.as_deref().map(|r| self.region(r));
         }
+        let live_pairs = (0..n)
+            .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| {
+                dyad_rates[i * n + j].is_some()
+                    || initial_stances[i * n + j] != 0.0
+                    || initial_stances[j * n + i] != 0.0
+            })
+            .collect();
 
         let sanctions = s
             .sanctions
@@ -685,7 +709,9 @@ impl<'a> Compiler<'a> {
             obligations,
             obligations_by_partner,
             defenses_by_partner,
+            constraints_by_holder,
             mobilize_obligations,
+            live_pairs,
             initial_stances,
             dyad_rates,
             dyad_regions,
