@@ -20,6 +20,16 @@ impl Simulation<'_> {
             if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
                 continue;
             }
+            if self.reinforcement.get(c).copied().flatten().is_none() {
+                let both = [
+                    self.expected_reinforcement(c, 0),
+                    self.expected_reinforcement(c, 1),
+                ];
+                if self.reinforcement.len() <= c {
+                    self.reinforcement.resize(self.conflicts.len(), None);
+                }
+                self.reinforcement[c] = Some(both);
+            }
             let ctx = self.escalation_context(c);
             let t = self.rules.escalation.transition(&ctx);
             let x = self.rng.random::<f64>();
@@ -75,10 +85,13 @@ impl Simulation<'_> {
             steps_at_level: self.step - conflict.level_since,
             hostility: self.hostility(f0, f1),
             capability,
-            reinforcement: [
-                self.expected_reinforcement(c, 1) / capability[1].max(1e-12),
-                self.expected_reinforcement(c, 0) / capability[0].max(1e-12),
-            ],
+            reinforcement: {
+                let expected = self.reinforcement[c].expect("computed by `escalation`");
+                [
+                    expected[1] / capability[1].max(1e-12),
+                    expected[0] / capability[0].max(1e-12),
+                ]
+            },
             pressure: [mean_pressure(0), mean_pressure(1)],
             nuclear: [nuclear(0), nuclear(1)],
             months_per_step: world.step_years * 12.0,

@@ -79,7 +79,7 @@ impl Simulation<'_> {
                 match actor {
                     Some(actor) => {
                         self.withdrawn[treaty].push(actor);
-                        self.cover_stale = true;
+                        self.obligations_changed();
                     }
                     None => self.ended[treaty] = true,
                 }

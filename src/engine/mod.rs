@@ -107,6 +107,9 @@ pub struct Simulation<'w> {
     /// `cover_stale`.
     cover: Vec<Cover>,
     cover_stale: bool,
+    /// For each conflict, the expected reinforcement of its two sides, while it holds: until
+    /// someone joins it, treaty status changes or sanction pressure moves.
+    reinforcement: Vec<Option<[f64; 2]>>,
     /// The pairs whose stances may differ from 0 or from their initial values, or that have their
     /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
     live: LivePairs,
@@ -145,6 +148,8 @@ pub struct Simulation<'w> {
 struct Scratch {
     pull: Vec<f64>,
     enemies: Vec<Vec<usize>>,
+    actors: Vec<usize>,
+    seen: Vec<bool>,
     conflicts: Vec<ConflictIx>,
     candidates: Vec<usize>,
     due: Vec<(ConflictIx, usize)>,
@@ -166,18 +171,24 @@ struct LivePairs {
     list: Vec<(usize, usize)>,
     member: Vec<bool>,
     sorted: bool,
+    /// For each actor, the other end of each of its live pairs.
+    neighbours: Vec<Vec<usize>>,
 }
 
 impl LivePairs {
     fn new(n: usize, initial: &[(usize, usize)]) -> Self {
         let mut member = vec![false; n * n];
+        let mut neighbours = vec![Vec::new(); n];
         for &(i, j) in initial {
             member[i * n + j] = true;
+            neighbours[i].push(j);
+            neighbours[j].push(i);
         }
         LivePairs {
             list: initial.to_vec(),
             member,
             sorted: initial.is_sorted(),
+            neighbours,
         }
     }
 
@@ -188,6 +199,8 @@ impl LivePairs {
             self.member[i * n + j] = true;
             self.list.push((i, j));
             self.sorted = false;
+            self.neighbours[i].push(j);
+            self.neighbours[j].push(i);
         }
     }
 
@@ -235,6 +248,7 @@ impl<'w> Simulation<'w> {
             engaged: vec![Vec::new(); n],
             cover: vec![Cover::default(); n],
             cover_stale: true,
+            reinforcement: Vec::new(),
             pressure: vec![0.0; n],
             conflicts: Vec::new(),
             active: Vec::new(),
@@ -412,10 +426,18 @@ impl<'w> Simulation<'w> {
     fn refresh_treaties(&mut self) {
         for treaty in 0..self.treaty_in_force.len() {
             let now = self.treaty_in_force_at(treaty, self.step);
-            self.treaties_changed |= now != self.treaty_in_force[treaty];
-            self.cover_stale |= now != self.treaty_in_force[treaty];
+            if now != self.treaty_in_force[treaty] {
+                self.treaties_changed = true;
+                self.obligations_changed();
+            }
             self.treaty_in_force[treaty] = now;
         }
+    }
+
+    /// Forgets what was derived from which obligations are in force.
+    fn obligations_changed(&mut self) {
+        self.cover_stale = true;
+        self.reinforcement.clear();
     }
 
     /// Whether `actor` takes part in active conflict `c`.
@@ -496,6 +518,9 @@ impl<'w> Simulation<'w> {
         let step = self.step;
         self.count_opposition(c, actor, side, 1);
         self.engaged[actor].push(c);
+        if let Some(cached) = self.reinforcement.get_mut(c) {
+            *cached = None;
+        }
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {
             actor,

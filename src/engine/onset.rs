@@ -22,7 +22,8 @@ impl Simulation<'_> {
         // Pairs not live are indifferent both ways and have no rate of their own: no disputes.
         let mut live = std::mem::take(&mut self.live.list);
         if !self.live.sorted {
-            live.sort_unstable();
+            // A sorted run with the pairs added since at its end: the stable sort merges it cheaply.
+            live.sort();
             self.live.sorted = true;
         }
         for &(i, j) in &live {

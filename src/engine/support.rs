@@ -15,9 +15,26 @@ impl Simulation<'_> {
         let p = &world.params;
         let mut next = std::mem::take(&mut self.scratch.postures);
         next.clear();
+        let mut candidates = std::mem::take(&mut self.scratch.actors);
+        let mut seen = std::mem::take(&mut self.scratch.seen);
         for &c in &self.active {
             let conflict = &self.conflicts[c];
-            for actor in 0..world.n() {
+            // An actor indifferent to every participant has a gap of 0, below any positive
+            // threshold: only the participants' live neighbours can take a posture.
+            candidates.clear();
+            if p.support_diplomatic > 0.0 {
+                seen.clear();
+                seen.resize(world.n(), false);
+                for q in &conflict.participants {
+                    for &actor in &self.live.neighbours[q.actor] {
+                        seen[actor] = true;
+                    }
+                }
+                candidates.extend((0..world.n()).filter(|&actor| seen[actor]));
+            } else {
+                candidates.extend(0..world.n());
+            }
+            for &actor in &candidates {
                 if self.takes_part(actor, c)
                     || world.actors[actor].max_support == Support::None
                 {
@@ -71,5 +88,7 @@ impl Simulation<'_> {
             }
         }
         self.scratch.postures = std::mem::replace(&mut self.postures, next);
+        self.scratch.actors = candidates;
+        self.scratch.seen = seen;
     }
 }
