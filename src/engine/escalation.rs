@@ -21,10 +21,12 @@ impl Simulation<'_> {
                 continue;
             }
             if self.reinforcement.get(c).copied().flatten().is_none() {
+                let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
                 let both = [
-                    self.expected_reinforcement(c, 0),
-                    self.expected_reinforcement(c, 1),
+                    self.expected_reinforcement(c, 0, &mut buffers),
+                    self.expected_reinforcement(c, 1, &mut buffers),
                 ];
+                self.scratch.reinforcement = buffers;
                 if self.reinforcement.len() <= c {
                     self.reinforcement.resize(self.conflicts.len(), None);
                 }
@@ -102,38 +104,45 @@ impl Simulation<'_> {
     /// The capability a side can expect from defense obligations toward its members held by actors
     /// not yet in the conflict: Σ reliability × effective capability, each holder counted once at its
     /// most reliable obligation.
-    fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
+    fn expected_reinforcement(
+        &self,
+        c: ConflictIx,
+        side: usize,
+        (eligible, order): &mut (Vec<ObligationIx>, Vec<(usize, bool)>),
+    ) -> f64 {
         let world = self.world;
         let conflict = &self.conflicts[c];
-        let eligible = || {
+        eligible.clear();
+        eligible.extend(
             conflict
                 .side(side)
                 .flat_map(|member| world.defenses_by_partner[member].iter().copied())
                 .filter(|&ob| {
                     !self.takes_part(world.obligations[ob].holder, c)
                         && self.obligation_in_force(ob)
-                })
-        };
+                }),
+        );
         // Each holder once, at its most reliable obligation (the first of equals), summed in the
         // order of `eligible` so that the result does not depend on how the best are found.
-        let eligible: Vec<ObligationIx> = eligible().collect();
         let holder = |i: usize| world.obligations[eligible[i]].holder;
         let reliability = |i: usize| world.obligations[eligible[i]].reliability;
-        let mut order: Vec<usize> = (0..eligible.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
+        order.clear();
+        order.extend((0..eligible.len()).map(|i| (i, false)));
+        order.sort_unstable_by(|&(a, _), &(b, _)| {
             holder(a)
                 .cmp(&holder(b))
                 .then(reliability(b).total_cmp(&reliability(a)))
                 .then(eligible[a].cmp(&eligible[b]))
         });
-        let mut best = vec![false; eligible.len()];
-        for (k, &i) in order.iter().enumerate() {
-            best[i] = k == 0 || holder(order[k - 1]) != holder(i);
+        for k in 0..order.len() {
+            order[k].1 = k == 0 || holder(order[k - 1].0) != holder(order[k].0);
         }
+        // Back to the order of `eligible`, each marked whether it is its holder's best.
+        order.sort_unstable_by_key(|&(i, _)| i);
         eligible
             .iter()
-            .zip(&best)
-            .filter(|&(_, &best)| best)
+            .zip(order.iter())
+            .filter(|&(_, &(_, best))| best)
             .map(|(&ob, _)| {
                 let o = &world.obligations[ob];
                 o.reliability * self.effective_capability(o.holder)

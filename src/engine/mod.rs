@@ -148,6 +148,7 @@ pub struct Simulation<'w> {
 struct Scratch {
     pull: Vec<f64>,
     enemies: Vec<Vec<usize>>,
+    reinforcement: (Vec<ObligationIx>, Vec<(usize, bool)>),
     actors: Vec<usize>,
     seen: Vec<bool>,
     conflicts: Vec<ConflictIx>,
