@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod engine;
+pub mod generate;
 pub mod import;
 pub mod model;
 pub mod monte_carlo;

@@ -73,6 +73,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic world shaped like the international system (docs/MODEL.md §9).
+    Generate {
+        /// Number of states.
+        #[arg(long)]
+        actors: usize,
+        /// Number of treaties.
+        #[arg(long)]
+        treaties: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Steps (months) a run lasts.
+        #[arg(long, default_value_t = 120)]
+        steps: u32,
+        /// The scenario file to write (replaced if it exists). Default: standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Build a scenario from public data tables.
     #[command(subcommand)]
     Import(Import),
@@ -236,16 +254,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Generate {
+            actors,
+            treaties,
+            seed,
+            steps,
+            out,
+        } => {
+            let shape = casus::generate::Shape {
+                actors,
+                treaties,
+                seed,
+                steps,
+            };
+            let scenario = casus::generate::world(&shape)?;
+            write_scenario(&scenario, out.as_deref())
+        }
         Command::Import(Import::CowAtop { data, year, out }) => {
             let tables = casus::import::Tables::read(&data, year)?;
-            let scenario = casus::import::cow_atop(&tables);
-            let text = casus::scenario::to_json(&scenario);
-            // The importer's output is valid by construction; check it before anything is written.
-            casus::scenario::parse(&text, &out.display().to_string())
-                .context("the imported scenario does not validate")?;
-            files::write_atomic(&out, |w| std::io::Write::write_all(w, text.as_bytes()))?;
-            println!("wrote {}: {}", out.display(), summary(&scenario));
-            Ok(ExitCode::SUCCESS)
+            write_scenario(&casus::import::cow_atop(&tables), Some(&out))
         }
         Command::Merge {
             out,
@@ -559,6 +586,28 @@ fn report_invalid(err: &casus::scenario::ScenarioError) -> ExitCode {
 }
 
 /// `casus validate`: one `ok` line per valid file on stdout, every error on stderr.
+/// Writes a built scenario to `out` (atomically) or to standard output, after checking that it
+/// validates: nothing is written if it does not.
+fn write_scenario(
+    scenario: &casus::scenario::Scenario,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let text = casus::scenario::to_json(scenario);
+    let origin = out.map_or("the generated scenario".into(), |p| p.display().to_string());
+    if let Err(err) = casus::scenario::parse(&text, &origin) {
+        report_invalid(&err);
+        return Ok(ExitCode::from(1));
+    }
+    match out {
+        Some(out) => {
+            files::write_atomic(out, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+            println!("wrote {}: {}", out.display(), summary(scenario));
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn validate(files: &[PathBuf]) -> ExitCode {
     let mut all_valid = true;
     for file in files {

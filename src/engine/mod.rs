@@ -204,7 +204,6 @@ impl LivePairs {
             self.neighbours[j].push(i);
         }
     }
-
 }
 
 impl<'w> Simulation<'w> {

@@ -284,9 +284,7 @@ impl Simulation<'_> {
             .map(|p| (p.conflict, p.actor, p.side))
             .collect();
         for (c, actor, side) in lethal {
-            if self.takes_part(actor, c)
-                || self.bound_not_to_fight(actor, c, side)
-            {
+            if self.takes_part(actor, c) || self.bound_not_to_fight(actor, c, side) {
                 continue;
             }
             let gap = self.stance_gap(actor, c, side);

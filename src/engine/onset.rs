@@ -2,8 +2,8 @@
 
 use rand::RngExt;
 
-use super::{Cover, Simulation};
 use super::observe::Observer;
+use super::{Cover, Simulation};
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with

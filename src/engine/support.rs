@@ -35,9 +35,7 @@ impl Simulation<'_> {
                 candidates.extend(0..world.n());
             }
             for &actor in &candidates {
-                if self.takes_part(actor, c)
-                    || world.actors[actor].max_support == Support::None
-                {
+                if self.takes_part(actor, c) || world.actors[actor].max_support == Support::None {
                     continue;
                 }
                 let gap0 = self.stance_gap(actor, c, 0);

@@ -17,7 +17,7 @@ pub const NUCLEAR_2018: [&str; 9] = [
 ];
 
 /// COW's regional code ranges: (first code, last code, region id, name).
-const CONTINENTS: [(u32, u32, &str, &str); 5] = [
+pub(crate) const CONTINENTS: [(u32, u32, &str, &str); 5] = [
     (2, 165, "americas", "the Americas"),
     (200, 395, "europe", "Europe"),
     (402, 626, "africa", "Africa"),
@@ -26,7 +26,7 @@ const CONTINENTS: [(u32, u32, &str, &str); 5] = [
 ];
 
 /// The region where disputes between states that are not neighbours take place.
-const HIGH_SEAS: &str = "high_seas";
+pub(crate) const HIGH_SEAS: &str = "high_seas";
 
 /// The largest water separation (COW `conttype`) at which a pair still counts as neighbours:
 /// 4, up to 150 miles.
@@ -40,7 +40,7 @@ const STANCE_PER_DISPUTE_A_YEAR: f64 = 200.0;
 const STANCE_DISPUTES_MAX: i32 = 90;
 
 /// The casus obligation kind, obligation id and short name of each ATOP column in [`KINDS`] order.
-const OBLIGATIONS: [(ObligationKind, &str, &str); 5] = [
+pub(crate) const OBLIGATIONS: [(ObligationKind, &str, &str); 5] = [
     (ObligationKind::Defense, "defense", "def"),
     (ObligationKind::Offense, "offense", "off"),
     (ObligationKind::Neutrality, "neutrality", "neu"),
@@ -233,7 +233,13 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
             formal: true,
             obligations: kinds
                 .iter()
-                .map(|&k| obligation(k, None, year, "each member toward each other member"))
+                .map(|&k| {
+                    obligation(
+                        k,
+                        None,
+                        atop_flag(k, year, "each member toward each other member"),
+                    )
+                })
                 .collect(),
             source: Some(format!(
                 "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): the largest clique \
@@ -274,8 +280,11 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
             obligations: vec![obligation(
                 k,
                 Some(states[holder].abb.clone()),
-                year,
-                "the first member toward each other member, not returned",
+                atop_flag(
+                    k,
+                    year,
+                    "the first member toward each other member, not returned",
+                ),
             )],
             source: Some(format!(
                 "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): {kind_id} ties \
@@ -329,67 +338,8 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
     absent.retain(|code| !index.contains_key(code));
     let dropped = tables.disputes.len() - dyads.len();
 
-    // Stances.
-    let ties_of = |from: usize, to: usize| -> Vec<usize> {
-        (0..KINDS.len())
-            .filter(|&k| held[k].contains(&(from, to)))
-            .collect()
-    };
-    let mut pairs: BTreeSet<(usize, usize)> = dispute_rate.keys().copied().collect();
-    for pairs_of_kind in &held {
-        pairs.extend(pairs_of_kind.iter().map(|&(h, p)| (h.min(p), h.max(p))));
-    }
-    let mut stances = Vec::new();
-    for (a, b) in pairs {
-        let rate = dispute_rate.get(&(a, b)).copied();
-        let hostility = rate.map_or(0, |r| {
-            ((r * STANCE_PER_DISPUTE_A_YEAR).round() as i32).min(STANCE_DISPUTES_MAX)
-        });
-        let stance = |kinds: &[usize]| {
-            let alliance: i32 = kinds
-                .iter()
-                .map(|&k| if k == 0 { STANCE_DEFENSE } else { STANCE_OTHER })
-                .sum();
-            (alliance - hostility).clamp(-100, 100)
-        };
-        let describe = |kinds: &[usize]| {
-            let mut parts = Vec::new();
-            if !kinds.is_empty() {
-                let names: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].1).collect();
-                parts.push(format!("ATOP {year}: {}", names.join(", ")));
-            }
-            if let Some(r) = rate {
-                parts.push(format!("MID {r}/yr"));
-            }
-            format!("{} (docs/MODEL.md §8).", parts.join("; "))
-        };
-        let (ab, ba) = (ties_of(a, b), ties_of(b, a));
-        let (sa, sb) = (stance(&ab), stance(&ba));
-        let name = |i: usize| states[i].abb.clone();
-        if ab == ba {
-            if sa != 0 {
-                stances.push(Stance {
-                    from: None,
-                    to: None,
-                    between: Some([name(a), name(b)]),
-                    value: f64::from(sa) / 100.0,
-                    source: Some(describe(&ab)),
-                });
-            }
-            continue;
-        }
-        for (from, to, value, kinds) in [(a, b, sa, &ab), (b, a, sb, &ba)] {
-            if value != 0 {
-                stances.push(Stance {
-                    from: Some(name(from)),
-                    to: Some(name(to)),
-                    between: None,
-                    value: f64::from(value) / 100.0,
-                    source: Some(describe(kinds)),
-                });
-            }
-        }
-    }
+    let ids: Vec<String> = states.iter().map(|s| s.abb.clone()).collect();
+    let stances = stances(&ids, &held, &dispute_rate, &format!("ATOP {year}"), "MID");
 
     let absent: Vec<String> = absent.iter().map(u32::to_string).collect();
     Scenario {
@@ -431,7 +381,9 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
     }
 }
 
-fn obligation(k: usize, holder: Option<String>, year: u32, binds: &str) -> Obligation {
+/// An obligation of the `k`th type of [`KINDS`], read as docs/MODEL.md §8 says: defense covers an
+/// attack on the partner's territory at the use of force; the rest keep their default triggers.
+pub(crate) fn obligation(k: usize, holder: Option<String>, source: String) -> Obligation {
     let (kind, id, _) = OBLIGATIONS[k];
     let trigger = if kind == ObligationKind::Defense {
         Trigger {
@@ -451,11 +403,15 @@ fn obligation(k: usize, holder: Option<String>, year: u32, binds: &str) -> Oblig
         response: Response::default(),
         reliability: None,
         formal: None,
-        source: Some(format!(
-            "ATOP {year} flag {}: {binds}.",
-            KINDS[k].to_ascii_uppercase()
-        )),
+        source: Some(source),
     }
+}
+
+fn atop_flag(k: usize, year: u32, binds: &str) -> String {
+    format!(
+        "ATOP {year} flag {}: {binds}.",
+        KINDS[k].to_ascii_uppercase()
+    )
 }
 
 /// `defense`, `defense and consultation`, `defense, non_aggression and consultation`, capitalised.
@@ -471,4 +427,80 @@ fn sentence(names: &[&str]) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// Initial stances by the rule of docs/MODEL.md §8, for every pair with an alliance tie or a
+/// dispute rate: from *i* toward *j*, +0.5 for a defense obligation *i* holds toward *j*, +0.1 for
+/// each other obligation type, −min(0.9, 2 × disputes per year), clamped to [−1, 1]. `held[k]` holds
+/// the directed pairs `(holder, partner)` with an obligation of the *k*th type of [`KINDS`];
+/// `dispute_rate` the rate per year of unordered pairs `(i < j)`. Symmetric stances are written
+/// with `between`. `ties` and `disputes` name the sources in each stance's `source`.
+pub(crate) fn stances(
+    ids: &[String],
+    held: &[BTreeSet<(usize, usize)>],
+    dispute_rate: &BTreeMap<(usize, usize), f64>,
+    ties: &str,
+    disputes: &str,
+) -> Vec<Stance> {
+    let ties_of = |from: usize, to: usize| -> Vec<usize> {
+        (0..KINDS.len())
+            .filter(|&k| held[k].contains(&(from, to)))
+            .collect()
+    };
+    let mut pairs: BTreeSet<(usize, usize)> = dispute_rate.keys().copied().collect();
+    for pairs_of_kind in held {
+        pairs.extend(pairs_of_kind.iter().map(|&(h, p)| (h.min(p), h.max(p))));
+    }
+    let mut stances = Vec::new();
+    for (a, b) in pairs {
+        let rate = dispute_rate.get(&(a, b)).copied();
+        let hostility = rate.map_or(0, |r| {
+            ((r * STANCE_PER_DISPUTE_A_YEAR).round() as i32).min(STANCE_DISPUTES_MAX)
+        });
+        let stance = |kinds: &[usize]| {
+            let alliance: i32 = kinds
+                .iter()
+                .map(|&k| if k == 0 { STANCE_DEFENSE } else { STANCE_OTHER })
+                .sum();
+            (alliance - hostility).clamp(-100, 100)
+        };
+        let describe = |kinds: &[usize]| {
+            let mut parts = Vec::new();
+            if !kinds.is_empty() {
+                let names: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].1).collect();
+                parts.push(format!("{ties}: {}", names.join(", ")));
+            }
+            if let Some(r) = rate {
+                parts.push(format!("{disputes} {r}/yr"));
+            }
+            format!("{} (docs/MODEL.md §8).", parts.join("; "))
+        };
+        let (ab, ba) = (ties_of(a, b), ties_of(b, a));
+        let (sa, sb) = (stance(&ab), stance(&ba));
+        let name = |i: usize| ids[i].clone();
+        if ab == ba {
+            if sa != 0 {
+                stances.push(Stance {
+                    from: None,
+                    to: None,
+                    between: Some([name(a), name(b)]),
+                    value: f64::from(sa) / 100.0,
+                    source: Some(describe(&ab)),
+                });
+            }
+            continue;
+        }
+        for (from, to, value, kinds) in [(a, b, sa, &ab), (b, a, sb, &ba)] {
+            if value != 0 {
+                stances.push(Stance {
+                    from: Some(name(from)),
+                    to: Some(name(to)),
+                    between: None,
+                    value: f64::from(value) / 100.0,
+                    source: Some(describe(kinds)),
+                });
+            }
+        }
+    }
+    stances
 }

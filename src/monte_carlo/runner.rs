@@ -8,7 +8,7 @@ use super::summary::{Counts, Labels, Provenance, Summary};
 use crate::engine::{Outcome, Rules, Simulation, World};
 
 /// Runs per unit of parallel work. Each chunk builds its own counts, merged exactly afterwards.
-const CHUNK: u64 = 64;
+const CHUNK: u64 = 16;
 
 /// One run's row of the per-run table.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +163,7 @@ impl<'w> MonteCarlo<'w> {
             Some(previous) => (previous.clone(), (first + previous.runs).min(end)),
             None => (Counts::new(world), first),
         };
-        let chunks_per_batch = (pool.current_num_threads() as u64 * 4).max(1);
+        let chunks_per_batch = (pool.current_num_threads() as u64 * 16).max(1);
         let mut stopped = false;
         sink.progress(next - first, total);
         while next < end {
