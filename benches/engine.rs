@@ -29,7 +29,10 @@ fn worlds() -> Vec<(String, World)> {
             steps: 120,
         };
         let scenario = casus::generate::world(&shape).expect("a valid shape");
-        worlds.push((format!("synthetic_{actors}"), World::new(&scenario).expect("valid")));
+        worlds.push((
+            format!("synthetic_{actors}"),
+            World::new(&scenario).expect("valid"),
+        ));
     }
     worlds
 }

@@ -50,11 +50,19 @@ fn main() {
     let unit = baseline();
     println!("baseline: {:.2} ns per ChaCha8 uniform\n", unit * 1e9);
 
-    println!("| world | actors | pairs | directed obligations | runs | runs/s | µs per step | step in uniforms | ns per (pair + obligation) per step |");
+    println!(
+        "| world | actors | pairs | directed obligations | runs | runs/s | µs per step | step in uniforms | ns per (pair + obligation) per step |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut rows: Vec<(String, World, u64)> = [10, 50, 100, 200]
         .into_iter()
-        .map(|n| (format!("synthetic {n}"), synthetic(n, 120), (40_000 / n as u64).max(100)))
+        .map(|n| {
+            (
+                format!("synthetic {n}"),
+                synthetic(n, 120),
+                (40_000 / n as u64).max(100),
+            )
+        })
         .collect();
     let real = casus::scenario::load("scenarios/world_2018.json").expect("bundled");
     rows.push(("world_2018".into(), World::new(&real).expect("valid"), 100));

@@ -316,6 +316,9 @@ struct RunArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long)]
     quiet: bool,
+    /// Rows shown in the summary's actor and obligation tables, most frequent first.
+    #[arg(long, default_value_t = casus::report::text::DEFAULT_ROWS)]
+    rows: usize,
     /// Overwrite the files of a non-empty output directory.
     #[arg(long)]
     force: bool,
@@ -423,7 +426,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &previous {
         if p.provenance.complete {
             if !args.quiet {
-                print!("{}", casus::report::text::render(p));
+                print!("{}", casus::report::text::render(p, args.rows));
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -464,7 +467,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         out.write_summary(&summary)?;
     }
     if !args.quiet {
-        print!("{}", casus::report::text::render(&summary));
+        print!("{}", casus::report::text::render(&summary, args.rows));
     }
     if summary.provenance.complete {
         return Ok(ExitCode::SUCCESS);
@@ -541,7 +544,10 @@ fn merge(out: &Path, shards: &[PathBuf], force: bool, quiet: bool) -> anyhow::Re
     runs.finish()?;
     out.write_summary(&merged)?;
     if !quiet {
-        print!("{}", casus::report::text::render(&merged));
+        print!(
+            "{}",
+            casus::report::text::render(&merged, casus::report::text::DEFAULT_ROWS)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

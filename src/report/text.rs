@@ -4,6 +4,45 @@ use std::fmt::Write;
 
 use crate::monte_carlo::{Proportion, Summary};
 
+/// The longest pathway shown in full, in characters; in a world of many states each run's
+/// pathway is long and its own, and summary.json and pathways.csv keep every one whole.
+const PATHWAY_CHARS: usize = 300;
+
+/// A pathway cut after [`PATHWAY_CHARS`] at a step boundary, saying how many steps are left out.
+fn shorten(pathway: &str) -> String {
+    if pathway.chars().count() <= PATHWAY_CHARS {
+        return pathway.to_owned();
+    }
+    let steps: Vec<&str> = pathway.split(" | ").collect();
+    let mut shown = String::new();
+    let mut kept = 0;
+    for step in &steps {
+        if shown.chars().count() + step.chars().count() + 3 > PATHWAY_CHARS && kept > 0 {
+            break;
+        }
+        if kept > 0 {
+            shown.push_str(" | ");
+        }
+        shown.push_str(step);
+        kept += 1;
+    }
+    if kept < steps.len() {
+        shown.push_str(&format!(" | ... {} more", steps.len() - kept));
+    }
+    shown
+}
+
+/// The line after a table cut to `rows` of `total` rows.
+fn more(out: &mut String, total: usize, rows: usize, what: &str) {
+    if total > rows {
+        let _ = writeln!(
+            out,
+            "  ... {} more {what} (--rows to show more; every one is in summary.json)",
+            thousands((total - rows) as u64)
+        );
+    }
+}
+
 fn pct(p: f64) -> String {
     format!("{:.1} %", 100.0 * p)
 }
@@ -24,9 +63,13 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// The rows `casus run` shows in each long table unless told otherwise.
+pub const DEFAULT_ROWS: usize = 25;
+
 /// Renders a summary for an analyst: escalation, who fights and how, which obligations fire and are
-/// honoured, the most frequent pathways, sanctions.
-pub fn render(s: &Summary) -> String {
+/// honoured, the most frequent pathways, sanctions. The actor and obligation tables show at most
+/// `rows` rows, the most frequent first, and say how many more there are.
+pub fn render(s: &Summary, rows: usize) -> String {
     let mut out = String::new();
     let p = &s.provenance;
     let r = &s.results;
@@ -97,7 +140,8 @@ pub fn render(s: &Summary) -> String {
             .cmp(&a.at_war.count)
             .then(b.belligerent.count.cmp(&a.belligerent.count))
     });
-    for a in actors.iter().filter(|a| a.belligerent.count > 0) {
+    let fighting: Vec<_> = actors.iter().filter(|a| a.belligerent.count > 0).collect();
+    for a in fighting.iter().take(rows) {
         let routes: Vec<String> = a
             .routes
             .iter()
@@ -115,6 +159,8 @@ pub fn render(s: &Summary) -> String {
         );
     }
 
+    more(&mut out, fighting.len(), rows, "actors");
+
     if !r.obligations.is_empty() {
         let _ = writeln!(
             out,
@@ -127,7 +173,8 @@ pub fn render(s: &Summary) -> String {
                 .cmp(&a.triggered.count)
                 .then(a.clause.cmp(&b.clause))
         });
-        for o in obligations {
+        let total = obligations.len();
+        for o in obligations.into_iter().take(rows) {
             let name = format!("{} {}>{}", o.clause, o.holder, o.partner);
             let first = o
                 .median_first_step
@@ -147,6 +194,7 @@ pub fn render(s: &Summary) -> String {
                 interval(&o.honoured_given_triggered),
             );
         }
+        more(&mut out, total, rows, "obligations");
     }
 
     let _ = writeln!(
@@ -160,7 +208,7 @@ pub fn render(s: &Summary) -> String {
         } else {
             &pathway.pathway
         };
-        let _ = writeln!(out, "  {:>7}  {text}", pct(pathway.share.p));
+        let _ = writeln!(out, "  {:>7}  {}", pct(pathway.share.p), shorten(text));
     }
 
     if !r.regimes.is_empty() {
