@@ -148,6 +148,16 @@ fn parse_without(text: &str) -> Result<Override, String> {
         .map_err(|e: casus::scenario::OverrideError| e.to_string())
 }
 
+/// Parses a precision target: a half-width in (0, 0.5].
+fn parse_precision(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= 0.5 => Ok(h),
+        _ => Err(format!(
+            "expected a half-width above 0 and at most 0.5, such as 0.005, found `{text}`"
+        )),
+    }
+}
+
 /// Parses `I/N` with I < N.
 fn parse_shard(text: &str) -> Result<[u64; 2], String> {
     let (i, n) = text
@@ -316,6 +326,10 @@ struct RunArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long)]
     quiet: bool,
+    /// Run until the 95 % interval of P(highest ≥ war) is at most this wide either side, checked
+    /// every 1,000 runs; --runs is then the limit (default 10,000,000).
+    #[arg(long, value_name = "HALF_WIDTH", value_parser = parse_precision)]
+    precision: Option<f64>,
     /// Rows shown in the summary's actor and obligation tables, most frequent first.
     #[arg(long, default_value_t = casus::report::text::DEFAULT_ROWS)]
     rows: usize,
@@ -353,8 +367,16 @@ impl Sink for CliSink {
     }
 }
 
+/// The most runs `--precision` makes unless `--runs` says otherwise.
+const PRECISION_RUN_LIMIT: u64 = 10_000_000;
+
 /// `casus run`: many runs, a summary on stdout and, with `--out`, the output files.
 fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    if args.precision.is_some() && args.shard.is_some() {
+        anyhow::bail!(
+            "--precision reads every run to decide when to stop: it cannot be combined with --shard"
+        );
+    }
     // Resuming takes everything that defines the experiment from the interrupted run's summary.
     let previous = match &args.resume {
         Some(dir) => {
@@ -362,10 +384,11 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 || args.experiment.runs.is_some()
                 || args.experiment.seed.is_some()
                 || args.shard.is_some()
+                || args.precision.is_some()
             {
                 anyhow::bail!(
-                    "--resume continues the interrupted run with its own runs, seed, shard and overrides; \
-                     leave out --runs, --seed, --shard and --set"
+                    "--resume continues the interrupted run with its own runs, seed, shard, precision and \
+                     overrides; leave out --runs, --seed, --shard, --precision and --set"
                 );
             }
             Some(files::read_summary(dir)?)
@@ -412,11 +435,21 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
             if let Some([index, count]) = p.shard {
                 experiment = experiment.shard(index, count);
             }
+            if let Some(target) = p.precision {
+                experiment = experiment.precision(target);
+            }
         }
         None => {
+            let default_runs = match args.precision {
+                Some(_) => PRECISION_RUN_LIMIT,
+                None => scenario.monte_carlo.runs,
+            };
             experiment = experiment
-                .runs(args.experiment.runs.unwrap_or(scenario.monte_carlo.runs))
+                .runs(args.experiment.runs.unwrap_or(default_runs))
                 .seed(args.experiment.seed.unwrap_or(scenario.monte_carlo.seed));
+            if let Some(target) = args.precision {
+                experiment = experiment.precision(target);
+            }
             if let Some([index, count]) = args.shard {
                 experiment = experiment.shard(index, count);
             }

@@ -271,3 +271,102 @@ fn an_unwritable_output_directory_fails_before_any_run() {
     assert!(out.stdout.is_empty());
     assert!(started.elapsed().as_secs() < 30, "it ran before failing");
 }
+
+#[test]
+fn precision_stops_at_a_batch_boundary_like_a_plain_run_of_that_length() {
+    let root = scratch_dir("mc_precision");
+    let summary = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&read(dir, "summary.json")).unwrap()
+    };
+    let run = |name: &str, extra: &[&str]| {
+        let dir = root.join(name);
+        let mut args = vec![
+            "run",
+            "scenarios/two_actor_dispute.json",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = casus(&args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        summary(&dir)
+    };
+    let half_width = |s: &serde_json::Value| {
+        let war = &s["results"]["highest_at_least"][4]["probability"];
+        assert_eq!(s["results"]["highest_at_least"][4]["level"], 5);
+        (war["hi"].as_f64().unwrap() - war["lo"].as_f64().unwrap()) / 2.0
+    };
+    let target = 0.004;
+    let one = run("one", &["--precision", "0.004", "--threads", "1"]);
+    let two = run("two", &["--precision", "0.004", "--threads", "2"]);
+    assert_eq!(one, two, "the stopping point does not depend on threads");
+    let runs = one["results"]["runs"].as_u64().unwrap();
+    assert_eq!(runs % 1_000, 0);
+    assert!(runs > 1_000, "the target needs more than one batch here");
+    assert!(half_width(&one) <= target);
+    assert_eq!(one["provenance"]["precision"], target);
+    assert_eq!(one["provenance"]["run_range"][1], runs);
+
+    // The results are exactly those of a plain run of that many runs...
+    let plain = run("plain", &["--runs", &runs.to_string()]);
+    assert_eq!(plain["results"], one["results"]);
+    assert_eq!(plain["counts"], one["counts"]);
+    // ...and one batch fewer would not have met the target.
+    let shorter = run("shorter", &["--runs", &(runs - 1_000).to_string()]);
+    assert!(half_width(&shorter) > target);
+
+    // A limit below the need stops there, short of the target, and says so.
+    let out = casus(&[
+        "run",
+        "scenarios/two_actor_dispute.json",
+        "--precision",
+        "0.001",
+        "--runs",
+        "2000",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("short of the target ± 0.001 (stopped at the limit of 2,000 runs)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn precision_refuses_shards_and_bad_targets() {
+    let with_shard = casus(&["run", SCENARIO, "--precision", "0.01", "--shard", "0/2"]);
+    assert_eq!(with_shard.code, 1);
+    assert!(
+        with_shard
+            .stderr
+            .contains("cannot be combined with --shard")
+    );
+    for bad in ["0", "-0.1", "0.7", "x"] {
+        let out = casus(&["run", SCENARIO, &format!("--precision={bad}")]);
+        assert_eq!(out.code, 2, "{bad}");
+        assert!(
+            out.stderr.contains("expected a half-width"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn readme_precision_example() {
+    let out = casus(&[
+        "run",
+        "scenarios/two_actor_dispute.json",
+        "--precision",
+        "0.004",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        common::readme_block(
+            "cargo run --release -- run scenarios/two_actor_dispute.json --precision 0.004"
+        )
+    );
+}

@@ -10,6 +10,10 @@ use crate::engine::{Outcome, Rules, Simulation, World};
 /// Runs per unit of parallel work. Each chunk builds its own counts, merged exactly afterwards.
 const CHUNK: u64 = 16;
 
+/// With a precision target, the stopping rule is checked after every this many runs, whatever the
+/// number of threads, so that where it stops depends only on the seed.
+pub const PRECISION_BATCH: u64 = 1_000;
+
 /// One run's row of the per-run table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
@@ -78,6 +82,7 @@ pub struct MonteCarlo<'w> {
     scenario_sha256: String,
     overrides: Vec<String>,
     previous: Option<Counts>,
+    precision: Option<f64>,
 }
 
 impl<'w> MonteCarlo<'w> {
@@ -93,7 +98,16 @@ impl<'w> MonteCarlo<'w> {
             scenario_sha256: String::new(),
             overrides: Vec::new(),
             previous: None,
+            precision: None,
         }
+    }
+
+    /// Stops at the first multiple of [`PRECISION_BATCH`] runs at which the Wilson 95 % interval of
+    /// P(highest level ≥ war) is at most `half_width` either side; the number of runs is then the
+    /// most to make. Not with shards: the rule reads every run.
+    pub fn precision(mut self, half_width: f64) -> Self {
+        self.precision = Some(half_width);
+        self
     }
 
     /// Continues an interrupted experiment: the runs `previous` counted (the first ones of the
@@ -164,14 +178,26 @@ impl<'w> MonteCarlo<'w> {
             None => (Counts::new(world), first),
         };
         let chunks_per_batch = (pool.current_num_threads() as u64 * 16).max(1);
+        if self.precision.is_some() && self.shard.is_some() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a precision target reads every run: it cannot be combined with shards",
+            ));
+        }
         let mut stopped = false;
+        let mut end = end;
         sink.progress(next - first, total);
         while next < end {
             if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
                 stopped = true;
                 break;
             }
-            let batch_end = (next + chunks_per_batch * CHUNK).min(end);
+            let mut batch_end = (next + chunks_per_batch * CHUNK).min(end);
+            if self.precision.is_some() {
+                // Never past the next check.
+                let check = first + ((next - first) / PRECISION_BATCH + 1) * PRECISION_BATCH;
+                batch_end = batch_end.min(check);
+            }
             let chunks: Vec<[u64; 2]> = (next..batch_end)
                 .step_by(CHUNK as usize)
                 .map(|a| [a, (a + CHUNK).min(batch_end)])
@@ -203,6 +229,13 @@ impl<'w> MonteCarlo<'w> {
             }
             next = batch_end;
             sink.progress(next - first, total);
+            let at_check = (next - first) % PRECISION_BATCH == 0;
+            if self
+                .precision
+                .is_some_and(|target| at_check && counts.war_half_width() <= target)
+            {
+                end = next;
+            }
         }
         let provenance = Provenance {
             casus_version: crate::VERSION.to_owned(),
@@ -212,6 +245,7 @@ impl<'w> MonteCarlo<'w> {
             runs_requested: self.runs,
             shard: self.shard,
             run_range: [first, end],
+            precision: self.precision,
             overrides: self.overrides.clone(),
             parameters: world.params.clone(),
             complete: !stopped,

@@ -41,6 +41,10 @@ pub struct Provenance {
     pub parameters: Parameters,
     /// Whether every run of `run_range` is counted.
     pub complete: bool,
+    /// The precision target, if the runs stopped once the Wilson half-width of P(highest ≥ war)
+    /// reached it: `run_range` then ends where they stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<f64>,
 }
 
 /// Names for the indices in the counts, so that reports need nothing but the summary.
@@ -184,6 +188,17 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// P(highest level ≥ war) with its Wilson 95 % interval: what a precision target reads.
+    pub fn war(&self) -> Proportion {
+        let at_war: u64 = self.highest[Level::War.number() as usize..].iter().sum();
+        Proportion::new(at_war, self.runs)
+    }
+
+    /// Half the width of [`Counts::war`]'s interval.
+    pub fn war_half_width(&self) -> f64 {
+        self.war().half_width()
+    }
+
     /// Empty counts for a world.
     pub fn new(world: &World) -> Self {
         let steps = world.steps as usize;

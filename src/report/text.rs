@@ -107,6 +107,26 @@ pub fn render(s: &Summary, rows: usize) -> String {
         }
     );
 
+    if let Some(target) = p.precision {
+        let war = s.counts.war();
+        let reached = war.half_width() <= target;
+        let _ = writeln!(
+            out,
+            "precision: P(≥ war) ± {:.4} after {} runs, {} the target ± {target}{}",
+            war.half_width(),
+            thousands(r.runs),
+            if reached { "within" } else { "short of" },
+            if reached || !p.complete {
+                String::new()
+            } else {
+                format!(
+                    " (stopped at the limit of {} runs)",
+                    thousands(p.runs_requested)
+                )
+            }
+        );
+    }
+
     let _ = writeln!(
         out,
         "\nHighest level reached          P       95 % interval"
