@@ -157,7 +157,7 @@ fn resume_refuses_another_scenario_or_new_settings() {
     assert!(
         reseeded
             .stderr
-            .contains("leave out --runs, --seed, --shard and --set"),
+            .contains("leave out --runs, --seed, --shard, --precision and --set"),
         "{}",
         reseeded.stderr
     );
