@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use casus::engine::{Simulation, World};
+use casus::monte_carlo::sweep::{Axis, Levels};
 use casus::monte_carlo::{MonteCarlo, RunRow, Sink, sha256_hex};
 use casus::report::files::{self, OutputDir, RunsWriter};
 use casus::report::trace::{TraceFormat, TraceWriter};
@@ -94,6 +95,36 @@ enum Command {
     /// Build a scenario from public data tables.
     #[command(subcommand)]
     Import(Import),
+    /// Run a scenario at each point of a parameter design and tabulate the outcome probabilities.
+    Sweep {
+        /// The scenario file.
+        file: PathBuf,
+        /// A value to vary, by override path (`parameters.onset_rate`); follow each with --values
+        /// or --range. Repeatable.
+        #[arg(long = "param", value_name = "PATH", required = true)]
+        params: Vec<String>,
+        /// The values of the --param before it: `a,b,c`.
+        #[arg(long, value_name = "A,B,C")]
+        values: Vec<String>,
+        /// The range of the --param before it: `LO:HI:N`, N evenly spaced values on a grid, the
+        /// interval for a Latin hypercube.
+        #[arg(long, value_name = "LO:HI:N")]
+        range: Vec<String>,
+        /// How the points are chosen.
+        #[arg(long, value_enum, default_value_t = Design::Grid)]
+        design: Design,
+        /// Points of a Latin hypercube, drawn from the seed.
+        #[arg(long, default_value_t = 10)]
+        points: usize,
+        #[command(flatten)]
+        experiment: Experiment,
+        /// Override a value at every point, e.g. `parameters.honour_all=true`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Also write the table as CSV to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
         /// Where to write the merged outputs.
@@ -109,6 +140,15 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+}
+
+/// The designs of `casus sweep`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Design {
+    /// Every combination of the values.
+    Grid,
+    /// A Latin hypercube of --points points over the ranges.
+    Lhs,
 }
 
 /// The data an `import` reads.
@@ -180,8 +220,21 @@ fn parse_shard(text: &str) -> Result<[u64; 2], String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    // `--values` and `--range` belong to the `--param` before them: only the positions tell.
+    let axes = match matches.subcommand_matches("sweep").map(sweep_axes) {
+        Some(Ok(axes)) => axes,
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+        None => Vec::new(),
+    };
+    match run(cli, &axes) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -190,7 +243,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { files } => Ok(validate(&files)),
         Command::Schema => {
@@ -290,6 +343,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
             quiet,
         } => merge(&out, &shards, force, quiet),
+        Command::Sweep {
+            file,
+            design,
+            points,
+            experiment,
+            set,
+            out,
+            ..
+        } => sweep(
+            &file,
+            axes,
+            design,
+            points,
+            &experiment,
+            &set,
+            out.as_deref(),
+        ),
     }
 }
 
@@ -644,6 +714,127 @@ fn write_scenario(
         }
         None => print!("{text}"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pairs each `--param` of `casus sweep` with the `--values` or `--range` that follows it.
+fn sweep_axes(m: &clap::ArgMatches) -> Result<Vec<Axis>, String> {
+    let occurrences = |id: &str| -> Vec<(usize, String)> {
+        match (m.indices_of(id), m.get_many::<String>(id)) {
+            (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut items: Vec<(usize, &str, String)> = Vec::new();
+    for (id, kind) in [
+        ("params", "param"),
+        ("values", "values"),
+        ("range", "range"),
+    ] {
+        items.extend(occurrences(id).into_iter().map(|(i, text)| (i, kind, text)));
+    }
+    items.sort_by_key(|item| item.0);
+    let mut axes: Vec<(String, Option<Levels>)> = Vec::new();
+    for (_, kind, text) in items {
+        match kind {
+            "param" => axes.push((text, None)),
+            _ => {
+                let levels = if kind == "values" {
+                    Levels::parse_values(&text)
+                } else {
+                    Levels::parse_range(&text)
+                }
+                .map_err(|e| format!("--{kind} {e}"))?;
+                match axes.last_mut() {
+                    Some((_, slot @ None)) => *slot = Some(levels),
+                    Some((path, Some(_))) => {
+                        return Err(format!(
+                            "--param {path} has two sets of levels; give one --values or --range"
+                        ));
+                    }
+                    None => return Err(format!("--{kind} {text} comes before any --param")),
+                }
+            }
+        }
+    }
+    axes.into_iter()
+        .map(|(path, levels)| {
+            levels
+                .map(|levels| Axis {
+                    path: path.clone(),
+                    levels,
+                })
+                .ok_or_else(|| {
+                    format!("--param {path} needs --values A,B,C or --range LO:HI:N after it")
+                })
+        })
+        .collect()
+}
+
+/// `casus sweep`: every point's scenario is loaded and validated before the first run; each point
+/// then runs with the same runs and seed (common random numbers across points).
+fn sweep(
+    file: &Path,
+    axes: &[Axis],
+    design: Design,
+    points: usize,
+    experiment: &Experiment,
+    set: &[Override],
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let base = match casus::scenario::load_with(file, set) {
+        Ok(s) => s,
+        Err(err) => return Ok(report_invalid(&err)),
+    };
+    let runs = experiment.runs.unwrap_or(base.monte_carlo.runs);
+    let seed = experiment.seed.unwrap_or(base.monte_carlo.seed);
+    let design_points = match design {
+        Design::Grid => casus::monte_carlo::sweep::grid(axes),
+        Design::Lhs => casus::monte_carlo::sweep::latin_hypercube(axes, points, seed)
+            .map_err(anyhow::Error::msg)?,
+    };
+    let mut worlds = Vec::with_capacity(design_points.len());
+    for point in &design_points {
+        let mut changes = set.to_vec();
+        for (axis, value) in axes.iter().zip(point) {
+            changes.push(format!("{}={value}", axis.path).parse()?);
+        }
+        let scenario = match casus::scenario::load_with(file, &changes) {
+            Ok(s) => s,
+            Err(err) => return Ok(report_invalid(&err)),
+        };
+        worlds.push(World::new(&scenario).map_err(|_| anyhow::anyhow!("invalid scenario"))?);
+    }
+    let summaries = worlds
+        .iter()
+        .map(|world| {
+            MonteCarlo::new(world)
+                .runs(runs)
+                .seed(seed)
+                .threads(experiment.threads)
+                .run(&mut (), None)
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let table = casus::report::sweep::Table {
+        paths: axes.iter().map(|a| a.path.clone()).collect(),
+        points: design_points,
+        summaries,
+    };
+    if let Some(out) = out {
+        files::write_atomic(out, |w| table.write_csv(w))?;
+    }
+    print!(
+        "{}",
+        table.render(
+            &file.display().to_string(),
+            runs,
+            seed,
+            match design {
+                Design::Grid => "grid",
+                Design::Lhs => "Latin hypercube",
+            }
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 

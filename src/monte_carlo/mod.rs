@@ -16,6 +16,7 @@ mod compare;
 mod merge;
 mod runner;
 mod summary;
+pub mod sweep;
 mod wilson;
 
 pub use compare::{Comparison, Difference, Paired, compare};

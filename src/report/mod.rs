@@ -2,5 +2,6 @@
 
 pub mod compare;
 pub mod files;
+pub mod sweep;
 pub mod text;
 pub mod trace;

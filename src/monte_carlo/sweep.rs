@@ -1,0 +1,210 @@
+//! Parameter sweeps: the points of a design, each a set of overrides of the scenario.
+//!
+//! ```
+//! use casus::monte_carlo::sweep::{Axis, Levels, grid, latin_hypercube};
+//!
+//! let axes = [
+//!     Axis { path: "parameters.onset_rate".into(), levels: Levels::Range { lo: 0.03, hi: 0.09, n: 3 } },
+//!     Axis { path: "parameters.deterrence".into(), levels: Levels::Values(vec![0.7, 0.9]) },
+//! ];
+//! let points = grid(&axes);
+//! assert_eq!(points.len(), 6);
+//! assert_eq!(points[1], [0.03, 0.9]);
+//! let lhs = latin_hypercube(&axes, 4, 1).unwrap();
+//! assert_eq!(lhs.len(), 4);
+//! ```
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One swept value: where it is in the scenario and what it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The override path (`parameters.onset_rate`).
+    pub path: String,
+    /// Its levels.
+    pub levels: Levels,
+}
+
+/// The values an axis takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Levels {
+    /// These values.
+    Values(Vec<f64>),
+    /// `n` evenly spaced values from `lo` to `hi` inclusive (a grid); for a Latin hypercube, the
+    /// interval `[lo, hi]`.
+    Range {
+        /// Lowest value.
+        lo: f64,
+        /// Highest value.
+        hi: f64,
+        /// How many values on a grid.
+        n: usize,
+    },
+}
+
+impl Levels {
+    /// Reads `a,b,c` (values) or `LO:HI:N` (a range).
+    pub fn parse_values(text: &str) -> Result<Levels, String> {
+        let values = text
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| {
+                        format!("`{v}` is not a number; expected values like 0.1,0.2,0.3")
+                    })
+            })
+            .collect::<Result<Vec<f64>, String>>()?;
+        Ok(Levels::Values(values))
+    }
+
+    /// Reads `LO:HI:N`.
+    pub fn parse_range(text: &str) -> Result<Levels, String> {
+        let parts: Vec<&str> = text.split(':').collect();
+        let error = || format!("expected LO:HI:N, such as 0.02:0.1:5, found `{text}`");
+        let [lo, hi, n] = parts.as_slice() else {
+            return Err(error());
+        };
+        let (lo, hi): (f64, f64) = (
+            lo.trim().parse().map_err(|_| error())?,
+            hi.trim().parse().map_err(|_| error())?,
+        );
+        let n: usize = n.trim().parse().map_err(|_| error())?;
+        if !(lo.is_finite() && hi.is_finite() && lo <= hi && n >= 1 && (n > 1 || lo == hi)) {
+            return Err(format!(
+                "{text}: expected LO ≤ HI and N ≥ 2 (or N = 1 with LO = HI)"
+            ));
+        }
+        Ok(Levels::Range { lo, hi, n })
+    }
+
+    /// The values on a grid.
+    pub fn grid_values(&self) -> Vec<f64> {
+        match self {
+            Levels::Values(values) => values.clone(),
+            Levels::Range { lo, n: 1, .. } => vec![*lo],
+            Levels::Range { lo, hi, n } => (0..*n)
+                .map(|i| lo + (hi - lo) * i as f64 / (*n - 1) as f64)
+                .collect(),
+        }
+    }
+}
+
+/// Every combination of the axes' values, the last axis varying fastest.
+pub fn grid(axes: &[Axis]) -> Vec<Vec<f64>> {
+    let mut points = vec![Vec::new()];
+    for axis in axes {
+        let values = axis.levels.grid_values();
+        points = points
+            .into_iter()
+            .flat_map(|point| {
+                values.iter().map(move |&v| {
+                    let mut next = point.clone();
+                    next.push(v);
+                    next
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// A Latin hypercube of `points` points over the axes' ranges (McKay, Beckman & Conover 1979):
+/// each range is cut into `points` equal strata, each stratum is used by exactly one point, at a
+/// uniform position within it, and the strata are paired across axes by independent random
+/// permutations, drawn from ChaCha8 stream 0 of `seed`. Every axis must be a range.
+pub fn latin_hypercube(axes: &[Axis], points: usize, seed: u64) -> Result<Vec<Vec<f64>>, String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut columns = Vec::with_capacity(axes.len());
+    for axis in axes {
+        let Levels::Range { lo, hi, .. } = axis.levels else {
+            return Err(format!(
+                "--param {}: a Latin hypercube samples ranges; give --range LO:HI:N",
+                axis.path
+            ));
+        };
+        let mut strata: Vec<usize> = (0..points).collect();
+        for i in (1..points).rev() {
+            strata.swap(i, rng.random_range(0..=i));
+        }
+        columns.push(
+            strata
+                .into_iter()
+                .map(|k| lo + (hi - lo) * (k as f64 + rng.random::<f64>()) / points as f64)
+                .collect::<Vec<f64>>(),
+        );
+    }
+    Ok((0..points)
+        .map(|p| columns.iter().map(|c| c[p]).collect())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(path: &str, lo: f64, hi: f64, n: usize) -> Axis {
+        Axis {
+            path: path.into(),
+            levels: Levels::Range { lo, hi, n },
+        }
+    }
+
+    #[test]
+    fn a_grid_is_every_combination() {
+        let axes = [range("a", 0.0, 1.0, 3), range("b", 10.0, 20.0, 2)];
+        let points = grid(&axes);
+        assert_eq!(
+            points,
+            [
+                [0.0, 10.0],
+                [0.0, 20.0],
+                [0.5, 10.0],
+                [0.5, 20.0],
+                [1.0, 10.0],
+                [1.0, 20.0]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_latin_hypercube_uses_each_stratum_once_per_axis() {
+        let axes = [range("a", 0.0, 1.0, 0), range("b", -5.0, 5.0, 0)];
+        let points = latin_hypercube(&axes, 20, 3).unwrap();
+        for (d, axis) in axes.iter().enumerate() {
+            let Levels::Range { lo, hi, .. } = axis.levels else {
+                unreachable!()
+            };
+            let mut strata: Vec<usize> = points
+                .iter()
+                .map(|p| ((p[d] - lo) / (hi - lo) * 20.0).floor() as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..20).collect::<Vec<_>>());
+        }
+        assert_eq!(points, latin_hypercube(&axes, 20, 3).unwrap());
+        assert_ne!(points, latin_hypercube(&axes, 20, 4).unwrap());
+    }
+
+    #[test]
+    fn levels_are_read_with_clear_errors() {
+        assert_eq!(
+            Levels::parse_values("0.1, 0.2").unwrap(),
+            Levels::Values(vec![0.1, 0.2])
+        );
+        assert!(Levels::parse_values("0.1,x").unwrap_err().contains("`x`"));
+        assert!(
+            Levels::parse_range("1:0:3")
+                .unwrap_err()
+                .contains("LO ≤ HI")
+        );
+        assert!(Levels::parse_range("0:1").unwrap_err().contains("LO:HI:N"));
+        assert_eq!(
+            range("a", 0.0, 1.0, 5).levels.grid_values(),
+            [0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+    }
+}
