@@ -16,6 +16,30 @@ use casus::report::trace::{TraceFormat, TraceWriter};
 use casus::scenario::Override;
 use clap::{Parser, Subcommand};
 
+/// Writes to standard output. A reader that has gone away (`casus run … | head`) ends the process
+/// quietly with success instead of a panic: everything else has been written by then.
+fn write_stdout(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {err}");
+        std::process::exit(1);
+    }
+}
+
+/// `print!` through [`write_stdout`].
+macro_rules! say {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! sayln {
+    ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 /// Simulate alliance dynamics: escalation, treaty cascades and sanctions.
 #[derive(Parser)]
 #[command(name = "casus", version, about, propagate_version = true)]
@@ -249,7 +273,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&casus::scenario::json_schema())
                 .context("rendering the schema")?;
-            println!("{schema}");
+            sayln!("{schema}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Trace {
@@ -294,7 +318,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let seed = seed.unwrap_or(scenario_a.monte_carlo.seed);
             let comparison = casus::monte_carlo::compare(&world_a, &world_b, runs, seed, threads)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&comparison)?);
+                sayln!("{}", serde_json::to_string_pretty(&comparison)?);
             } else {
                 let describe = |file: &Path, changes: &[Override]| {
                     let changes: Vec<String> = changes.iter().map(ToString::to_string).collect();
@@ -304,7 +328,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                         format!("{} with {}", file.display(), changes.join(", "))
                     }
                 };
-                print!(
+                say!(
                     "{}",
                     casus::report::compare::render(
                         &comparison,
@@ -529,7 +553,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &previous {
         if p.provenance.complete {
             if !args.quiet {
-                print!("{}", casus::report::text::render(p, args.rows));
+                say!("{}", casus::report::text::render(p, args.rows));
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -570,7 +594,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         out.write_summary(&summary)?;
     }
     if !args.quiet {
-        print!("{}", casus::report::text::render(&summary, args.rows));
+        say!("{}", casus::report::text::render(&summary, args.rows));
     }
     if summary.provenance.complete {
         return Ok(ExitCode::SUCCESS);
@@ -647,7 +671,7 @@ fn merge(out: &Path, shards: &[PathBuf], force: bool, quiet: bool) -> anyhow::Re
     runs.finish()?;
     out.write_summary(&merged)?;
     if !quiet {
-        print!(
+        say!(
             "{}",
             casus::report::text::render(&merged, casus::report::text::DEFAULT_ROWS)
         );
@@ -710,9 +734,9 @@ fn write_scenario(
     match out {
         Some(out) => {
             files::write_atomic(out, |w| std::io::Write::write_all(w, text.as_bytes()))?;
-            println!("wrote {}: {}", out.display(), summary(scenario));
+            sayln!("wrote {}: {}", out.display(), summary(scenario));
         }
-        None => print!("{text}"),
+        None => say!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -823,7 +847,7 @@ fn sweep(
     if let Some(out) = out {
         files::write_atomic(out, |w| table.write_csv(w))?;
     }
-    print!(
+    say!(
         "{}",
         table.render(
             &file.display().to_string(),
@@ -842,7 +866,7 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     let mut all_valid = true;
     for file in files {
         match casus::scenario::load(file) {
-            Ok(scenario) => println!("ok {}: {}", file.display(), summary(&scenario)),
+            Ok(scenario) => sayln!("ok {}: {}", file.display(), summary(&scenario)),
             Err(err) => {
                 all_valid = false;
                 report_invalid(&err);
