@@ -10,8 +10,11 @@
 //! let points = grid(&axes);
 //! assert_eq!(points.len(), 6);
 //! assert_eq!(points[1], [0.03, 0.9]);
-//! let lhs = latin_hypercube(&axes, 4, 1).unwrap();
+//! // A Latin hypercube samples ranges only.
+//! assert!(latin_hypercube(&axes, 4, 1).is_err());
+//! let lhs = latin_hypercube(&axes[..1], 4, 1).unwrap();
 //! assert_eq!(lhs.len(), 4);
+//! assert!(lhs.iter().all(|p| (0.03..=0.09).contains(&p[0])));
 //! ```
 
 use rand::{RngExt, SeedableRng};
