@@ -13,10 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::import::{CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances};
+use crate::import::{
+    CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
+};
 use crate::scenario::{
-    Actor, Dyad, InForce, MonteCarloDefaults, Objective, Parameters, Region, SanctionRegime,
-    Scenario, StepUnit, Support, Treaty,
+    Actor, Dyad, MonteCarloDefaults, Objective, Parameters, SanctionRegime, Scenario, StepUnit,
+    Support,
 };
 
 /// What to generate.
@@ -169,27 +171,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
 
     let width = n.to_string().len().max(3);
     let ids: Vec<String> = (0..n).map(|i| format!("S{:0width$}", i + 1)).collect();
-    let mut regions: Vec<Region> = CONTINENTS
-        .iter()
-        .map(|&(_, _, id, name)| Region {
-            id: id.into(),
-            name: Some(name.into()),
-            within: None,
-            source: None,
-        })
-        .collect();
-    regions.push(Region {
-        id: HIGH_SEAS.into(),
-        name: Some("international waters and airspace".into()),
-        within: None,
-        source: None,
-    });
-    regions.extend((0..n).map(|i| Region {
-        id: ids[i].to_ascii_lowercase(),
-        name: None,
-        within: Some(CONTINENTS[continent[i]].2.into()),
-        source: None,
-    }));
+    let regions = world_regions((0..n).map(|i| (ids[i].to_ascii_lowercase(), None, continent[i])));
     let actors: Vec<Actor> = (0..n)
         .map(|i| Actor {
             id: ids[i].clone(),
@@ -256,17 +238,11 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
             }
         }
         let names: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].1).collect();
-        treaties.push(Treaty {
-            id: format!("t{:0w$}", t + 1, w = shape.treaties.to_string().len()),
-            name: Some(format!(
-                "{} pact of {} states",
-                names.join(", "),
-                members.len()
-            )),
-            members: members.iter().map(|&i| ids[i].clone()).collect(),
-            in_force: InForce::default(),
-            formal: true,
-            obligations: kinds
+        treaties.push(treaty(
+            format!("t{:0w$}", t + 1, w = shape.treaties.to_string().len()),
+            format!("{} pact of {} states", names.join(", "), members.len()),
+            members.iter().map(|&i| ids[i].clone()).collect(),
+            kinds
                 .iter()
                 .map(|&k| {
                     obligation(
@@ -276,8 +252,8 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
                     )
                 })
                 .collect(),
-            source: Some(format!("Synthetic: {command}.")),
-        });
+            format!("Synthetic: {command}."),
+        ));
     }
 
     // Rivalries.

@@ -21,7 +21,9 @@ use std::path::PathBuf;
 
 pub use cliques::partition;
 pub use tables::{Contiguity, Disputes, KINDS, State, Tables, Ties, file_names};
-pub(crate) use world::{CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances};
+pub(crate) use world::{
+    CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
+};
 pub use world::{NUCLEAR_2018, cow_atop};
 
 /// Why the tables could not be read.

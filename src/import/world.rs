@@ -79,35 +79,9 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         .collect();
     let lower = |i: usize| states[i].abb.to_ascii_lowercase();
 
-    let mut regions: Vec<Region> = CONTINENTS
-        .iter()
-        .map(|&(lo, hi, id, name)| Region {
-            id: id.into(),
-            name: Some(name.into()),
-            within: None,
-            source: Some(format!("COW country codes {lo}-{hi}.")),
-        })
-        .collect();
-    regions.push(Region {
-        id: HIGH_SEAS.into(),
-        name: Some("international waters and airspace".into()),
-        within: None,
-        source: Some(
-            "Where the disputes of states that are not neighbours take place (docs/MODEL.md §8)."
-                .into(),
-        ),
-    });
-    regions.extend(states.iter().enumerate().map(|(i, s)| {
-        Region {
-            id: lower(i),
-            name: Some(s.name.clone()),
-            within: Some(
-                CONTINENTS[continent(s.ccode).expect("checked by Tables::read")]
-                    .2
-                    .into(),
-            ),
-            source: None,
-        }
+    let regions = world_regions(states.iter().enumerate().map(|(i, s)| {
+        let continent = continent(s.ccode).expect("checked by Tables::read");
+        (lower(i), Some(s.name.clone()), continent)
     }));
 
     let actors = states
@@ -225,13 +199,11 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                 ),
             )
         };
-        treaties.push(Treaty {
-            id: unique(id),
-            name: Some(name),
-            members: members.iter().map(|&i| states[i].abb.clone()).collect(),
-            in_force: InForce::default(),
-            formal: true,
-            obligations: kinds
+        treaties.push(treaty(
+            unique(id),
+            name,
+            members.iter().map(|&i| states[i].abb.clone()).collect(),
+            kinds
                 .iter()
                 .map(|&k| {
                     obligation(
@@ -241,13 +213,13 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                     )
                 })
                 .collect(),
-            source: Some(format!(
+            format!(
                 "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): the largest clique \
                  of mutual {} ties not yet grouped, per type (docs/MODEL.md §8). Which treaty \
                  or treaties these are, and their conditions, the table does not say.",
                 names.join(", ")
-            )),
-        });
+            ),
+        ));
     }
     for (&(holder, k), partners) in &one_way {
         let (_, kind_id, short) = OBLIGATIONS[k];
@@ -271,13 +243,11 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         };
         let mut members = vec![holder];
         members.extend(partners);
-        treaties.push(Treaty {
-            id: unique(id),
-            name: Some(name),
-            members: members.iter().map(|&i| states[i].abb.clone()).collect(),
-            in_force: InForce::default(),
-            formal: true,
-            obligations: vec![obligation(
+        treaties.push(treaty(
+            unique(id),
+            name,
+            members.iter().map(|&i| states[i].abb.clone()).collect(),
+            vec![obligation(
                 k,
                 Some(states[holder].abb.clone()),
                 atop_flag(
@@ -286,11 +256,11 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                     "the first member toward each other member, not returned",
                 ),
             )],
-            source: Some(format!(
+            format!(
                 "ATOP v5 directed dyads in force in {year} (Leeds et al. 2002): {kind_id} ties \
                  held without the partner holding them in return (docs/MODEL.md §8)."
-            )),
-        });
+            ),
+        ));
     }
 
     // Disputes.
@@ -378,6 +348,57 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         events: Vec::new(),
         parameters: Parameters::default(),
         monte_carlo: MonteCarloDefaults::default(),
+    }
+}
+
+/// The regions of a world of states: the five COW continents, the high seas, and each state's
+/// territory, given as `(id, name, continent index)`, within its continent.
+pub(crate) fn world_regions(
+    territories: impl IntoIterator<Item = (String, Option<String>, usize)>,
+) -> Vec<Region> {
+    let mut regions: Vec<Region> = CONTINENTS
+        .iter()
+        .map(|&(lo, hi, id, name)| Region {
+            id: id.into(),
+            name: Some(name.into()),
+            within: None,
+            source: Some(format!("COW country codes {lo}-{hi}.")),
+        })
+        .collect();
+    regions.push(Region {
+        id: HIGH_SEAS.into(),
+        name: Some("international waters and airspace".into()),
+        within: None,
+        source: Some(
+            "Where the disputes of states that are not neighbours take place (docs/MODEL.md §8)."
+                .into(),
+        ),
+    });
+    regions.extend(territories.into_iter().map(|(id, name, continent)| Region {
+        id,
+        name,
+        within: Some(CONTINENTS[continent].2.into()),
+        source: None,
+    }));
+    regions
+}
+
+/// A written treaty in force for the whole run.
+pub(crate) fn treaty(
+    id: String,
+    name: String,
+    members: Vec<String>,
+    obligations: Vec<Obligation>,
+    source: String,
+) -> Treaty {
+    Treaty {
+        id,
+        name: Some(name),
+        members,
+        in_force: InForce::default(),
+        formal: true,
+        obligations,
+        source: Some(source),
     }
 }
 
