@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -160,7 +161,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
 
     // Capability ranks, shuffled over the states.
     let mut rank: Vec<usize> = (0..n).collect();
-    shuffle(&mut rank, &mut rng);
+    rank.shuffle(&mut rng);
     let weight = |r: usize| (r as f64 + 1.0).powf(-CAPABILITY_EXPONENT);
     let sum: f64 = (0..n).map(weight).sum();
     let capability: Vec<f64> = rank.iter().map(|&r| round6(weight(r) / sum)).collect();
@@ -196,7 +197,9 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
         let (members, kinds) = if multilateral {
             let size = MULTILATERAL_SIZES[rng.random_range(0..MULTILATERAL_SIZES.len())];
             let size = ((size * n).div_ceil(195)).clamp(3, n).min(MAX_BLOC);
-            let home = &members_of[pick_weighted(&counts, &mut rng)];
+            let home = members_of
+                .choose_weighted(&mut rng, Vec::len)
+                .expect("some region has states");
             let mut members = sample(home, size.min(home.len()), &mut rng);
             if rng.random::<f64>() < 0.5 {
                 let patron = great[rng.random_range(0..great.len())];
@@ -366,45 +369,19 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..items.len()).rev() {
-        items.swap(i, rng.random_range(0..=i));
-    }
-}
-
 /// `k` distinct elements of `from`, in the order drawn.
 fn sample(from: &[usize], k: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let mut pool = from.to_vec();
-    for i in 0..k.min(pool.len()) {
-        let j = rng.random_range(i..pool.len());
-        pool.swap(i, j);
-    }
-    pool.truncate(k);
-    pool
+    let k = k.min(pool.len());
+    pool.partial_shuffle(rng, k).0.to_vec()
 }
 
-fn pick_weighted(weights: &[usize], rng: &mut ChaCha8Rng) -> usize {
-    let total: usize = weights.iter().sum();
-    let mut x = rng.random_range(0..total);
-    for (k, &w) in weights.iter().enumerate() {
-        if x < w {
-            return k;
-        }
-        x -= w;
-    }
-    unreachable!("x < total")
-}
-
+/// A combination of obligation types, drawn by its weight in `table`.
 fn draw_kinds(table: &[(&'static [usize], u32)], rng: &mut ChaCha8Rng) -> &'static [usize] {
-    let total: u32 = table.iter().map(|e| e.1).sum();
-    let mut x = rng.random_range(0..total);
-    for &(kinds, w) in table {
-        if x < w {
-            return kinds;
-        }
-        x -= w;
-    }
-    unreachable!("x < total")
+    table
+        .choose_weighted(rng, |&(_, weight)| weight)
+        .expect("the tables have positive weights")
+        .0
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! assert!(lhs.iter().all(|p| (0.03..=0.09).contains(&p[0])));
 //! ```
 
+use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -130,9 +131,7 @@ pub fn latin_hypercube(axes: &[Axis], points: usize, seed: u64) -> Result<Vec<Ve
             ));
         };
         let mut strata: Vec<usize> = (0..points).collect();
-        for i in (1..points).rev() {
-            strata.swap(i, rng.random_range(0..=i));
-        }
+        strata.shuffle(&mut rng);
         columns.push(
             strata
                 .into_iter()
