@@ -101,8 +101,10 @@ impl Simulation<'_> {
     /// neutrality first (a duty to abstain binds before an entry can break it), then defense,
     /// offense, consultation and mobilisation; then the holder's
     /// warmer partner; then the partner that joined the conflict first; then the stronger holder;
-    /// then by treaty, clause, holder and partner id. Only the last keys are labels, and they
-    /// decide only between obligations alike in everything else.
+    /// then the stronger partner; then by treaty, clause, holder and partner id. Only the last
+    /// keys are labels, and they decide only between obligations alike in everything else. The
+    /// partner's strength matters for mobilisation: one holder's clauses towards two partners that
+    /// take no part can bind it to opposite sides, and which fires first must not rest on a name.
     fn firing_order(
         &self,
         (c1, o1): (ConflictIx, usize),
@@ -145,6 +147,11 @@ impl Simulation<'_> {
                 world.actors[b.holder]
                     .capability
                     .total_cmp(&world.actors[a.holder].capability),
+            )
+            .then(
+                world.actors[b.partner]
+                    .capability
+                    .total_cmp(&world.actors[a.partner].capability),
             )
             .then_with(|| label(a).cmp(&label(b)))
     }
