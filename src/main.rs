@@ -97,6 +97,12 @@ enum Command {
         /// Print the paired counts as JSON instead of the table.
         #[arg(long)]
         json: bool,
+        /// Also write compare.json and the chart compare.svg to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a synthetic world shaped like the international system (docs/MODEL.md §9).
     Generate {
@@ -148,6 +154,50 @@ enum Command {
         /// Also write the table as CSV to this file.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Rank the model parameters by how far lowering and raising each moves P(highest ≥ war).
+    Sensitivity {
+        /// The scenario file.
+        file: PathBuf,
+        /// Each parameter is divided and multiplied by this, within its valid range.
+        #[arg(long, default_value_t = 2.0, value_parser = parse_factor)]
+        factor: f64,
+        /// Vary only these parameters (names in `parameters`); repeatable. Default: every numeric
+        /// parameter whose value is not 0.
+        #[arg(long = "param", value_name = "NAME")]
+        params: Vec<String>,
+        /// The outcome: P(highest ≥ this level), by name or number.
+        #[arg(long, default_value = "war", value_parser = parse_level)]
+        level: casus::model::Level,
+        /// Follow this actor's level instead of the run's highest: P(ACTOR ≥ level).
+        #[arg(long, value_name = "ID")]
+        actor: Option<String>,
+        /// Runs per variant, each paired with the same run of the base.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads; 0 for one per core.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario value first, e.g. `parameters.honour_all=true`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Parameters shown, largest swing first.
+        #[arg(long, default_value_t = casus::report::text::DEFAULT_ROWS)]
+        rows: usize,
+        /// Also write sensitivity.json, sensitivity.csv and the chart tornado.svg to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write report.html in an output directory: one self-contained page of its results and charts.
+    Report {
+        /// An output directory of `run`, `merge`, `compare` or `sensitivity`.
+        dir: PathBuf,
     },
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
@@ -210,6 +260,27 @@ fn parse_without(text: &str) -> Result<Override, String> {
     format!("without:{list}.{id}")
         .parse()
         .map_err(|e: casus::scenario::OverrideError| e.to_string())
+}
+
+/// Parses a sensitivity factor: a number above 1.
+fn parse_factor(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f > 1.0 && f.is_finite() => Ok(f),
+        _ => Err(format!(
+            "expected a factor above 1, such as 2, found `{text}`"
+        )),
+    }
+}
+
+/// Parses a level by name (`war`) or number (`5`).
+fn parse_level(text: &str) -> Result<casus::model::Level, String> {
+    let text = text.trim();
+    casus::model::Level::from_name(text)
+        .or_else(|| text.parse().ok().and_then(casus::model::Level::from_number))
+        .filter(|&l| l > casus::model::Level::Peace)
+        .ok_or_else(|| {
+            format!("expected a level from dispute (1) to nuclear-central (7), found `{text}`")
+        })
 }
 
 /// Parses a precision target: a half-width in (0, 0.5].
@@ -297,6 +368,8 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             set_b,
             without,
             json,
+            out,
+            force,
         } => {
             let arm_b: Vec<Override> = set.iter().chain(&set_b).chain(&without).cloned().collect();
             let load =
@@ -316,6 +389,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             );
             let runs = runs.unwrap_or(scenario_a.monte_carlo.runs);
             let seed = seed.unwrap_or(scenario_a.monte_carlo.seed);
+            let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let comparison = casus::monte_carlo::compare(&world_a, &world_b, runs, seed, threads)?;
             if json {
                 sayln!("{}", serde_json::to_string_pretty(&comparison)?);
@@ -328,16 +402,17 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                         format!("{} with {}", file.display(), changes.join(", "))
                     }
                 };
-                say!(
-                    "{}",
-                    casus::report::compare::render(
-                        &comparison,
-                        &describe(&a, &set),
-                        &describe(b.as_deref().unwrap_or(&a), &arm_b),
-                        seed,
-                        &world_a.level_labels
-                    )
+                let text = casus::report::compare::render(
+                    &comparison,
+                    &describe(&a, &set),
+                    &describe(b.as_deref().unwrap_or(&a), &arm_b),
+                    seed,
+                    &world_a.level_labels,
                 );
+                if let Some(out) = &out {
+                    out.write_comparison(&comparison, &world_a.level_labels, &text)?;
+                }
+                say!("{text}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -367,6 +442,71 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             force,
             quiet,
         } => merge(&out, &shards, force, quiet),
+        Command::Sensitivity {
+            file,
+            factor,
+            params,
+            level,
+            actor,
+            runs,
+            seed,
+            threads,
+            set,
+            rows,
+            out,
+            force,
+        } => {
+            let scenario = match casus::scenario::load_with(&file, &set) {
+                Ok(s) => s,
+                Err(err) => return Ok(report_invalid(&err)),
+            };
+            let mut plan = casus::monte_carlo::sensitivity::factors(&scenario.parameters, factor);
+            if !params.is_empty() {
+                let known: Vec<&str> = scenario.parameters.ranges().iter().map(|r| r.0).collect();
+                for name in &params {
+                    if !known.contains(&name.as_str()) {
+                        let hint = casus::scenario::did_you_mean(name, known.iter().copied())
+                            .map(|h| format!("; {h}"))
+                            .unwrap_or_default();
+                        anyhow::bail!("--param {name}: not a numeric model parameter{hint}");
+                    }
+                }
+                plan.retain(|f| params.contains(&f.parameter));
+            }
+            let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
+            let seed = seed.unwrap_or(scenario.monte_carlo.seed);
+            let actor = match actor {
+                None => None,
+                Some(id) => match scenario.actors.iter().position(|a| a.id == id) {
+                    Some(i) => Some(i),
+                    None => {
+                        let hint = casus::scenario::did_you_mean(
+                            &id,
+                            scenario.actors.iter().map(|a| a.id.as_str()),
+                        )
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                        anyhow::bail!("--actor {id}: no such actor in {}{hint}", file.display());
+                    }
+                },
+            };
+            let target = casus::monte_carlo::sensitivity::Target { level, actor };
+            let result = casus::monte_carlo::sensitivity::sensitivity(
+                &scenario, &plan, target, runs, seed, threads,
+            )?;
+            let text =
+                casus::report::sensitivity::render(&result, &file.display().to_string(), rows);
+            if let Some(out) = &out {
+                out.write_sensitivity(&result, &text)?;
+            }
+            say!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { dir } => {
+            let path = casus::report::html::write(&dir)?;
+            sayln!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Sweep {
             file,
             design,

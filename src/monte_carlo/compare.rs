@@ -26,7 +26,8 @@ pub struct Paired {
 }
 
 impl Paired {
-    fn add(&mut self, a: bool, b: bool) {
+    /// Counts one paired run.
+    pub fn add(&mut self, a: bool, b: bool) {
         match (a, b) {
             (true, true) => self.both += 1,
             (true, false) => self.only_a += 1,
@@ -35,7 +36,8 @@ impl Paired {
         }
     }
 
-    fn merge(&mut self, other: &Paired) {
+    /// Adds another tally's counts.
+    pub fn merge(&mut self, other: &Paired) {
         self.both += other.both;
         self.only_a += other.only_a;
         self.only_b += other.only_b;
@@ -225,6 +227,31 @@ pub fn compare(
     seed: u64,
     threads: usize,
 ) -> std::io::Result<Comparison> {
+    fold_runs(
+        runs,
+        threads,
+        |first, end| {
+            let mut part = Comparison::default();
+            for run in first..end {
+                let oa = Simulation::new(a, seed, run).run_to_end(&mut ());
+                let ob = Simulation::new(b, seed, run).run_to_end(&mut ());
+                part.add(a, &oa, b, &ob);
+            }
+            part
+        },
+        |total, part| total.merge(&part),
+    )
+}
+
+/// Runs `0..runs` in chunks on `threads` threads (0: one per core): `part(first, end)` counts the
+/// runs of one chunk, and `merge` adds the chunks' counts in run order. Counts are integers, so the
+/// total does not depend on the number of threads.
+pub(crate) fn fold_runs<T: Send + Default>(
+    runs: u64,
+    threads: usize,
+    part: impl Fn(u64, u64) -> T + Sync,
+    mut merge: impl FnMut(&mut T, T),
+) -> std::io::Result<T> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -233,23 +260,15 @@ pub fn compare(
         .step_by(CHUNK as usize)
         .map(|s| [s, (s + CHUNK).min(runs)])
         .collect();
-    let parts: Vec<Comparison> = pool.install(|| {
+    let parts: Vec<T> = pool.install(|| {
         chunks
             .par_iter()
-            .map(|&[first, end]| {
-                let mut part = Comparison::default();
-                for run in first..end {
-                    let oa = Simulation::new(a, seed, run).run_to_end(&mut ());
-                    let ob = Simulation::new(b, seed, run).run_to_end(&mut ());
-                    part.add(a, &oa, b, &ob);
-                }
-                part
-            })
+            .map(|&[first, end]| part(first, end))
             .collect()
     });
-    let mut total = Comparison::default();
-    for part in &parts {
-        total.merge(part);
+    let mut total = T::default();
+    for p in parts {
+        merge(&mut total, p);
     }
     Ok(total)
 }

@@ -15,6 +15,7 @@
 mod compare;
 mod merge;
 mod runner;
+pub mod sensitivity;
 mod summary;
 pub mod sweep;
 mod wilson;
@@ -22,6 +23,7 @@ mod wilson;
 pub use compare::{Comparison, Difference, Paired, compare};
 pub use merge::{MergeError, merge};
 pub use runner::{MonteCarlo, RunRow, Sink, shard_range};
+pub use sensitivity::Sensitivity;
 pub use summary::{
     ActorCounts, ActorResult, Counts, Labels, LevelResult, ObligationCounts, ObligationLabel,
     ObligationResult, PathwayResult, Provenance, RegimeCounts, RegimeLabel, RegimeResult, Results,

@@ -1,5 +1,5 @@
 //! The output directory of `casus run` and `casus merge`: `summary.json`, `runs.csv`,
-//! `levels_by_step.csv` and `pathways.csv`. Every file is written under a temporary name and
+//! `levels_by_step.csv`, `pathways.csv` and the summary's charts. Every file is written under a temporary name and
 //! renamed into place, so a reader never sees a half-written file and an error leaves the previous
 //! files intact.
 
@@ -7,7 +7,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::monte_carlo::{RunRow, Summary};
+use crate::monte_carlo::{Comparison, RunRow, Sensitivity, Summary};
 
 /// File names in an output directory.
 pub const SUMMARY: &str = "summary.json";
@@ -17,6 +17,25 @@ pub const RUNS: &str = "runs.csv";
 pub const LEVELS_BY_STEP: &str = "levels_by_step.csv";
 /// Pathways with their counts.
 pub const PATHWAYS: &str = "pathways.csv";
+/// A comparison's paired counts, with the level labels (`casus compare --out`).
+pub const COMPARE: &str = "compare.json";
+/// A comparison's table as printed.
+pub const COMPARE_TEXT: &str = "compare.txt";
+/// A sensitivity analysis (`casus sensitivity --out`).
+pub const SENSITIVITY: &str = "sensitivity.json";
+/// Its ranking as CSV.
+pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
+/// Its ranking as printed.
+pub const SENSITIVITY_TEXT: &str = "sensitivity.txt";
+
+/// What `compare.json` holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Compared {
+    /// The level labels of arm A.
+    pub levels: Vec<String>,
+    /// The paired counts.
+    pub comparison: Comparison,
+}
 
 /// An output directory, checked before any simulation starts.
 #[derive(Debug, Clone)]
@@ -69,12 +88,69 @@ impl OutputDir {
         RunsWriter::create(&self.dir.join(RUNS))
     }
 
-    /// Writes `summary.json`, `levels_by_step.csv` and `pathways.csv`, each atomically.
-    pub fn write_summary(&self, summary: &Summary) -> io::Result<()> {
-        write_atomic(&self.dir.join(SUMMARY), |w| {
-            serde_json::to_writer_pretty(&mut *w, summary).map_err(io::Error::other)?;
-            w.write_all(b"\n")
+    /// Writes charts, each atomically, under their file names.
+    #[cfg(feature = "plots")]
+    pub fn write_charts(&self, charts: &[super::plot::Chart]) -> io::Result<()> {
+        for chart in charts {
+            write_atomic(&self.dir.join(chart.file), |w| {
+                w.write_all(chart.svg.as_bytes())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes `compare.json`, the table as `compare.txt` and, with the `plots` feature, the chart
+    /// `compare.svg`.
+    pub fn write_comparison(
+        &self,
+        comparison: &Comparison,
+        levels: &[String],
+        text: &str,
+    ) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&[
+            super::plot::comparison(comparison, levels).map_err(io::Error::other)?
+        ])?;
+        self.write_json(
+            COMPARE,
+            &Compared {
+                levels: levels.to_vec(),
+                comparison: comparison.clone(),
+            },
+        )?;
+        write_atomic(&self.dir.join(COMPARE_TEXT), |w| {
+            w.write_all(text.as_bytes())
+        })
+    }
+
+    /// Writes `sensitivity.json`, `sensitivity.csv`, the table as `sensitivity.txt` and, with the
+    /// `plots` feature, the chart `tornado.svg`.
+    pub fn write_sensitivity(&self, sensitivity: &Sensitivity, text: &str) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&[super::plot::tornado(sensitivity).map_err(io::Error::other)?])?;
+        self.write_json(SENSITIVITY, sensitivity)?;
+        write_atomic(&self.dir.join(SENSITIVITY_CSV), |w| {
+            super::sensitivity::write_csv(sensitivity, w)
         })?;
+        write_atomic(&self.dir.join(SENSITIVITY_TEXT), |w| {
+            w.write_all(text.as_bytes())
+        })
+    }
+
+    fn write_json(&self, file: &str, value: &impl serde::Serialize) -> io::Result<()> {
+        write_atomic(&self.dir.join(file), |w| {
+            serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+            w.write_all(b"\n")
+        })
+    }
+
+    /// Writes `summary.json`, `levels_by_step.csv` and `pathways.csv`, and with the `plots`
+    /// feature the summary's charts (`highest.svg`, `at_war_by_step.svg`, `escalation.svg`), each
+    /// atomically.
+    pub fn write_summary(&self, summary: &Summary) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&super::plot::summary_charts(summary).map_err(io::Error::other)?)?;
+        self.write_json(SUMMARY, summary)?;
         write_atomic(&self.dir.join(LEVELS_BY_STEP), |w| {
             let mut csv = csv::Writer::from_writer(w);
             let mut header = vec!["step".to_owned()];

@@ -117,7 +117,7 @@ impl Table {
 }
 
 /// A parameter value as short as it reads back exactly, at most six decimals.
-fn format_value(x: f64) -> String {
+pub(crate) fn format_value(x: f64) -> String {
     let text = format!("{x:.6}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

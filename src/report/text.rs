@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::monte_carlo::{Proportion, Summary};
+use crate::monte_carlo::{ActorResult, ObligationResult, Proportion, Results, Summary};
 
 /// The longest pathway shown in full, in characters; in a world of many states each run's
 /// pathway is long and its own, and summary.json and pathways.csv keep every one whole.
@@ -32,26 +32,26 @@ fn shorten(pathway: &str) -> String {
     shown
 }
 
-/// The line after a table cut to `rows` of `total` rows.
-fn more(out: &mut String, total: usize, rows: usize, what: &str) {
+/// The line after a table cut to `rows` of `total` rows, all of which `file` holds.
+pub(crate) fn more(out: &mut String, total: usize, rows: usize, what: &str, file: &str) {
     if total > rows {
         let _ = writeln!(
             out,
-            "  ... {} more {what} (--rows to show more; every one is in summary.json)",
+            "  ... {} more {what} (--rows to show more; every one is in {file})",
             thousands((total - rows) as u64)
         );
     }
 }
 
-fn pct(p: f64) -> String {
+pub(crate) fn pct(p: f64) -> String {
     format!("{:.1} %", 100.0 * p)
 }
 
-fn interval(p: &Proportion) -> String {
+pub(crate) fn interval(p: &Proportion) -> String {
     format!("[{:.1}, {:.1}]", 100.0 * p.lo, 100.0 * p.hi)
 }
 
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -61,6 +61,45 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// The actors that took part at force or above in some run, most often at war first.
+pub(crate) fn fighting(r: &Results) -> Vec<&ActorResult> {
+    let mut actors: Vec<&ActorResult> = r
+        .actors
+        .iter()
+        .filter(|a| a.belligerent.count > 0)
+        .collect();
+    actors.sort_by(|a, b| {
+        b.at_war
+            .count
+            .cmp(&a.at_war.count)
+            .then(b.belligerent.count.cmp(&a.belligerent.count))
+    });
+    actors
+}
+
+/// Every obligation, most often triggered first (ties by clause).
+pub(crate) fn obligations(r: &Results) -> Vec<&ObligationResult> {
+    let mut obligations: Vec<&ObligationResult> = r.obligations.iter().collect();
+    obligations.sort_by(|a, b| {
+        b.triggered
+            .count
+            .cmp(&a.triggered.count)
+            .then(a.clause.cmp(&b.clause))
+    });
+    obligations
+}
+
+/// The prefix of a step number in the scenario's unit: `m12` for month 12.
+pub(crate) fn step_prefix(unit: &str) -> &'static str {
+    match unit {
+        "day" => "d",
+        "week" => "w",
+        "month" => "m",
+        "quarter" => "q",
+        _ => "y",
+    }
 }
 
 /// The rows `casus run` shows in each long table unless told otherwise.
@@ -73,13 +112,7 @@ pub fn render(s: &Summary, rows: usize) -> String {
     let mut out = String::new();
     let p = &s.provenance;
     let r = &s.results;
-    let prefix = match s.labels.step_unit.as_str() {
-        "day" => "d",
-        "week" => "w",
-        "month" => "m",
-        "quarter" => "q",
-        _ => "y",
-    };
+    let prefix = step_prefix(&s.labels.step_unit);
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
@@ -153,14 +186,7 @@ pub fn render(s: &Summary, rows: usize) -> String {
         out,
         "\nActors                P(war)   95 % interval    P(≥ force)   routes into the fighting"
     );
-    let mut actors: Vec<_> = r.actors.iter().collect();
-    actors.sort_by(|a, b| {
-        b.at_war
-            .count
-            .cmp(&a.at_war.count)
-            .then(b.belligerent.count.cmp(&a.belligerent.count))
-    });
-    let fighting: Vec<_> = actors.iter().filter(|a| a.belligerent.count > 0).collect();
+    let fighting = fighting(r);
     for a in fighting.iter().take(rows) {
         let routes: Vec<String> = a
             .routes
@@ -179,20 +205,14 @@ pub fn render(s: &Summary, rows: usize) -> String {
         );
     }
 
-    more(&mut out, fighting.len(), rows, "actors");
+    more(&mut out, fighting.len(), rows, "actors", "summary.json");
 
     if !r.obligations.is_empty() {
         let _ = writeln!(
             out,
             "\nObligations (holder > partner)            P(triggered)   P(honoured | triggered)   first fired"
         );
-        let mut obligations: Vec<_> = r.obligations.iter().collect();
-        obligations.sort_by(|a, b| {
-            b.triggered
-                .count
-                .cmp(&a.triggered.count)
-                .then(a.clause.cmp(&b.clause))
-        });
+        let obligations = obligations(r);
         let total = obligations.len();
         for o in obligations.into_iter().take(rows) {
             let name = format!("{} {}>{}", o.clause, o.holder, o.partner);
@@ -214,7 +234,7 @@ pub fn render(s: &Summary, rows: usize) -> String {
                 interval(&o.honoured_given_triggered),
             );
         }
-        more(&mut out, total, rows, "obligations");
+        more(&mut out, total, rows, "obligations", "summary.json");
     }
 
     let _ = writeln!(

@@ -1,0 +1,256 @@
+//! One-at-a-time sensitivity: each model parameter is lowered and raised by a factor, within its
+//! valid range, while every other stays at the scenario's value; each variant is paired run by run
+//! with the base (common random numbers, as in [`compare`](super::compare)), and the parameters are
+//! ranked by how far they move the probability of an outcome: the run, or one actor, reaching a level. docs/MODEL.md §10 gives the method.
+//!
+//! ```
+//! use casus::model::Level;
+//! use casus::monte_carlo::sensitivity::{Target, factors, sensitivity};
+//!
+//! let scenario = casus::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+//! let plan: Vec<_> = factors(&scenario.parameters, 2.0)
+//!     .into_iter()
+//!     .filter(|f| f.parameter == "up_force" || f.parameter == "settle_force")
+//!     .collect();
+//! let war = Target { level: Level::War, actor: None };
+//! let s = sensitivity(&scenario, &plan, war, 400, 7, 1).unwrap();
+//! assert_eq!(s.effects.len(), 2);
+//! // Doubling the chance that a use of force becomes a war cannot make war rarer in paired runs.
+//! let up_force = s.effects.iter().find(|e| e.parameter == "up_force").unwrap();
+//! assert!(up_force.at_high.delta >= 0.0 && up_force.at_low.delta <= 0.0);
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::compare::fold_runs;
+use super::{Difference, Paired, Proportion};
+use crate::engine::{Simulation, World};
+use crate::model::Level;
+use crate::scenario::{Parameters, Scenario};
+
+/// A parameter and the two values it takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    /// Its name in `parameters`.
+    pub parameter: String,
+    /// The scenario's value.
+    pub value: f64,
+    /// The lowered value: value ÷ factor, at least the range's floor.
+    pub low: f64,
+    /// The raised value: value × factor, at most the range's ceiling.
+    pub high: f64,
+}
+
+/// Every numeric parameter divided and multiplied by `factor` (> 1), kept within its valid range
+/// ([`Parameters::ranges`]). A parameter whose value is 0 has no relative neighbourhood and is
+/// left out.
+pub fn factors(parameters: &Parameters, factor: f64) -> Vec<Factor> {
+    parameters
+        .ranges()
+        .into_iter()
+        .filter(|&(_, value, _, _)| value != 0.0)
+        .map(|(name, value, lo, hi)| {
+            let (a, b) = (value / factor, value * factor);
+            Factor {
+                parameter: name.to_owned(),
+                value,
+                low: a.min(b).clamp(lo, hi),
+                high: a.max(b).clamp(lo, hi),
+            }
+        })
+        .collect()
+}
+
+/// What lowering and raising one parameter does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// The parameter.
+    pub parameter: String,
+    /// The scenario's value.
+    pub value: f64,
+    /// The lowered value.
+    pub low: f64,
+    /// The raised value.
+    pub high: f64,
+    /// P(outcome) with the lowered value minus the base, paired.
+    pub at_low: Difference,
+    /// The same with the raised value.
+    pub at_high: Difference,
+}
+
+impl Effect {
+    /// The distance between the two variants' probabilities: the ranking key.
+    pub fn swing(&self) -> f64 {
+        (self.at_high.delta - self.at_low.delta).abs()
+    }
+}
+
+/// The outcome whose probability a sensitivity analysis follows: that the highest level a run
+/// reached, or one actor's highest level of participation, is at least `level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The level.
+    pub level: Level,
+    /// The actor (by index in the world), or `None` for the run's highest level.
+    pub actor: Option<usize>,
+}
+
+impl Target {
+    fn reached(&self, o: &crate::engine::Outcome) -> bool {
+        match self.actor {
+            Some(a) => o.actor_highest[a] >= self.level,
+            None => o.highest >= self.level,
+        }
+    }
+}
+
+/// A sensitivity analysis: the base probability and each parameter's effect, largest swing first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// Paired runs per variant.
+    pub runs: u64,
+    /// The seed of every arm.
+    pub seed: u64,
+    /// The actor whose level is followed (its id), or none for the run's highest level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// The outcome: P(highest ≥ this level).
+    pub level: u8,
+    /// The level's label.
+    pub level_name: String,
+    /// The outcome in the base scenario.
+    pub base: Proportion,
+    /// Per parameter, largest swing first (ties by name).
+    pub effects: Vec<Effect>,
+}
+
+/// An error building a variant.
+#[derive(Debug, thiserror::Error)]
+pub enum SensitivityError {
+    /// The parameter does not exist or does not take a number.
+    #[error("`{0}` is not a numeric model parameter")]
+    UnknownParameter(String),
+    /// A variant failed validation.
+    #[error("parameters.{parameter} = {value}: {message}")]
+    Invalid {
+        /// The parameter.
+        parameter: String,
+        /// The value it was given.
+        value: f64,
+        /// The first problem validation found.
+        message: String,
+    },
+    /// The worker threads could not start.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// `scenario` with one parameter set to `value`.
+fn variant(scenario: &Scenario, parameter: &str, value: f64) -> Result<World, SensitivityError> {
+    let unknown = || SensitivityError::UnknownParameter(parameter.to_owned());
+    let mut json = serde_json::to_value(&scenario.parameters).map_err(|_| unknown())?;
+    let slot = json
+        .get_mut(parameter)
+        .filter(|v| v.is_number())
+        .ok_or_else(unknown)?;
+    *slot = serde_json::json!(value);
+    let mut s = scenario.clone();
+    s.parameters = serde_json::from_value(json).map_err(|_| unknown())?;
+    World::new(&s).map_err(|diagnostics| SensitivityError::Invalid {
+        parameter: parameter.to_owned(),
+        value,
+        message: diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    })
+}
+
+/// Runs the base and both variants of every factor, `runs` paired runs each from `seed`, on
+/// `threads` threads (0: one per core), following the probability of `target`. Each run of the
+/// base is simulated once and paired with the same run of every variant.
+pub fn sensitivity(
+    scenario: &Scenario,
+    plan: &[Factor],
+    target: Target,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+) -> Result<Sensitivity, SensitivityError> {
+    let base = World::new(scenario).map_err(|diagnostics| SensitivityError::Invalid {
+        parameter: "(base)".to_owned(),
+        value: f64::NAN,
+        message: diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    })?;
+    let mut variants = Vec::with_capacity(plan.len() * 2);
+    for f in plan {
+        variants.push(variant(scenario, &f.parameter, f.low)?);
+        variants.push(variant(scenario, &f.parameter, f.high)?);
+    }
+    // Per variant, how it and the base agree on reaching `level`; and the base's own count.
+    let (base_count, tallies) = fold_runs(
+        runs,
+        threads,
+        |first, end| {
+            let mut base_count = 0u64;
+            let mut tallies = vec![Paired::default(); variants.len()];
+            for run in first..end {
+                let b = target.reached(&Simulation::new(&base, seed, run).run_to_end(&mut ()));
+                base_count += u64::from(b);
+                for (w, tally) in variants.iter().zip(&mut tallies) {
+                    let v = target.reached(&Simulation::new(w, seed, run).run_to_end(&mut ()));
+                    tally.add(b, v);
+                }
+            }
+            (base_count, tallies)
+        },
+        |(count, total), (c, part)| {
+            *count += c;
+            total.resize(part.len(), Paired::default());
+            for (t, p) in total.iter_mut().zip(&part) {
+                t.merge(p);
+            }
+        },
+    )?;
+    let mut effects: Vec<Effect> = plan
+        .iter()
+        .zip(tallies.chunks(2))
+        .map(|(f, pair)| Effect {
+            parameter: f.parameter.clone(),
+            value: f.value,
+            low: f.low,
+            high: f.high,
+            at_low: pair[0].difference(runs),
+            at_high: pair[1].difference(runs),
+        })
+        .collect();
+    effects.sort_by(|a, b| {
+        b.swing()
+            .total_cmp(&a.swing())
+            .then_with(|| a.parameter.cmp(&b.parameter))
+    });
+    let level = target.level.number();
+    Ok(Sensitivity {
+        runs,
+        seed,
+        actor: target.actor.map(|a| base.actors[a].id.clone()),
+        level,
+        level_name: base.level_labels[usize::from(level)].clone(),
+        base: Proportion::new(base_count, runs),
+        effects,
+    })
+}
+
+impl Sensitivity {
+    /// The outcome in words: `P(highest ≥ war)` or `P(USA ≥ war)`.
+    pub fn outcome(&self) -> String {
+        format!(
+            "P({} ≥ {})",
+            self.actor.as_deref().unwrap_or("highest"),
+            self.level_name
+        )
+    }
+}

@@ -1,0 +1,624 @@
+//! `report.html`: one self-contained page of an output directory's results — provenance, the
+//! summary tables, the charts as inline SVG and the top pathways in words — with its CSS inline and
+//! nothing to fetch, so it reads the same offline, attached to an email or archived.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::files::{COMPARE, Compared, SENSITIVITY, SUMMARY, write_atomic};
+use super::plot::{self, Chart, PlotError};
+use super::text::{fighting, obligations, step_prefix, thousands};
+use crate::monte_carlo::{Difference, Proportion, Sensitivity, Summary};
+
+/// The report's file name.
+pub const REPORT: &str = "report.html";
+
+/// What an output directory holds that a report can show.
+#[derive(Debug, Clone, Default)]
+pub struct Contents {
+    /// `summary.json` of `casus run` or `casus merge`.
+    pub summary: Option<Summary>,
+    /// `compare.json` of `casus compare --out`.
+    pub compared: Option<Compared>,
+    /// `sensitivity.json` of `casus sensitivity --out`.
+    pub sensitivity: Option<Sensitivity>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> io::Result<Option<T>> {
+    let path = dir.join(file);
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: not a casus {file}: {e}", path.display()),
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io::Error::new(
+            e.kind(),
+            format!("{}: cannot read: {e}", path.display()),
+        )),
+    }
+}
+
+impl Contents {
+    /// Reads whichever of `summary.json`, `compare.json` and `sensitivity.json` `dir` holds; an
+    /// error if it holds none.
+    pub fn read(dir: &Path) -> io::Result<Contents> {
+        let contents = Contents {
+            summary: read_json(dir, SUMMARY)?,
+            compared: read_json(dir, COMPARE)?,
+            sensitivity: read_json(dir, SENSITIVITY)?,
+        };
+        if contents.summary.is_none()
+            && contents.compared.is_none()
+            && contents.sensitivity.is_none()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!(
+                    "{}: no {SUMMARY}, {COMPARE} or {SENSITIVITY} to report on; write one with \
+                     `casus run --out`, `casus compare --out` or `casus sensitivity --out`",
+                    dir.display()
+                ),
+            ));
+        }
+        Ok(contents)
+    }
+}
+
+/// Reads `dir` and writes `dir/report.html` atomically; returns its path.
+pub fn write(dir: &Path) -> io::Result<PathBuf> {
+    let contents = Contents::read(dir)?;
+    let page = page(&contents).map_err(io::Error::other)?;
+    let path = dir.join(REPORT);
+    write_atomic(&path, |w| io::Write::write_all(w, page.as_bytes()))?;
+    Ok(path)
+}
+
+/// Escapes text for HTML.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}&nbsp;%", 100.0 * p)
+}
+
+fn interval(p: &Proportion) -> String {
+    format!("{:.1}–{:.1}", 100.0 * p.lo, 100.0 * p.hi)
+}
+
+fn points(d: &Difference) -> [String; 2] {
+    [
+        format!("{:+.1}", 100.0 * d.delta),
+        format!("{:+.1} to {:+.1}", 100.0 * d.lo, 100.0 * d.hi),
+    ]
+}
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 64rem;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem;
+       border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+p.lead { color: #555; margin-top: 0; }
+table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
+th, td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
+th { background: #f4f4f4; font-weight: 600; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: .9rem; }
+ol.pathways li { margin-bottom: .6rem; } code { font-size: .85rem; color: #555; }
+";
+
+/// A table from a header and rows of cells (already escaped); numeric columns are those whose
+/// header starts with `#`, and a header of empty labels is left out.
+fn table(out: &mut String, id: &str, header: &[&str], rows: &[Vec<String>]) {
+    let _ = write!(out, "<table id=\"{id}\">");
+    let numeric: Vec<bool> = header.iter().map(|h| h.starts_with('#')).collect();
+    let labelled = header.iter().any(|h| !h.is_empty());
+    if labelled {
+        out.push_str("<thead><tr>");
+    }
+    for h in header.iter().filter(|_| labelled) {
+        match h.strip_prefix('#') {
+            Some(h) => {
+                let _ = write!(out, "<th class=\"n\">{h}</th>");
+            }
+            None => {
+                let _ = write!(out, "<th>{h}</th>");
+            }
+        }
+    }
+    if labelled {
+        out.push_str("</tr></thead>");
+    }
+    out.push_str("<tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for (cell, &n) in row.iter().zip(&numeric) {
+            let class = if n { " class=\"n\"" } else { "" };
+            let _ = write!(out, "<td{class}>{cell}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn figure(out: &mut String, chart: &Chart, caption: &str) {
+    let id = chart.file.trim_end_matches(".svg").replace('_', "-");
+    let _ = writeln!(
+        out,
+        "<figure id=\"chart-{id}\">{}<figcaption>{}</figcaption></figure>",
+        chart.svg,
+        esc(caption)
+    );
+}
+
+/// The rows of the long tables the report shows.
+const ROWS: usize = 40;
+
+/// A pathway told in words: `RUS>UKR@5 | PRK+RUS:rus_prk_2024` becomes "RUS opened a conflict
+/// with UKR that peaked at war (5); PRK joined on the side of RUS under rus_prk_2024."
+pub fn explain_pathway(pathway: &str, levels: &[String]) -> String {
+    if pathway.is_empty() {
+        return "No conflict drew in a third party or reached war.".to_owned();
+    }
+    let parts: Vec<String> = pathway
+        .split(" | ")
+        .map(|part| {
+            if let Some((pair, peak)) = part.split_once('@')
+                && let Some((a, b)) = pair.split_once('>')
+            {
+                let level = peak
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|k| levels.get(k).map(|name| format!("{name} ({k})")))
+                    .unwrap_or_else(|| peak.to_owned());
+                format!("{a} opened a conflict with {b} that peaked at {level}")
+            } else if let Some((pair, via)) = part.split_once(':')
+                && let Some((joiner, with)) = pair.split_once('+')
+            {
+                if via == "voluntary" {
+                    format!("{joiner} joined the side of {with} of its own accord")
+                } else {
+                    format!("{joiner} joined {with} under {via}")
+                }
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect();
+    let mut text = parts.join("; ");
+    text.push('.');
+    text
+}
+
+/// The whole page.
+pub fn page(c: &Contents) -> Result<String, PlotError> {
+    let title = match (&c.summary, &c.sensitivity, &c.compared) {
+        (Some(s), _, _) => s.provenance.scenario.clone(),
+        (None, Some(_), _) => "sensitivity analysis".to_owned(),
+        _ => "comparison".to_owned(),
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>casus report: {}</title><style>{STYLE}</style></head><body>\n\
+         <h1>casus report: {}</h1>\n",
+        esc(&title),
+        esc(&title)
+    );
+    if let Some(s) = &c.summary {
+        summary_sections(&mut out, s)?;
+    }
+    if let Some(s) = &c.sensitivity {
+        sensitivity_section(&mut out, s)?;
+    }
+    if let Some(compared) = &c.compared {
+        compare_section(&mut out, compared)?;
+    }
+    out.push_str(
+        "<footer><p class=\"lead\">Probabilities are shares of seeded runs with Wilson 95&nbsp;% \
+         intervals; the model is documented in docs/MODEL.md.</p></footer>\n</body></html>\n",
+    );
+    Ok(out)
+}
+
+fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
+    let p = &s.provenance;
+    let r = &s.results;
+    let prefix = step_prefix(&s.labels.step_unit);
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">{} runs of {} {}s from seed {}{}.</p>",
+        thousands(r.runs),
+        s.labels.steps,
+        esc(&s.labels.step_unit),
+        p.seed,
+        if p.complete {
+            ""
+        } else {
+            " — incomplete: the run was interrupted"
+        }
+    );
+    out.push_str("<h2 id=\"provenance\">Provenance</h2>\n");
+    let mut rows = vec![
+        vec!["casus version".into(), esc(&p.casus_version)],
+        vec!["scenario".into(), esc(&p.scenario)],
+        vec![
+            "scenario SHA-256".into(),
+            format!("<code>{}</code>", esc(&p.scenario_sha256)),
+        ],
+        vec!["seed".into(), p.seed.to_string()],
+        vec![
+            "runs".into(),
+            format!(
+                "{} of {} requested (runs {}–{})",
+                thousands(r.runs),
+                thousands(p.runs_requested),
+                p.run_range[0],
+                p.run_range[1].saturating_sub(1)
+            ),
+        ],
+    ];
+    if let Some([i, n]) = p.shard {
+        rows.push(vec!["shard".into(), format!("{i} of {n}")]);
+    }
+    if !p.overrides.is_empty() {
+        rows.push(vec!["overrides".into(), esc(&p.overrides.join(", "))]);
+    }
+    if let Some(h) = p.precision {
+        rows.push(vec![
+            "precision target".into(),
+            format!(
+                "P(≥ war) ± {h}; reached ± {:.4}",
+                s.counts.war().half_width()
+            ),
+        ]);
+    }
+    table(out, "provenance-table", &["", ""], &rows);
+
+    out.push_str("<h2 id=\"escalation\">Escalation</h2>\n");
+    let rows: Vec<Vec<String>> = r
+        .highest_at_least
+        .iter()
+        .map(|l| {
+            vec![
+                format!("≥ {} ({})", esc(&l.name), l.level),
+                pct(l.probability.p),
+                interval(&l.probability),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "levels-table",
+        &["highest level reached", "#P", "#95&nbsp;% interval"],
+        &rows,
+    );
+    let _ = writeln!(
+        out,
+        "<p>{}</p>",
+        match r.median_first_war {
+            Some(step) => format!(
+                "Among runs that reached war, the median first step at war is {prefix}{step}."
+            ),
+            None => "No run reached war.".to_owned(),
+        }
+    );
+    let [highest, at_war, escalation] = [
+        plot::highest_levels(s)?,
+        plot::at_war_by_step(s)?,
+        plot::escalation(s)?,
+    ];
+    figure(
+        out,
+        &highest,
+        "The highest level each run reached; the whiskers are 95 % intervals.",
+    );
+    figure(
+        out,
+        &escalation,
+        "For each level, the share of runs whose most intense active conflict is at or above it at the end of each step.",
+    );
+
+    out.push_str("<h2 id=\"actors\">Who fights</h2>\n");
+    figure(
+        out,
+        &at_war,
+        "Cumulative probability of having been at war by each step, for the actors most often at war.",
+    );
+    let fighting = fighting(r);
+    let rows: Vec<Vec<String>> = fighting
+        .iter()
+        .take(ROWS)
+        .map(|a| {
+            let routes: Vec<String> = a
+                .routes
+                .iter()
+                .take(3)
+                .map(|(route, n)| {
+                    format!("{} {}", esc(route), pct(*n as f64 / r.runs.max(1) as f64))
+                })
+                .collect();
+            vec![
+                esc(&a.actor),
+                pct(a.at_war.p),
+                interval(&a.at_war),
+                pct(a.belligerent.p),
+                routes.join(", "),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "actors-table",
+        &[
+            "actor",
+            "#P(at war)",
+            "#95&nbsp;% interval",
+            "#P(≥ force)",
+            "routes into the fighting",
+        ],
+        &rows,
+    );
+    if fighting.len() > ROWS {
+        let _ = writeln!(
+            out,
+            "<p>… and {} more actors (summary.json has every one).</p>",
+            fighting.len() - ROWS
+        );
+    }
+
+    let obligations = obligations(r);
+    if !obligations.is_empty() {
+        out.push_str("<h2 id=\"obligations\">Treaty obligations</h2>\n");
+        let rows: Vec<Vec<String>> = obligations
+            .iter()
+            .take(ROWS)
+            .map(|o| {
+                vec![
+                    format!(
+                        "{} {}&gt;{}",
+                        esc(&o.clause),
+                        esc(&o.holder),
+                        esc(&o.partner)
+                    ),
+                    pct(o.triggered.p),
+                    pct(o.honoured_given_triggered.p),
+                    interval(&o.honoured_given_triggered),
+                    o.median_first_step
+                        .map(|t| format!("{prefix}{t}"))
+                        .unwrap_or_default(),
+                    if o.violated.count > 0 {
+                        pct(o.violated.p)
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        table(
+            out,
+            "obligations-table",
+            &[
+                "clause holder&gt;partner",
+                "#P(triggered)",
+                "#P(honoured | triggered)",
+                "#95&nbsp;% interval",
+                "#median first firing",
+                "#P(violated)",
+            ],
+            &rows,
+        );
+        if obligations.len() > ROWS {
+            let _ = writeln!(
+                out,
+                "<p>… and {} more obligations (summary.json has every one).</p>",
+                obligations.len() - ROWS
+            );
+        }
+    }
+
+    if !r.regimes.is_empty() {
+        out.push_str("<h2 id=\"sanctions\">Sanctions</h2>\n");
+        let rows: Vec<Vec<String>> = r
+            .regimes
+            .iter()
+            .map(|g| {
+                vec![
+                    format!("{} on {}", esc(&g.regime), esc(&g.target)),
+                    pct(g.imposed.p),
+                    pct(g.compliance.p),
+                    pct(g.objective_met.p),
+                    format!("{:.2}", g.mean_final_pressure),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            "sanctions-table",
+            &[
+                "regime",
+                "#P(imposed)",
+                "#P(complied | imposed)",
+                "#P(objective met otherwise | imposed)",
+                "#mean final pressure",
+            ],
+            &rows,
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "<h2 id=\"pathways\">Most frequent pathways</h2>\n<p>{} distinct pathways. Each lists the \
+         conflicts that drew in a third party or reached war, in the order they began, with who \
+         joined them and how.</p>\n<ol class=\"pathways\">",
+        thousands(r.distinct_pathways)
+    );
+    for pathway in r.top_pathways.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "<li><strong>{}</strong> of runs: {}<br><code>{}</code></li>",
+            pct(pathway.share.p),
+            esc(&explain_pathway(&pathway.pathway, &s.labels.levels)),
+            esc(&pathway.pathway)
+        );
+    }
+    out.push_str("</ol>\n");
+    Ok(())
+}
+
+fn sensitivity_section(out: &mut String, s: &Sensitivity) -> Result<(), PlotError> {
+    let _ = writeln!(
+        out,
+        "<h2 id=\"sensitivity\">Sensitivity of {}</h2>\n<p>Each parameter lowered and \
+         raised within its valid range with the others unchanged; {} runs per variant, paired run \
+         by run with the base (seed {}). Base: {} ({}).</p>",
+        esc(&s.outcome()),
+        thousands(s.runs),
+        s.seed,
+        pct(s.base.p),
+        interval(&s.base)
+    );
+    figure(
+        out,
+        &plot::tornado(s)?,
+        "Change in the probability from the base when each parameter is lowered and raised, largest swing first.",
+    );
+    let rows: Vec<Vec<String>> = s
+        .effects
+        .iter()
+        .map(|e| {
+            let [dl, il] = points(&e.at_low);
+            let [dh, ih] = points(&e.at_high);
+            vec![
+                esc(&e.parameter),
+                super::sweep::format_value(e.value),
+                super::sweep::format_value(e.low),
+                dl,
+                il,
+                super::sweep::format_value(e.high),
+                dh,
+                ih,
+                format!("{:.1}", 100.0 * e.swing()),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "sensitivity-table",
+        &[
+            "parameter",
+            "#value",
+            "#lowered",
+            "#Δ pts",
+            "#95&nbsp;%",
+            "#raised",
+            "#Δ pts",
+            "#95&nbsp;%",
+            "#swing",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+fn compare_section(out: &mut String, compared: &Compared) -> Result<(), PlotError> {
+    let c = &compared.comparison;
+    let _ = writeln!(
+        out,
+        "<h2 id=\"compare\">Comparison of two arms</h2>\n<p>{} paired runs: run r of each arm draws \
+         from the same random stream, so the differences come from the arms alone.</p>",
+        thousands(c.runs)
+    );
+    figure(
+        out,
+        &plot::comparison(c, &compared.levels)?,
+        "Paired differences B − A with 95 % intervals.",
+    );
+    let mut rows = Vec::new();
+    for (k, paired) in c.highest_at_least.iter().enumerate() {
+        let d = paired.difference(c.runs);
+        let name = compared.levels.get(k + 1).map_or("?", String::as_str);
+        let [delta, range] = points(&d);
+        rows.push(vec![
+            format!("highest ≥ {}", esc(name)),
+            pct(d.a),
+            pct(d.b),
+            delta,
+            range,
+        ]);
+    }
+    for (actor, paired) in &c.at_war {
+        let d = paired.difference(c.runs);
+        if d.a > 0.0 || d.b > 0.0 {
+            let [delta, range] = points(&d);
+            rows.push(vec![
+                format!("{} at war", esc(actor)),
+                pct(d.a),
+                pct(d.b),
+                delta,
+                range,
+            ]);
+        }
+    }
+    table(
+        out,
+        "compare-table",
+        &["outcome", "#A", "#B", "#B − A, pts", "#95&nbsp;% interval"],
+        &rows,
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathways_read_as_sentences() {
+        let levels: Vec<String> = crate::model::LEVEL_NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            explain_pathway(
+                "RUS>UKR@5 | PRK+RUS:rus_prk_2024 | CHN+PRK:voluntary",
+                &levels
+            ),
+            "RUS opened a conflict with UKR that peaked at war (5); PRK joined RUS under \
+             rus_prk_2024; CHN joined the side of PRK of its own accord."
+        );
+        assert_eq!(
+            explain_pathway("", &levels),
+            "No conflict drew in a third party or reached war."
+        );
+        assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
+    }
+
+    #[test]
+    fn a_directory_without_results_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("casus-html-empty-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let err = Contents::read(&dir).unwrap_err();
+        assert!(err.to_string().contains("no summary.json"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

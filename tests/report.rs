@@ -1,0 +1,268 @@
+//! `casus sensitivity`, the charts and `casus report`: numbers checked against plain runs, and the
+//! HTML report rendered in headless Chromium.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{casus, scratch_dir};
+use serde_json::Value;
+
+const TOY: &str = "scenarios/two_actor_dispute.json";
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// P(highest ≥ war) as a count, from a plain `casus run --out`.
+fn war_runs(dir: &Path, extra: &[&str]) -> u64 {
+    let d = dir.to_str().unwrap();
+    let mut args = vec![
+        "run", TOY, "--runs", "600", "--seed", "11", "--quiet", "--force", "--out", d,
+    ];
+    args.extend_from_slice(extra);
+    let out = casus(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    json(&dir.join("summary.json"))["results"]["highest_at_least"][4]["probability"]["count"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn sensitivity_variants_equal_plain_runs_with_the_same_seed() {
+    let dir = scratch_dir("sensitivity-numbers");
+    let out_dir = dir.join("s");
+    let out = casus(&[
+        "sensitivity",
+        TOY,
+        "--param",
+        "up_force",
+        "--param",
+        "settle_force",
+        "--runs",
+        "600",
+        "--seed",
+        "11",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Sensitivity of P(highest ≥ war)"),
+        "{}",
+        out.stdout
+    );
+    let s = json(&out_dir.join("sensitivity.json"));
+    let base = s["base"]["count"].as_u64().unwrap();
+    assert_eq!(base, war_runs(&dir.join("base"), &[]));
+    let effects = s["effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 2);
+    let swing = |e: &Value| {
+        (e["at_high"]["delta"].as_f64().unwrap() - e["at_low"]["delta"].as_f64().unwrap()).abs()
+    };
+    assert!(swing(&effects[0]) >= swing(&effects[1]), "ranked by swing");
+    for e in effects {
+        let name = e["parameter"].as_str().unwrap();
+        let value = e["value"].as_f64().unwrap();
+        assert_eq!(e["low"].as_f64().unwrap(), value / 2.0);
+        assert_eq!(e["high"].as_f64().unwrap(), (value * 2.0).min(1.0));
+        for side in ["low", "high"] {
+            let set = format!("parameters.{name}={}", e[side].as_f64().unwrap());
+            let plain = war_runs(&dir.join(format!("{name}-{side}")), &["--set", &set]);
+            let b = e[format!("at_{side}")]["b"].as_f64().unwrap();
+            assert_eq!((b * 600.0).round() as u64, plain, "{set}");
+        }
+    }
+    // The CSV has the same ranking, and the chart names every parameter.
+    let csv = std::fs::read_to_string(out_dir.join("sensitivity.csv")).unwrap();
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.starts_with(&format!("1,{},", effects[0]["parameter"].as_str().unwrap())));
+    let svg = std::fs::read_to_string(out_dir.join("tornado.svg")).unwrap();
+    assert!(svg.contains("up_force") && svg.contains("settle_force"));
+}
+
+#[test]
+fn sensitivity_of_one_actor_and_bad_arguments() {
+    let out = casus(&["sensitivity", TOY, "--param", "up_forse"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("did you mean `up_force`?"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&["sensitivity", TOY, "--actor", "NOBODY"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("--actor NOBODY: no such actor"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&["sensitivity", TOY, "--factor", "0.5"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("expected a factor above 1"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&["report", "/nonexistent/casus-report"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no summary.json"), "{}", out.stderr);
+}
+
+/// The browser to render with: `$CASUS_CHROMIUM`, else `chromium` on the PATH.
+fn chromium() -> Option<String> {
+    let candidate = std::env::var("CASUS_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
+    Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| candidate)
+}
+
+/// Loads a page in headless Chromium: the DOM it built, and the console messages it logged.
+fn render(browser: &str, page: &Path, profile: &Path) -> (String, Vec<String>) {
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(output.status.success(), "chromium failed: {output:?}");
+    let console = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        console,
+    )
+}
+
+#[test]
+fn the_report_is_self_contained_and_renders_in_chromium() {
+    let dir = scratch_dir("report");
+    let out = dir.join("ne-asia");
+    let d = out.to_str().unwrap();
+    let file = "scenarios/northeast_asia_2024.json";
+    for args in [
+        vec!["run", file, "--runs", "300", "--quiet", "--out", d],
+        vec![
+            "compare",
+            file,
+            "--without",
+            "treaty:rus_prk_2024",
+            "--runs",
+            "300",
+            "--out",
+            d,
+            "--force",
+        ],
+        vec![
+            "sensitivity",
+            file,
+            "--actor",
+            "USA",
+            "--param",
+            "up_force",
+            "--param",
+            "escalation_nuclear",
+            "--runs",
+            "200",
+            "--out",
+            d,
+            "--force",
+        ],
+        vec!["report", d],
+    ] {
+        let r = casus(&args);
+        assert_eq!(r.code, 0, "casus {args:?}: {}", r.stderr);
+    }
+    let charts = [
+        "highest",
+        "escalation",
+        "at-war-by-step",
+        "tornado",
+        "compare",
+    ];
+    for chart in charts {
+        let file = format!("{}.svg", chart.replace('-', "_"));
+        assert!(out.join(&file).is_file(), "{file} written");
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Nothing to fetch: no scripts, styles, images or frames from elsewhere.
+    for tag in [
+        "<script", "<link", "<img", "<iframe", "src=", "href=", "url(",
+    ] {
+        assert!(!html.contains(tag), "report.html contains {tag}");
+    }
+
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must render the report: install Debian's chromium (.ci/run does)"
+        );
+        eprintln!("chromium not found: the report was checked but not rendered");
+        return;
+    };
+    // First, show that a broken page is caught: an uncaught error must reach the console log.
+    let broken = dir.join("broken.html");
+    std::fs::write(
+        &broken,
+        "<!DOCTYPE html><html><body><script>throw new Error('casus-broken')</script></body></html>",
+    )
+    .unwrap();
+    let (_, console) = render(&browser, &broken, &dir.join("profile-broken"));
+    assert!(
+        console.iter().any(|l| l.contains("casus-broken")),
+        "the console check sees errors: {console:?}"
+    );
+
+    let (dom, console) = render(&browser, &out.join("report.html"), &dir.join("profile"));
+    assert!(console.is_empty(), "the report logged: {console:?}");
+    for chart in charts {
+        let start = dom
+            .find(&format!("<figure id=\"chart-{chart}\">"))
+            .unwrap_or_else(|| panic!("chart {chart} is in the page"));
+        let figure = &dom[start..start + dom[start..].find("</figure>").unwrap()];
+        assert!(
+            figure.contains("<svg") && figure.contains("<text"),
+            "{chart} has a drawing"
+        );
+    }
+    for table in [
+        "provenance-table",
+        "levels-table",
+        "actors-table",
+        "obligations-table",
+        "sanctions-table",
+        "sensitivity-table",
+        "compare-table",
+    ] {
+        let start = dom
+            .find(&format!("<table id=\"{table}\">"))
+            .unwrap_or_else(|| panic!("table {table} is in the page"));
+        assert!(dom[start..].contains("<td"), "{table} has rows");
+    }
+    // The numbers are the summary's: P(highest ≥ war) as the levels table shows it.
+    let summary = json(&out.join("summary.json"));
+    let war = summary["results"]["highest_at_least"][4]["probability"]["p"]
+        .as_f64()
+        .unwrap();
+    assert!(dom.contains(&format!("{:.1}", 100.0 * war)));
+    assert!(dom.contains("Most frequent pathways") && dom.contains("opened a conflict with"));
+}
