@@ -402,15 +402,25 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                         format!("{} with {}", file.display(), changes.join(", "))
                     }
                 };
+                let arms = [
+                    describe(&a, &set),
+                    describe(b.as_deref().unwrap_or(&a), &arm_b),
+                ];
                 let text = casus::report::compare::render(
                     &comparison,
-                    &describe(&a, &set),
-                    &describe(b.as_deref().unwrap_or(&a), &arm_b),
+                    &arms[0],
+                    &arms[1],
                     seed,
                     &world_a.level_labels,
                 );
                 if let Some(out) = &out {
-                    out.write_comparison(&comparison, &world_a.level_labels, &text)?;
+                    let compared = files::Compared {
+                        arms,
+                        seed,
+                        levels: world_a.level_labels.clone(),
+                        comparison,
+                    };
+                    out.write_comparison(&compared, &text)?;
                 }
                 say!("{text}");
             }

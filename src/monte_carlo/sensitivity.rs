@@ -107,6 +107,8 @@ impl Target {
 /// A sensitivity analysis: the base probability and each parameter's effect, largest swing first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
+    /// The scenario's name.
+    pub scenario: String,
     /// Paired runs per variant.
     pub runs: u64,
     /// The seed of every arm.
@@ -234,6 +236,7 @@ pub fn sensitivity(
     });
     let level = target.level.number();
     Ok(Sensitivity {
+        scenario: scenario.name.clone(),
         runs,
         seed,
         actor: target.actor.map(|a| base.actors[a].id.clone()),

@@ -31,6 +31,10 @@ pub const SENSITIVITY_TEXT: &str = "sensitivity.txt";
 /// What `compare.json` holds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Compared {
+    /// The two arms: each a file and its changes.
+    pub arms: [String; 2],
+    /// The seed of both arms.
+    pub seed: u64,
     /// The level labels of arm A.
     pub levels: Vec<String>,
     /// The paired counts.
@@ -101,23 +105,13 @@ impl OutputDir {
 
     /// Writes `compare.json`, the table as `compare.txt` and, with the `plots` feature, the chart
     /// `compare.svg`.
-    pub fn write_comparison(
-        &self,
-        comparison: &Comparison,
-        levels: &[String],
-        text: &str,
-    ) -> io::Result<()> {
+    pub fn write_comparison(&self, compared: &Compared, text: &str) -> io::Result<()> {
         #[cfg(feature = "plots")]
         self.write_charts(&[
-            super::plot::comparison(comparison, levels).map_err(io::Error::other)?
+            super::plot::comparison(&compared.comparison, &compared.levels)
+                .map_err(io::Error::other)?,
         ])?;
-        self.write_json(
-            COMPARE,
-            &Compared {
-                levels: levels.to_vec(),
-                comparison: comparison.clone(),
-            },
-        )?;
+        self.write_json(COMPARE, compared)?;
         write_atomic(&self.dir.join(COMPARE_TEXT), |w| {
             w.write_all(text.as_bytes())
         })

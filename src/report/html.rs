@@ -211,8 +211,9 @@ pub fn explain_pathway(pathway: &str, levels: &[String]) -> String {
 pub fn page(c: &Contents) -> Result<String, PlotError> {
     let title = match (&c.summary, &c.sensitivity, &c.compared) {
         (Some(s), _, _) => s.provenance.scenario.clone(),
-        (None, Some(_), _) => "sensitivity analysis".to_owned(),
-        _ => "comparison".to_owned(),
+        (None, Some(s), _) => s.scenario.clone(),
+        (None, None, Some(compared)) => compared.arms[0].clone(),
+        (None, None, None) => String::new(),
     };
     let mut out = String::new();
     let _ = write!(
@@ -544,9 +545,13 @@ fn compare_section(out: &mut String, compared: &Compared) -> Result<(), PlotErro
     let c = &compared.comparison;
     let _ = writeln!(
         out,
-        "<h2 id=\"compare\">Comparison of two arms</h2>\n<p>{} paired runs: run r of each arm draws \
-         from the same random stream, so the differences come from the arms alone.</p>",
-        thousands(c.runs)
+        "<h2 id=\"compare\">Comparison of two arms</h2>\n<p>A: {}<br>B: {}</p>\n<p>{} paired runs \
+         from seed {}: run r of each arm draws from the same random stream, so the differences \
+         come from the arms alone.</p>",
+        esc(&compared.arms[0]),
+        esc(&compared.arms[1]),
+        thousands(c.runs),
+        compared.seed
     );
     figure(
         out,
