@@ -108,6 +108,23 @@ fn sensitivity_of_one_actor_and_bad_arguments() {
     let out = casus(&["report", "/nonexistent/casus-report"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("no summary.json"), "{}", out.stderr);
+    // A damaged summary is named with the place it breaks, and no report is written.
+    let dir = scratch_dir("report-damaged");
+    std::fs::write(
+        dir.join("summary.json"),
+        "{\n  \"provenance\": {\n    \"seed\": \"one\"",
+    )
+    .unwrap();
+    let out = casus(&["report", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("summary.json: not a casus summary.json")
+            && out.stderr.contains("line 3"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.join("report.html").exists());
 }
 
 /// The browser to render with: `$CASUS_CHROMIUM`, else `chromium` on the PATH.
