@@ -207,8 +207,35 @@ fn temporary(path: &Path) -> PathBuf {
 /// Reads a `summary.json`.
 pub fn read_summary(dir: &Path) -> io::Result<Summary> {
     let path = dir.join(SUMMARY);
-    let text = fs::read_to_string(&path).map_err(|e| error(&path, "cannot read", e))?;
-    serde_json::from_str(&text).map_err(|e| error(&path, "not a casus summary", e))
+    read_json(&path)?.ok_or_else(|| error(&path, "cannot read", "no such file"))
+}
+
+/// Reads one of casus's own JSON files, or `None` if there is none. A file that does not parse
+/// is an error naming the file, the JSON path, and the line and column.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Option<T>> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(error(path, "cannot read", e)),
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map(Some)
+        .map_err(|e| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}: not a casus {name}: at `{}`: {}",
+                    path.display(),
+                    e.path(),
+                    e.inner()
+                ),
+            )
+        })
 }
 
 /// The per-run table, written as runs complete and renamed into place when finished.

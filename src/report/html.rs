@@ -3,11 +3,10 @@
 //! nothing to fetch, so it reads the same offline, attached to an email or archived.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::files::{COMPARE, Compared, SENSITIVITY, SUMMARY, write_atomic};
+use super::files::{COMPARE, Compared, SENSITIVITY, SUMMARY, read_json, write_atomic};
 use super::plot::{self, Chart, PlotError};
 use super::text::{fighting, obligations, step_prefix, thousands};
 use crate::monte_carlo::{Difference, Proportion, Sensitivity, Summary};
@@ -26,31 +25,14 @@ pub struct Contents {
     pub sensitivity: Option<Sensitivity>,
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> io::Result<Option<T>> {
-    let path = dir.join(file);
-    match fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: not a casus {file}: {e}", path.display()),
-            )
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io::Error::new(
-            e.kind(),
-            format!("{}: cannot read: {e}", path.display()),
-        )),
-    }
-}
-
 impl Contents {
     /// Reads whichever of `summary.json`, `compare.json` and `sensitivity.json` `dir` holds; an
     /// error if it holds none.
     pub fn read(dir: &Path) -> io::Result<Contents> {
         let contents = Contents {
-            summary: read_json(dir, SUMMARY)?,
-            compared: read_json(dir, COMPARE)?,
-            sensitivity: read_json(dir, SENSITIVITY)?,
+            summary: read_json(&dir.join(SUMMARY))?,
+            compared: read_json(&dir.join(COMPARE))?,
+            sensitivity: read_json(&dir.join(SENSITIVITY))?,
         };
         if contents.summary.is_none()
             && contents.compared.is_none()
@@ -621,9 +603,9 @@ mod tests {
     #[test]
     fn a_directory_without_results_is_an_error() {
         let dir = std::env::temp_dir().join(format!("casus-html-empty-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
         let err = Contents::read(&dir).unwrap_err();
         assert!(err.to_string().contains("no summary.json"), "{err}");
-        fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
