@@ -37,7 +37,7 @@ pub(crate) fn more(out: &mut String, total: usize, rows: usize, what: &str, file
     if total > rows {
         let _ = writeln!(
             out,
-            "  ... {} more {what} (--rows to show more; every one is in {file})",
+            "  ... {} more {what} (--rows to show more; --out writes every one to {file})",
             thousands((total - rows) as u64)
         );
     }
