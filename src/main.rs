@@ -501,9 +501,27 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                 },
             };
             let target = casus::monte_carlo::sensitivity::Target { level, actor };
-            let result = casus::monte_carlo::sensitivity::sensitivity(
-                &scenario, &plan, target, runs, seed, threads,
+            let bar = progress_bar(true);
+            let arms = 1 + 2 * plan.len() as u64;
+            if let Some(bar) = &bar {
+                bar.set_length(runs * arms);
+            }
+            let result = casus::monte_carlo::sensitivity::sensitivity_with_progress(
+                &scenario,
+                &plan,
+                target,
+                runs,
+                seed,
+                threads,
+                &|done| {
+                    if let Some(bar) = &bar {
+                        bar.set_position(done * arms);
+                    }
+                },
             )?;
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
             let text =
                 casus::report::sensitivity::render(&result, &file.display().to_string(), rows);
             if let Some(out) = &out {
@@ -611,6 +629,20 @@ impl Sink for CliSink {
     }
 }
 
+/// A progress bar on standard error, if `wanted` and standard error is a terminal.
+fn progress_bar(wanted: bool) -> Option<indicatif::ProgressBar> {
+    (wanted && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
 /// The most runs `--precision` makes unless `--runs` says otherwise.
 const PRECISION_RUN_LIMIT: u64 = 10_000_000;
 
@@ -711,17 +743,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
 
     let signals = Signals::register()?;
-    let show_bar = !args.quiet && std::io::stderr().is_terminal();
-    let bar = show_bar.then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let bar = progress_bar(!args.quiet);
     let mut runs_writer = out.as_ref().map(OutputDir::runs_writer).transpose()?;
     if let (Some(writer), Some(dir)) = (&mut runs_writer, &args.resume) {
         let done = dir.join(files::RUNS);

@@ -20,6 +20,8 @@
 //! assert!(up_force.at_high.delta >= 0.0 && up_force.at_low.delta <= 0.0);
 //! ```
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::{Deserialize, Serialize};
 
 use super::compare::fold_runs;
@@ -179,6 +181,21 @@ pub fn sensitivity(
     seed: u64,
     threads: usize,
 ) -> Result<Sensitivity, SensitivityError> {
+    sensitivity_with_progress(scenario, plan, target, runs, seed, threads, &|_| {})
+}
+
+/// [`sensitivity`], calling `progress` with the number of paired runs done (of `runs`) as chunks
+/// of them finish, from any worker thread.
+pub fn sensitivity_with_progress(
+    scenario: &Scenario,
+    plan: &[Factor],
+    target: Target,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sensitivity, SensitivityError> {
+    let done = AtomicU64::new(0);
     let base = World::new(scenario).map_err(|diagnostics| SensitivityError::Invalid {
         parameter: "(base)".to_owned(),
         value: f64::NAN,
@@ -207,6 +224,7 @@ pub fn sensitivity(
                     tally.add(b, v);
                 }
             }
+            progress(done.fetch_add(end - first, Ordering::Relaxed) + (end - first));
             (base_count, tallies)
         },
         |(count, total), (c, part)| {
