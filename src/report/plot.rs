@@ -17,6 +17,7 @@
 use std::fmt::Write as _;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::monte_carlo::{Comparison, Proportion, Sensitivity, Summary};
@@ -98,6 +99,55 @@ fn percent(y: &f64) -> String {
     } else {
         format!("{p:.0} %")
     }
+}
+
+/// A chart over the steps of a run, with shares of runs up the y axis from 0 to `top`.
+fn over_steps<'a, 'b>(
+    root: &'a Area<'b>,
+    title: &str,
+    summary: &Summary,
+    top: f64,
+    y_desc: &str,
+) -> Result<
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+> {
+    let steps = summary.labels.steps.max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..f64::from(steps), 0.0..top)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("{}s", summary.labels.step_unit))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .light_line_style(WHITE)
+        .y_desc(y_desc)
+        .y_label_formatter(&percent)
+        .draw()?;
+    Ok(chart)
+}
+
+/// Draws the legend of a chart's labelled series at `position`.
+fn draw_legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+) -> Drawn {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(INK.mix(0.4))
+        .label_font((FONT, 13))
+        .draw()?;
+    Ok(())
+}
+
+/// A legend key: a filled square of `colour`.
+fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
 }
 
 /// The three charts of a run's summary: `highest.svg`, `at_war_by_step.svg`, `escalation.svg`.
@@ -194,25 +244,10 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
     let last = |c: &[f64]| c.last().copied().unwrap_or(0.0);
     curves.sort_by(|x, y| last(&y.1).total_cmp(&last(&x.1)).then(x.0.cmp(y.0)));
     curves.truncate(PALETTE.len());
-    let steps = summary.labels.steps.max(1);
-    let unit = &summary.labels.step_unit;
     let title = "P(at war) by the end of each step, by actor".to_owned();
     draw("at_war_by_step.svg", title, HEIGHT, |root, title| {
         let top = share_axis(curves.iter().map(|c| last(&c.1)).fold(0.0, f64::max));
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..f64::from(steps), 0.0..top)?;
-        chart
-            .configure_mesh()
-            .x_desc(format!("{unit}s"))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .light_line_style(WHITE)
-            .y_desc("runs at war")
-            .y_label_formatter(&percent)
-            .draw()?;
+        let mut chart = over_steps(root, title, summary, top, "runs at war")?;
         if curves.is_empty() {
             root.draw_text(
                 "no actor was at war in any run",
@@ -233,13 +268,7 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
                 });
         }
         if !curves.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(INK.mix(0.4))
-                .label_font((FONT, 13))
-                .draw()?;
+            draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         }
         Ok(())
     })
@@ -260,25 +289,10 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
         })
         .collect();
     let names = &summary.labels.levels;
-    let steps = summary.labels.steps.max(1);
-    let unit = &summary.labels.step_unit;
     let title = "Escalation over time: share of runs at or above each level".to_owned();
     draw("escalation.svg", title, HEIGHT, |root, title| {
         let top = share_axis(at_least[1].iter().copied().fold(0.0, f64::max));
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..f64::from(steps), 0.0..top)?;
-        chart
-            .configure_mesh()
-            .x_desc(format!("{unit}s"))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .light_line_style(WHITE)
-            .y_desc("runs")
-            .y_label_formatter(&percent)
-            .draw()?;
+        let mut chart = over_steps(root, title, summary, top, "runs")?;
         for (k, shares) in at_least.iter().enumerate().skip(1) {
             // Darker for higher levels; each band is drawn over the one below it.
             let colour = RGBColor(
@@ -294,17 +308,9 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
             chart
                 .draw_series(AreaSeries::new(points, 0.0, colour.filled()))?
                 .label(format!("≥ {}", names.get(k).map_or("", String::as_str)))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
-                });
+                .legend(swatch(colour));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(INK.mix(0.4))
-            .label_font((FONT, 13))
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }
@@ -411,18 +417,10 @@ fn horizontal(
             chart
                 .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<i32>)>>())?
                 .label(name)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
-                });
+                .legend(swatch(colour));
         }
         if !legend.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(INK.mix(0.4))
-                .label_font((FONT, 13))
-                .draw()?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     })
