@@ -134,13 +134,11 @@ pub enum SensitivityError {
     /// The parameter does not exist or does not take a number.
     #[error("`{0}` is not a numeric model parameter")]
     UnknownParameter(String),
-    /// A variant failed validation.
-    #[error("parameters.{parameter} = {value}: {message}")]
+    /// The base or a variant failed validation.
+    #[error("{arm}: {message}")]
     Invalid {
-        /// The parameter.
-        parameter: String,
-        /// The value it was given.
-        value: f64,
+        /// Which: `the scenario`, or `parameters.NAME = VALUE`.
+        arm: String,
         /// The first problem validation found.
         message: String,
     },
@@ -160,9 +158,13 @@ fn variant(scenario: &Scenario, parameter: &str, value: f64) -> Result<World, Se
     *slot = serde_json::json!(value);
     let mut s = scenario.clone();
     s.parameters = serde_json::from_value(json).map_err(|_| unknown())?;
-    World::new(&s).map_err(|diagnostics| SensitivityError::Invalid {
-        parameter: parameter.to_owned(),
-        value,
+    compile(&s, || format!("parameters.{parameter} = {value}"))
+}
+
+/// Compiles one arm; a validation failure names the arm and its first problem.
+fn compile(scenario: &Scenario, arm: impl FnOnce() -> String) -> Result<World, SensitivityError> {
+    World::new(scenario).map_err(|diagnostics| SensitivityError::Invalid {
+        arm: arm(),
         message: diagnostics
             .first()
             .map(ToString::to_string)
@@ -196,14 +198,7 @@ pub fn sensitivity_with_progress(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, SensitivityError> {
     let done = AtomicU64::new(0);
-    let base = World::new(scenario).map_err(|diagnostics| SensitivityError::Invalid {
-        parameter: "(base)".to_owned(),
-        value: f64::NAN,
-        message: diagnostics
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-    })?;
+    let base = compile(scenario, || "the scenario".to_owned())?;
     let mut variants = Vec::with_capacity(plan.len() * 2);
     for f in plan {
         variants.push(variant(scenario, &f.parameter, f.low)?);
