@@ -20,17 +20,19 @@ impl Simulation<'_> {
             if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
                 continue;
             }
-            if self.reinforcement.get(c).copied().flatten().is_none() {
-                let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
-                let both = [
-                    self.expected_reinforcement(c, 0, &mut buffers),
-                    self.expected_reinforcement(c, 1, &mut buffers),
-                ];
-                self.scratch.reinforcement = buffers;
-                if self.reinforcement.len() <= c {
-                    self.reinforcement.resize(self.conflicts.len(), None);
+            if !self.reinforcers.get(c).is_some_and(|r| r.valid) {
+                if self.reinforcers.len() <= c {
+                    self.reinforcers
+                        .resize_with(self.conflicts.len(), Default::default);
                 }
-                self.reinforcement[c] = Some(both);
+                let mut cached = std::mem::take(&mut self.reinforcers[c]);
+                let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
+                for (side, out) in cached.sides.iter_mut().enumerate() {
+                    self.reinforcers_of(c, side, &mut buffers, out);
+                }
+                cached.valid = true;
+                self.scratch.reinforcement = buffers;
+                self.reinforcers[c] = cached;
             }
             let ctx = self.escalation_context(c);
             let t = self.rules.escalation.transition(&ctx);
@@ -88,7 +90,7 @@ impl Simulation<'_> {
             hostility: self.hostility(f0, f1),
             capability,
             reinforcement: {
-                let expected = self.reinforcement[c].expect("computed by `escalation`");
+                let expected = [0, 1].map(|side| self.expected_reinforcement(c, side));
                 [
                     expected[1] / capability[1].max(1e-12),
                     expected[0] / capability[0].max(1e-12),
@@ -103,13 +105,25 @@ impl Simulation<'_> {
 
     /// The capability a side can expect from defense obligations toward its members held by actors
     /// not yet in the conflict: Σ reliability × effective capability, each holder counted once at its
-    /// most reliable obligation.
-    fn expected_reinforcement(
+    /// most reliable obligation (`reinforcers_of`, cached by `escalation`).
+    fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
+        self.reinforcers[c].sides[side]
+            .iter()
+            .map(|&(reliability, holder)| reliability * self.effective_capability(holder))
+            .sum()
+    }
+
+    /// The reinforcers of a side, into `out`: the holders of in-force defense obligations toward its
+    /// members that take no part in the conflict, each once at its most reliable obligation (the
+    /// first of equals), as `(reliability, holder)` in the order of the members and their
+    /// obligations, so that the sum does not depend on how the best are found.
+    fn reinforcers_of(
         &self,
         c: ConflictIx,
         side: usize,
         (eligible, order): &mut (Vec<ObligationIx>, Vec<(usize, bool)>),
-    ) -> f64 {
+        out: &mut Vec<(f64, usize)>,
+    ) {
         let world = self.world;
         let conflict = &self.conflicts[c];
         eligible.clear();
@@ -122,8 +136,6 @@ impl Simulation<'_> {
                         && self.obligation_in_force(ob)
                 }),
         );
-        // Each holder once, at its most reliable obligation (the first of equals), summed in the
-        // order of `eligible` so that the result does not depend on how the best are found.
         let holder = |i: usize| world.obligations[eligible[i]].holder;
         let reliability = |i: usize| world.obligations[eligible[i]].reliability;
         order.clear();
@@ -139,14 +151,16 @@ impl Simulation<'_> {
         }
         // Back to the order of `eligible`, each marked whether it is its holder's best.
         order.sort_unstable_by_key(|&(i, _)| i);
-        eligible
-            .iter()
-            .zip(order.iter())
-            .filter(|&(_, &(_, best))| best)
-            .map(|(&ob, _)| {
-                let o = &world.obligations[ob];
-                o.reliability * self.effective_capability(o.holder)
-            })
-            .sum()
+        out.clear();
+        out.extend(
+            eligible
+                .iter()
+                .zip(order.iter())
+                .filter(|&(_, &(_, best))| best)
+                .map(|(&ob, _)| {
+                    let o = &world.obligations[ob];
+                    (o.reliability, o.holder)
+                }),
+        );
     }
 }

@@ -107,9 +107,9 @@ pub struct Simulation<'w> {
     /// `cover_stale`.
     cover: Vec<Cover>,
     cover_stale: bool,
-    /// For each conflict, the expected reinforcement of its two sides, while it holds: until
-    /// someone joins it, treaty status changes or sanction pressure moves.
-    reinforcement: Vec<Option<[f64; 2]>>,
+    /// For each conflict, who can be expected to reinforce its two sides (`Reinforcers`), while it
+    /// holds: until someone joins it or treaty status changes.
+    reinforcers: Vec<Reinforcers>,
     /// The pairs whose stances may differ from 0 or from their initial values, or that have their
     /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
     live: LivePairs,
@@ -155,6 +155,16 @@ struct Scratch {
     candidates: Vec<usize>,
     due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
+}
+
+/// The holders of defense obligations toward a conflict's sides that are not in it, each once at
+/// its most reliable obligation: `(reliability, holder)` per side, in the order their capability is
+/// summed. Their capability moves with sanction pressure every step; who they are moves only when
+/// someone joins or treaty status changes, so only the list is cached.
+#[derive(Debug, Clone, Default)]
+struct Reinforcers {
+    valid: bool,
+    sides: [Vec<(f64, usize)>; 2],
 }
 
 /// Who would defend an actor under in-force defense obligations: up to two distinct holders of
@@ -248,7 +258,7 @@ impl<'w> Simulation<'w> {
             engaged: vec![Vec::new(); n],
             cover: vec![Cover::default(); n],
             cover_stale: true,
-            reinforcement: Vec::new(),
+            reinforcers: Vec::new(),
             pressure: vec![0.0; n],
             conflicts: Vec::new(),
             active: Vec::new(),
@@ -437,7 +447,7 @@ impl<'w> Simulation<'w> {
     /// Forgets what was derived from which obligations are in force.
     fn obligations_changed(&mut self) {
         self.cover_stale = true;
-        self.reinforcement.clear();
+        self.reinforcers.iter_mut().for_each(|r| r.valid = false);
     }
 
     /// Whether `actor` takes part in active conflict `c`.
@@ -518,8 +528,8 @@ impl<'w> Simulation<'w> {
         let step = self.step;
         self.count_opposition(c, actor, side, 1);
         self.engaged[actor].push(c);
-        if let Some(cached) = self.reinforcement.get_mut(c) {
-            *cached = None;
+        if let Some(cached) = self.reinforcers.get_mut(c) {
+            cached.valid = false;
         }
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {

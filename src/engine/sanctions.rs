@@ -59,15 +59,8 @@ impl Simulation<'_> {
             // Several regimes on one target combine as independent hazards.
             build[target] = 1.0 - (1.0 - build[target]) * (-rate * world.step_years).exp();
         }
-        let mut moved = false;
         for (a, pressure) in self.pressure.iter_mut().enumerate() {
-            let before = *pressure;
             *pressure = ((1.0 - decay) * *pressure + build[a] * (1.0 - *pressure)).clamp(0.0, 1.0);
-            moved |= *pressure != before;
-        }
-        if moved {
-            // Effective capabilities moved with the pressure.
-            self.reinforcement.clear();
         }
 
         for (r, regime) in world.sanctions.iter().enumerate() {
