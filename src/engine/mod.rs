@@ -155,6 +155,7 @@ struct Scratch {
     candidates: Vec<usize>,
     due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
+    build: Vec<f64>,
 }
 
 /// The holders of defense obligations toward a conflict's sides that are not in it, each once at

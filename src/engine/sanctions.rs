@@ -36,24 +36,21 @@ impl Simulation<'_> {
             }
         }
 
-        let total_economy: f64 = world.actors.iter().map(|a| a.economy).sum();
-        let decay = 1.0 - 0.5f64.powf(world.step_years / p.sanction_half_life_years);
-        let mut build = vec![0.0; world.n()];
+        let decay = world.pressure_decay;
+        let mut build = std::mem::take(&mut self.scratch.build);
+        build.clear();
+        build.resize(world.n(), 0.0);
         for (r, regime) in world.sanctions.iter().enumerate() {
             if !self.sanction_active[r] {
                 continue;
             }
             let target = regime.target;
-            let senders: f64 = regime
-                .senders
-                .iter()
-                .map(|&s| world.actors[s].economy)
-                .sum();
+            let senders = regime.senders_economy;
             let busting: f64 = (0..world.n())
                 .filter(|&j| j != target && regime.senders.binary_search(&j).is_err())
                 .map(|j| world.actors[j].economy * self.stance(j, target).max(0.0))
                 .sum();
-            let share = senders / total_economy;
+            let share = senders / world.total_economy;
             let unbusted = 1.0 - busting / (busting + senders);
             let rate = p.sanction_build_rate * regime.intensity * share * unbusted;
             // Several regimes on one target combine as independent hazards.
@@ -62,6 +59,7 @@ impl Simulation<'_> {
         for (a, pressure) in self.pressure.iter_mut().enumerate() {
             *pressure = ((1.0 - decay) * *pressure + build[a] * (1.0 - *pressure)).clamp(0.0, 1.0);
         }
+        self.scratch.build = build;
 
         for (r, regime) in world.sanctions.iter().enumerate() {
             if !self.sanction_active[r] {

@@ -107,12 +107,10 @@ impl Simulation<'_> {
                     let k = target * n + j;
                     let s = self.stances[k];
                     let is_sender = regime.senders.binary_search(&j).is_ok();
-                    let fellow_target = world.sanctions.iter().enumerate().any(|(r2, other)| {
-                        r2 != r
-                            && self.sanction_active[r2]
-                            && other.target == j
-                            && other.senders == regime.senders
-                    });
+                    let fellow_target = regime
+                        .kindred
+                        .iter()
+                        .any(|&r2| self.sanction_active[r2] && world.sanctions[r2].target == j);
                     let busting = !is_sender && self.stances[j * n + target] > 0.0;
                     if is_sender {
                         pull[k] += p.stance_sanctions * pressure * (-1.0 - s);

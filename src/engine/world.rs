@@ -136,6 +136,11 @@ pub struct SanctionInfo {
     pub dormant: bool,
     /// What lifts it.
     pub objective: Objective,
+    /// The senders' summed economic weight.
+    pub senders_economy: f64,
+    /// The other regimes with the same senders (ascending): their targets are this one's fellow
+    /// targets while both are in force.
+    pub kindred: Vec<usize>,
 }
 
 /// A condition with actors resolved.
@@ -284,6 +289,10 @@ pub struct World {
     pub params: Parameters,
     /// The step's length in years.
     pub step_years: f64,
+    /// The whole world's economic weight.
+    pub total_economy: f64,
+    /// The share of sanction pressure that decays in one step: 1 − 2^(−Δt / half-life).
+    pub pressure_decay: f64,
 }
 
 impl World {
@@ -593,21 +602,31 @@ impl<'a> Compiler<'a> {
             })
             .collect();
 
-        let sanctions = s
+        let mut sanctions: Vec<SanctionInfo> = s
             .sanctions
             .iter()
-            .map(|r| SanctionInfo {
-                id: r.id.clone(),
-                senders: self.actors(&r.senders),
-                target: self.actor(&r.target),
-                intensity: r.intensity,
-                from: r.from.unwrap_or(0),
-                when: r.when.as_ref().map(|c| self.cond(c)),
-                until: r.until,
-                dormant: r.dormant,
-                objective: r.objective,
+            .map(|r| {
+                let senders = self.actors(&r.senders);
+                SanctionInfo {
+                    id: r.id.clone(),
+                    senders_economy: senders.iter().map(|&a| actors[a].economy).sum(),
+                    senders,
+                    target: self.actor(&r.target),
+                    intensity: r.intensity,
+                    from: r.from.unwrap_or(0),
+                    when: r.when.as_ref().map(|c| self.cond(c)),
+                    until: r.until,
+                    dormant: r.dormant,
+                    objective: r.objective,
+                    kindred: Vec::new(),
+                }
             })
             .collect();
+        for r in 0..sanctions.len() {
+            sanctions[r].kindred = (0..sanctions.len())
+                .filter(|&r2| r2 != r && sanctions[r2].senders == sanctions[r].senders)
+                .collect();
+        }
         let regime_ix: BTreeMap<&str, usize> = s
             .sanctions
             .iter()
@@ -702,7 +721,6 @@ impl<'a> Compiler<'a> {
             step_unit: s.step,
             steps: s.steps,
             level_labels,
-            actors,
             regions: self.regions,
             treaties,
             clauses,
@@ -718,6 +736,9 @@ impl<'a> Compiler<'a> {
             sanctions,
             events,
             step_years: s.step.years(),
+            total_economy: actors.iter().map(|a| a.economy).sum(),
+            pressure_decay: 1.0 - 0.5f64.powf(s.step.years() / p.sanction_half_life_years),
+            actors,
             params: p,
         }
     }
