@@ -41,6 +41,13 @@ impl Simulation<'_> {
             if rate <= 0.0 || self.opposed(i, j) {
                 continue;
             }
+            let draw = self.rng.random::<f64>();
+            // 1 − exp(−x) < x, and the deterrence factor lies between 1 and `deterrence`: a draw
+            // above rate·max(1, deterrence)·Δt (with room for rounding) starts no dispute whatever
+            // the deterrence, so most pairs need neither the factor nor the exponential.
+            if draw >= rate * p.deterrence.max(1.0) * world.step_years * (1.0 + 1e-9) {
+                continue;
+            }
             // Initiator in proportion to own hostility, −s, floored at 0.
             let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
             let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
@@ -48,7 +55,7 @@ impl Simulation<'_> {
             let deter = share_i * self.deterrence_factor(i, j)
                 + (1.0 - share_i) * self.deterrence_factor(j, i);
             let probability = world.per_step_from_yearly_rate(rate * deter);
-            if self.rng.random::<f64>() >= probability {
+            if draw >= probability {
                 continue;
             }
             let (by, on) = if self.rng.random::<f64>() < share_i {
@@ -112,5 +119,26 @@ impl Simulation<'_> {
             self.cover[target] = cover;
         }
         self.cover_stale = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `onset` skips the exponential when the draw is at or above rate·Δt·(1 + 1e-9): sound only if
+    /// the computed per-step probability never exceeds that bound, at any magnitude.
+    #[test]
+    fn the_per_step_probability_never_exceeds_the_rate_bound() {
+        let mut x = f64::MIN_POSITIVE;
+        while x < 1e6 {
+            for k in 0..200 {
+                let rate = x * (1.0 + f64::from(k) / 200.0);
+                let probability = -(-rate).exp_m1();
+                assert!(probability <= rate * (1.0 + 1e-9), "{rate}: {probability}");
+                // The factor between 1 and `deterrence` can round a little above 1.
+                let deterred = 0.3 * rate + 0.7 * rate;
+                assert!(-(-deterred).exp_m1() <= rate * (1.0 + 1e-9), "{rate}");
+            }
+            x *= 1.7;
+        }
     }
 }
