@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::conflict::{Conflict, Participant, Route};
+use super::conflict::{Conflict, Route};
 use super::world::{ActorIx, DirectedObligation, ObligationIx, World};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Role, Step, Territory};
@@ -194,36 +194,30 @@ fn qualifying<'a>(
 /// Mobilisation reads every conflict: it fires when an admitted adversary takes part at
 /// `min_level` or above, and binds the holder to the side facing it.
 fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
-    let mobilisers: Vec<&Participant> = conflict
-        .participants
-        .iter()
-        .filter(|p| {
+    let mobilisers = || {
+        conflict.participants.iter().filter(|p| {
             // The partner's own mobilisation never binds the holder against it.
             p.actor != o.partner
                 && admits(o, p.actor)
                 && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute)
         })
-        .collect();
+    };
     // The earliest mobiliser (founders before entrants of the same step, then side 0) fixes the
     // side: a rule that does not depend on how actors or treaties are listed.
-    let Some(first) = mobilisers
-        .iter()
-        .min_by_key(|p| (p.joined, p.via != Route::Founder, p.side))
+    let Some(first) = mobilisers().min_by_key(|p| (p.joined, p.via != Route::Founder, p.side))
     else {
         return Err(Reason::PartnerNotInvolved);
     };
     let mobiliser_side = first.side;
-    let mobilisers: Vec<(usize, ActorIx)> = mobilisers.iter().map(|p| (p.side, p.actor)).collect();
     let side = 1 - mobiliser_side;
     let engaged = match conflict.side_of(o.holder) {
         Some(s) if s != side => return Err(Reason::HolderOpposed),
         Some(_) => true,
         None => false,
     };
-    let mut adversaries: Vec<ActorIx> = mobilisers
-        .iter()
-        .filter(|&&(s, _)| s == mobiliser_side)
-        .map(|&(_, a)| a)
+    let mut adversaries: Vec<ActorIx> = mobilisers()
+        .filter(|p| p.side == mobiliser_side)
+        .map(|p| p.actor)
         .collect();
     adversaries.sort_unstable();
     if adversaries.len() < o.min_adversaries {
