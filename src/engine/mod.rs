@@ -129,8 +129,9 @@ pub struct Simulation<'w> {
     event_step: Vec<Option<Step>>,
     /// Per regime: whether it is in force now.
     sanction_active: Vec<bool>,
-    /// Honoured neutralities: (obligation, conflict); the holder may not join against its partner.
-    neutral: Vec<(usize, ConflictIx)>,
+    /// Per conflict, the neutrality obligations honoured in it, ordered by holder: the holder may
+    /// not join against its partner.
+    neutral: Vec<Vec<ObligationIx>>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
     /// Per conflict: changed since its obligations were last checked. An obligation's verdict reads
@@ -451,6 +452,11 @@ impl<'w> Simulation<'w> {
         self.reinforcers.iter_mut().for_each(|r| r.valid = false);
     }
 
+    /// The neutrality obligations honoured in conflict `c`, ordered by holder.
+    fn honoured_neutralities(&self, c: ConflictIx) -> &[ObligationIx] {
+        self.neutral.get(c).map_or(&[], Vec::as_slice)
+    }
+
     /// Whether `actor` takes part in active conflict `c`.
     fn takes_part(&self, actor: usize, c: ConflictIx) -> bool {
         self.engaged[actor].contains(&c)
@@ -583,7 +589,9 @@ impl<'w> Simulation<'w> {
             }
             let broken = match o.kind {
                 crate::scenario::ObligationKind::NonAggression => self.obligation_in_force(ob),
-                crate::scenario::ObligationKind::Neutrality => self.neutral.contains(&(ob, c)),
+                crate::scenario::ObligationKind::Neutrality => {
+                    self.honoured_neutralities(c).contains(&ob)
+                }
                 _ => false,
             };
             if broken {

@@ -223,7 +223,14 @@ impl Simulation<'_> {
         );
         let p = &world.params;
         match (o.kind, honoured) {
-            (ObligationKind::Neutrality, true) => self.neutral.push((ob, c)),
+            (ObligationKind::Neutrality, true) => {
+                if self.neutral.len() <= c {
+                    self.neutral.resize_with(c + 1, Vec::new);
+                }
+                let honoured = &mut self.neutral[c];
+                let at = honoured.partition_point(|&h| world.obligations[h].holder <= o.holder);
+                honoured.insert(at, ob);
+            }
             (ObligationKind::Consultation, true) => {
                 for (a, b) in [(o.holder, o.partner), (o.partner, o.holder)] {
                     let s = self.stance_mut(a, b);

@@ -50,11 +50,13 @@ impl Simulation<'_> {
                     continue;
                 };
                 support = support.min(world.actors[actor].max_support);
-                let neutral_toward_other = self.neutral.iter().any(|&(ob, nc)| {
-                    nc == c
-                        && world.obligations[ob].holder == actor
-                        && conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
-                });
+                let honoured = self.honoured_neutralities(c);
+                let own = honoured.partition_point(|&ob| world.obligations[ob].holder < actor);
+                let neutral_toward_other = honoured[own..]
+                    .iter()
+                    .map(|&ob| &world.obligations[ob])
+                    .take_while(|o| o.holder == actor)
+                    .any(|o| conflict.side_of(o.partner) == Some(1 - side));
                 if neutral_toward_other {
                     support = support.min(Support::Diplomatic);
                 }
