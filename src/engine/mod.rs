@@ -410,10 +410,12 @@ impl<'w> Simulation<'w> {
             .side(side)
             .map(|a| self.effective_capability(a))
             .sum();
-        let supporters: f64 = self
-            .postures
+        // Postures are in (conflict, actor) order: this conflict's are one run.
+        let from = self.postures.partition_point(|s| s.conflict < c);
+        let supporters: f64 = self.postures[from..]
             .iter()
-            .filter(|s| s.conflict == c && s.side == side)
+            .take_while(|s| s.conflict == c)
+            .filter(|s| s.side == side)
             .map(|s| {
                 let weight = match s.support {
                     Support::Lethal => p.support_lethal_weight,

@@ -101,8 +101,9 @@ impl Simulation<'_> {
     /// neutrality first (a duty to abstain binds before an entry can break it), then defense,
     /// offense, consultation and mobilisation; then the holder's
     /// warmer partner; then the partner that joined the conflict first; then the stronger holder;
-    /// then the stronger partner; then by treaty, clause, holder and partner id. Only the last
-    /// keys are labels, and they decide only between obligations alike in everything else. The
+    /// then the stronger partner; then by treaty, clause, holder and partner id, which identify a
+    /// directed obligation (its index keeps the order total). Only the last keys are labels, and
+    /// they decide only between obligations alike in everything else. The
     /// partner's strength matters for mobilisation: one holder's clauses towards two partners that
     /// take no part can bind it to opposite sides, and which fires first must not rest on a name.
     fn firing_order(
@@ -154,10 +155,13 @@ impl Simulation<'_> {
                     .total_cmp(&world.actors[a.partner].capability),
             )
             .then_with(|| label(a).cmp(&label(b)))
+            .then(o1.cmp(&o2))
     }
 
     /// The obligations that could fire for conflict `c`, into `out`: those owed to a participant,
-    /// and every mobilisation obligation; ascending and without repeats.
+    /// and every mobilisation obligation. Without repeats, since an obligation has one partner and
+    /// `obligations_by_partner` leaves mobilisation out; in no particular order, since what fires
+    /// is sorted by `firing_order`, a total order.
     fn candidates(&self, c: ConflictIx, out: &mut Vec<usize>) {
         let world = self.world;
         out.clear();
@@ -165,8 +169,11 @@ impl Simulation<'_> {
             out.extend_from_slice(&world.obligations_by_partner[p.actor]);
         }
         out.extend_from_slice(&world.mobilize_obligations);
-        out.sort_unstable();
-        out.dedup();
+        debug_assert!({
+            let mut sorted = out.clone();
+            sorted.sort_unstable();
+            sorted.windows(2).all(|w| w[0] != w[1])
+        });
     }
 
     /// Records a firing, draws once whether the holder honours, and acts on the answer.
