@@ -157,6 +157,7 @@ struct Scratch {
     due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
     build: Vec<f64>,
+    lethal: Vec<(ConflictIx, usize, usize)>,
 }
 
 /// The holders of defense obligations toward a conflict's sides that are not in it, each once at

@@ -296,15 +296,18 @@ impl Simulation<'_> {
         if rate <= 0.0 {
             return;
         }
-        let lethal: Vec<(ConflictIx, usize, usize)> = self
-            .postures
-            .iter()
-            .filter(|p| {
-                p.support == Support::Lethal && self.conflicts[p.conflict].level >= Level::Force
-            })
-            .map(|p| (p.conflict, p.actor, p.side))
-            .collect();
-        for (c, actor, side) in lethal {
+        // Joining changes the postures: list the lethal ones first.
+        let mut lethal = std::mem::take(&mut self.scratch.lethal);
+        lethal.clear();
+        lethal.extend(
+            self.postures
+                .iter()
+                .filter(|p| {
+                    p.support == Support::Lethal && self.conflicts[p.conflict].level >= Level::Force
+                })
+                .map(|p| (p.conflict, p.actor, p.side)),
+        );
+        for &(c, actor, side) in &lethal {
             if self.takes_part(actor, c) || self.bound_not_to_fight(actor, c, side) {
                 continue;
             }
@@ -315,6 +318,7 @@ impl Simulation<'_> {
                 self.join(c, actor, side, Route::Voluntary, cap, obs);
             }
         }
+        self.scratch.lethal = lethal;
     }
 
     /// Whether joining `side` of conflict `c` would put `actor` against a partner of an in-force

@@ -148,16 +148,9 @@ pub fn pathway(
     founders: &[[ActorIx; 2]],
 ) -> String {
     let id = |a: ActorIx| world.actors[a].id.as_str();
-    let mut groups: Vec<Vec<String>> = vec![Vec::new(); peaks.len()];
-    for (c, group) in groups.iter_mut().enumerate() {
-        let [opener, target] = founders[c];
-        group.push(format!(
-            "{}>{}@{}",
-            id(opener),
-            id(target),
-            peaks[c].number()
-        ));
-    }
+    // Each conflict's entries; a conflict without any that stayed short of war is left out, so
+    // only the conflicts named are written out.
+    let mut joined: Vec<Vec<String>> = vec![Vec::new(); peaks.len()];
     for e in entries {
         let part = match e.via {
             Route::Founder => continue, // named in the conflict's own part
@@ -178,14 +171,19 @@ pub fn pathway(
                 )
             }
         };
-        groups[e.conflict].push(part);
+        joined[e.conflict].push(part);
     }
     let mut listed: Vec<String> = Vec::new();
-    for (c, group) in groups.into_iter().enumerate() {
-        if group.len() == 1 && peaks[c] < Level::War {
+    for (c, parts) in joined.into_iter().enumerate() {
+        if parts.is_empty() && peaks[c] < Level::War {
             continue;
         }
-        let text = group.join(" | ");
+        let [opener, target] = founders[c];
+        let mut text = format!("{}>{}@{}", id(opener), id(target), peaks[c].number());
+        for part in parts {
+            text.push_str(" | ");
+            text.push_str(&part);
+        }
         if !listed.contains(&text) {
             listed.push(text);
         }
