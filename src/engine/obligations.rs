@@ -159,14 +159,25 @@ impl Simulation<'_> {
     }
 
     /// The obligations that could fire for conflict `c`, into `out`: those owed to a participant,
-    /// and every mobilisation obligation. Without repeats, since an obligation has one partner and
+    /// and every mobilisation obligation. Once force has been used, only attacks qualify, and an
+    /// attack qualifies only if it names the partner (`triggers::check`): the obligations owed to a
+    /// participant no attack names are left out, which in a war that has drawn in whole blocs is
+    /// most of them. Without repeats, since an obligation has one partner and
     /// `obligations_by_partner` leaves mobilisation out; in no particular order, since what fires
     /// is sorted by `firing_order`, a total order.
     fn candidates(&self, c: ConflictIx, out: &mut Vec<usize>) {
         let world = self.world;
+        let conflict = &self.conflicts[c];
         out.clear();
-        for p in &self.conflicts[c].participants {
-            out.extend_from_slice(&world.obligations_by_partner[p.actor]);
+        for p in &conflict.participants {
+            let unnamed = !conflict.attacks.is_empty()
+                && !conflict
+                    .attacks
+                    .iter()
+                    .any(|a| a.attacker == p.actor || a.attacked == p.actor);
+            if !unnamed {
+                out.extend_from_slice(&world.obligations_by_partner[p.actor]);
+            }
         }
         out.extend_from_slice(&world.mobilize_obligations);
         debug_assert!({
