@@ -1,6 +1,8 @@
 //! Phase 4: obligation triggers with their cascades, the honouring draws, entries after their
 //! delays, and voluntary entry.
 
+use std::cmp::Reverse;
+
 use rand::RngExt;
 
 use super::conflict::{ConflictIx, Route};
@@ -8,7 +10,7 @@ use super::observe::{Event, Observer};
 use super::outcome::Trigger;
 use super::rules::HonourContext;
 use super::triggers::{self, Firing};
-use super::{DirectedObligation, Pending, Simulation};
+use super::{Pending, Simulation};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Support};
 
@@ -65,7 +67,9 @@ impl Simulation<'_> {
             }
             // ...fires in a canonical order, checked again as earlier firings change who takes
             // part where, so that the result does not depend on the order of listing.
-            due.sort_by(|&a, &b| self.firing_order(a, b));
+            if due.len() > 1 {
+                due.sort_by_cached_key(|&due| self.firing_key(due));
+            }
             for &(c, ob) in &due {
                 if let Ok(firing) = self.verdict(ob, c) {
                     self.fire(ob, c, firing, obs);
@@ -97,23 +101,20 @@ impl Simulation<'_> {
         triggers::check(world, ob, &self.conflicts[c], &ctx)
     }
 
-    /// The order in which obligations due in the same round fire: by conflict; then by kind:
-    /// neutrality first (a duty to abstain binds before an entry can break it), then defense,
-    /// offense, consultation and mobilisation; then the holder's
-    /// warmer partner; then the partner that joined the conflict first; then the stronger holder;
-    /// then the stronger partner; then by treaty, clause, holder and partner id, which identify a
-    /// directed obligation (its index keeps the order total). Only the last keys are labels, and
-    /// they decide only between obligations alike in everything else. The
-    /// partner's strength matters for mobilisation: one holder's clauses towards two partners that
-    /// take no part can bind it to opposite sides, and which fires first must not rest on a name.
-    fn firing_order(
-        &self,
-        (c1, o1): (ConflictIx, usize),
-        (c2, o2): (ConflictIx, usize),
-    ) -> std::cmp::Ordering {
+    /// The key by which obligations due in the same round fire, smallest first: by conflict; then
+    /// by kind: neutrality first (a duty to abstain binds before an entry can break it), then
+    /// defense, offense, consultation and mobilisation; then the holder's warmer partner; then the
+    /// partner that joined the conflict first; then the stronger holder; then the stronger partner;
+    /// then by treaty, clause, holder and partner id, which identify a directed obligation (its
+    /// index keeps the order total). Only the last keys are labels, and they decide only between
+    /// obligations alike in everything else. The partner's strength matters for mobilisation: one
+    /// holder's clauses towards two partners that take no part can bind it to opposite sides, and
+    /// which fires first must not rest on a name. Computed once per obligation due, not once per
+    /// comparison.
+    fn firing_key(&self, (c, ob): (ConflictIx, usize)) -> FiringKey<'_> {
         let world = self.world;
-        let (a, b) = (&world.obligations[o1], &world.obligations[o2]);
-        let strength = |kind: ObligationKind| match kind {
+        let o = &world.obligations[ob];
+        let strength = match o.kind {
             ObligationKind::Neutrality => 0,
             ObligationKind::Defense => 1,
             ObligationKind::Offense => 2,
@@ -121,41 +122,27 @@ impl Simulation<'_> {
             ObligationKind::Mobilize => 4,
             ObligationKind::NonAggression => 5,
         };
-        let position = |c: ConflictIx, actor: usize| {
-            self.conflicts[c]
-                .participants
-                .iter()
-                .position(|p| p.actor == actor)
-                .unwrap_or(usize::MAX)
-        };
-        let label = |o: &DirectedObligation| {
-            let clause = &world.clauses[o.clause];
-            (
+        let position = self.conflicts[c]
+            .participants
+            .iter()
+            .position(|p| p.actor == o.partner)
+            .unwrap_or(usize::MAX);
+        let clause = &world.clauses[o.clause];
+        FiringKey {
+            conflict: c,
+            strength,
+            warmth: Reverse(Total(self.stance(o.holder, o.partner))),
+            position,
+            holder: Reverse(Total(world.actors[o.holder].capability)),
+            partner: Reverse(Total(world.actors[o.partner].capability)),
+            label: [
                 &world.treaties[clause.treaty].id,
                 &clause.id,
                 &world.actors[o.holder].id,
                 &world.actors[o.partner].id,
-            )
-        };
-        c1.cmp(&c2)
-            .then(strength(a.kind).cmp(&strength(b.kind)))
-            .then(
-                self.stance(b.holder, b.partner)
-                    .total_cmp(&self.stance(a.holder, a.partner)),
-            )
-            .then(position(c1, a.partner).cmp(&position(c2, b.partner)))
-            .then(
-                world.actors[b.holder]
-                    .capability
-                    .total_cmp(&world.actors[a.holder].capability),
-            )
-            .then(
-                world.actors[b.partner]
-                    .capability
-                    .total_cmp(&world.actors[a.partner].capability),
-            )
-            .then_with(|| label(a).cmp(&label(b)))
-            .then(o1.cmp(&o2))
+            ],
+            obligation: ob,
+        }
     }
 
     /// The obligations that could fire for conflict `c`, into `out`: those owed to a participant,
@@ -164,7 +151,7 @@ impl Simulation<'_> {
     /// participant no attack names are left out, which in a war that has drawn in whole blocs is
     /// most of them. Without repeats, since an obligation has one partner and
     /// `obligations_by_partner` leaves mobilisation out; in no particular order, since what fires
-    /// is sorted by `firing_order`, a total order.
+    /// is sorted by `firing_key`, a total order.
     fn candidates(&self, c: ConflictIx, out: &mut Vec<usize>) {
         let world = self.world;
         let conflict = &self.conflicts[c];
@@ -353,5 +340,42 @@ impl Simulation<'_> {
         }
         // Each side has its founder, so neither count is 0.
         sum[side] / count[side] as f64 - sum[1 - side] / count[1 - side] as f64
+    }
+}
+
+/// The order in which due obligations fire ([`Simulation::firing_key`]): compared field by field.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct FiringKey<'w> {
+    conflict: ConflictIx,
+    strength: u8,
+    warmth: Reverse<Total>,
+    position: usize,
+    holder: Reverse<Total>,
+    partner: Reverse<Total>,
+    label: [&'w str; 4],
+    obligation: usize,
+}
+
+/// A number ordered by `f64::total_cmp`.
+#[derive(Debug, Clone, Copy)]
+struct Total(f64);
+
+impl PartialEq for Total {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Total {}
+
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Total {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
