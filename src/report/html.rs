@@ -106,6 +106,17 @@ figcaption { color: #555; font-size: .9rem; }
 ol.pathways li { margin-bottom: .6rem; } code { font-size: .85rem; color: #555; }
 ";
 
+/// Says how many of `total` rows a table of the first [`ROWS`] left out, if any.
+fn more(out: &mut String, total: usize, what: &str) {
+    if total > ROWS {
+        let _ = writeln!(
+            out,
+            "<p>… and {} more {what} (summary.json has every one).</p>",
+            total - ROWS
+        );
+    }
+}
+
 /// A table from a header and rows of cells (already escaped); numeric columns are those whose
 /// header starts with `#`, and a header of empty labels is left out.
 fn table(out: &mut String, id: &str, header: &[&str], rows: &[Vec<String>]) {
@@ -361,13 +372,7 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
         ],
         &rows,
     );
-    if fighting.len() > ROWS {
-        let _ = writeln!(
-            out,
-            "<p>… and {} more actors (summary.json has every one).</p>",
-            fighting.len() - ROWS
-        );
-    }
+    more(out, fighting.len(), "actors");
 
     let obligations = obligations(r);
     if !obligations.is_empty() {
@@ -410,13 +415,7 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
             ],
             &rows,
         );
-        if obligations.len() > ROWS {
-            let _ = writeln!(
-                out,
-                "<p>… and {} more obligations (summary.json has every one).</p>",
-                obligations.len() - ROWS
-            );
-        }
+        more(out, obligations.len(), "obligations");
     }
 
     if !r.regimes.is_empty() {
