@@ -141,12 +141,12 @@ pub struct Simulation<'w> {
     /// A treaty came into or went out of force since the obligations were last checked.
     treaties_changed: bool,
     outcome: Outcome,
-    scratch: Scratch,
+    scratch: Scratch<'w>,
 }
 
 /// Buffers reused from step to step, so that the hot loop does not allocate.
 #[derive(Default)]
-struct Scratch {
+struct Scratch<'w> {
     pull: Vec<f64>,
     enemies: Vec<Vec<usize>>,
     reinforcement: (Vec<ObligationIx>, Vec<(usize, bool)>),
@@ -158,6 +158,7 @@ struct Scratch {
     postures: Vec<Posture>,
     build: Vec<f64>,
     lethal: Vec<(ConflictIx, usize, usize)>,
+    keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, usize))>,
 }
 
 /// The holders of defense obligations toward a conflict's sides that are not in it, each once at

@@ -14,7 +14,7 @@ use super::{Pending, Simulation};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Support};
 
-impl Simulation<'_> {
+impl<'w> Simulation<'w> {
     pub(super) fn obligations(&mut self, obs: &mut dyn Observer) {
         self.fire_obligations(obs);
         self.voluntary_entry(obs);
@@ -68,7 +68,14 @@ impl Simulation<'_> {
             // ...fires in a canonical order, checked again as earlier firings change who takes
             // part where, so that the result does not depend on the order of listing.
             if due.len() > 1 {
-                due.sort_by_cached_key(|&due| self.firing_key(due));
+                let mut keyed = std::mem::take(&mut self.scratch.keyed);
+                keyed.clear();
+                keyed.extend(due.iter().map(|&d| (self.firing_key(d), d)));
+                // The keys are a total order: an unstable sort gives the one result.
+                keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                due.clear();
+                due.extend(keyed.iter().map(|&(_, d)| d));
+                self.scratch.keyed = keyed;
             }
             for &(c, ob) in &due {
                 if let Ok(firing) = self.verdict(ob, c) {
@@ -111,7 +118,7 @@ impl Simulation<'_> {
     /// holder's clauses towards two partners that take no part can bind it to opposite sides, and
     /// which fires first must not rest on a name. Computed once per obligation due, not once per
     /// comparison.
-    fn firing_key(&self, (c, ob): (ConflictIx, usize)) -> FiringKey<'_> {
+    fn firing_key(&self, (c, ob): (ConflictIx, usize)) -> FiringKey<'w> {
         let world = self.world;
         let o = &world.obligations[ob];
         let strength = match o.kind {
@@ -345,7 +352,7 @@ impl Simulation<'_> {
 
 /// The order in which due obligations fire ([`Simulation::firing_key`]): compared field by field.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct FiringKey<'w> {
+pub(super) struct FiringKey<'w> {
     conflict: ConflictIx,
     strength: u8,
     warmth: Reverse<Total>,
@@ -358,7 +365,7 @@ struct FiringKey<'w> {
 
 /// A number ordered by `f64::total_cmp`.
 #[derive(Debug, Clone, Copy)]
-struct Total(f64);
+pub(super) struct Total(f64);
 
 impl PartialEq for Total {
     fn eq(&self, other: &Self) -> bool {
