@@ -22,7 +22,7 @@ mod wilson;
 
 pub use compare::{Comparison, Difference, Paired, compare};
 pub use merge::{MergeError, merge};
-pub use runner::{MonteCarlo, RunRow, Sink, shard_range};
+pub use runner::{MonteCarlo, PRECISION_BATCH, RunRow, Sink, shard_range};
 pub use sensitivity::Sensitivity;
 pub use summary::{
     ActorCounts, ActorResult, Counts, Labels, LevelResult, ObligationCounts, ObligationLabel,
