@@ -116,25 +116,3 @@ fn bad_variants_are_refused() {
         out.stderr
     );
 }
-
-/// Every line README.md shows of the comparison is in the real output.
-#[test]
-fn readme_compare_example() {
-    let block = common::readme_block(
-        "cargo run --release -- compare scenarios/northeast_asia_2024.json --without treaty:rus_prk_2024 --runs 4000",
-    );
-    let out = casus(&[
-        "compare",
-        "scenarios/northeast_asia_2024.json",
-        "--without",
-        "treaty:rus_prk_2024",
-        "--runs",
-        "4000",
-    ]);
-    for line in block.lines().filter(|l| !l.is_empty() && *l != "...") {
-        assert!(
-            out.stdout.lines().any(|l| l == line),
-            "README shows a line the comparison lacks: {line}"
-        );
-    }
-}

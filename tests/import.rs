@@ -273,23 +273,3 @@ fn bad_tables_get_clear_errors() {
     );
     assert!(!out.exists(), "nothing is written when the tables are bad");
 }
-
-#[test]
-fn readme_baltic_question() {
-    let event = r#"events=[{"id": "baltic_clash", "kind": "attack", "by": "RUS", "on": "EST", "level": "force", "region": "est", "at": 0, "source": "Hypothetical: Russian forces use force on Estonian territory at step 0."}]"#;
-    let run = casus(&[
-        "run",
-        "scenarios/world_2018.json",
-        "--runs",
-        "500",
-        "--rows",
-        "12",
-        "--set",
-        event,
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let command = format!(
-        "cargo run --release -- run scenarios/world_2018.json --runs 500 --rows 12 --set '{event}'"
-    );
-    assert_eq!(run.stdout, common::readme_block(&command));
-}

@@ -232,20 +232,6 @@ fn merge_refuses_missing_overlapping_and_unlike_shards() {
     );
 }
 
-/// The summary README.md shows for its main command is the real output, byte for byte.
-#[test]
-fn readme_run_example() {
-    let shown =
-        common::readme_block("cargo run --release -- run scenarios/northeast_asia_2024.json");
-    let out = casus(&["run", SCENARIO]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout == shown,
-        "README.md's `casus run` output is stale; the real output is:\n{}",
-        out.stdout
-    );
-}
-
 /// An output directory that cannot be created or written is reported before any run.
 #[test]
 fn an_unwritable_output_directory_fails_before_any_run() {
@@ -352,21 +338,4 @@ fn precision_refuses_shards_and_bad_targets() {
             out.stderr
         );
     }
-}
-
-#[test]
-fn readme_precision_example() {
-    let out = casus(&[
-        "run",
-        "scenarios/two_actor_dispute.json",
-        "--precision",
-        "0.004",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout,
-        common::readme_block(
-            "cargo run --release -- run scenarios/two_actor_dispute.json --precision 0.004"
-        )
-    );
 }

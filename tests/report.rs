@@ -283,17 +283,3 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
     assert!(dom.contains(&format!("{:.1}", 100.0 * war)));
     assert!(dom.contains("Most frequent pathways") && dom.contains("opened a conflict with"));
 }
-
-/// The sensitivity output README.md shows is what the command prints.
-#[test]
-fn readme_sensitivity_example() {
-    let command = "cargo run --release -- sensitivity scenarios/northeast_asia_2024.json --actor USA --runs 500 --rows 10";
-    let args: Vec<&str> = command.split_whitespace().skip(4).collect();
-    let out = casus(&args);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout == common::readme_block(command),
-        "README.md's `casus sensitivity` output is stale; the real output is:\n{}",
-        out.stdout
-    );
-}

@@ -119,28 +119,3 @@ fn sweep_arguments_are_checked() {
     assert!(out.stderr.contains("up_force"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
-
-#[test]
-fn readme_sweep_example() {
-    let out = casus(&[
-        "sweep",
-        "scenarios/northeast_asia_2024.json",
-        "--param",
-        "treaties.cn_prk_1961.obligations.art2.reliability",
-        "--values",
-        "0.2,0.5,0.8",
-        "--param",
-        "parameters.escalation_nuclear",
-        "--range",
-        "1.5:3.5:2",
-        "--runs",
-        "1000",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout,
-        common::readme_block(
-            "cargo run --release -- sweep scenarios/northeast_asia_2024.json --param treaties.cn_prk_1961.obligations.art2.reliability --values 0.2,0.5,0.8 --param parameters.escalation_nuclear --range 1.5:3.5:2 --runs 1000"
-        )
-    );
-}

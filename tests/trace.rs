@@ -150,28 +150,3 @@ fn trace_rejects_a_bad_override_with_exit_1() {
         out.stderr
     );
 }
-
-/// Every line README.md shows of the 1914 trace is in the real output.
-#[test]
-fn readme_trace_example() {
-    let block = common::readme_block(
-        "cargo run --release -- trace scenarios/july_1914.json --set parameters.honour_all=true",
-    );
-    let out = casus(&[
-        "trace",
-        "scenarios/july_1914.json",
-        "--set",
-        "parameters.honour_all=true",
-    ]);
-    let shown: Vec<&str> = block
-        .lines()
-        .filter(|l| !l.is_empty() && *l != "...")
-        .collect();
-    assert!(shown.len() >= 10);
-    for line in shown {
-        assert!(
-            out.stdout.lines().any(|l| l == line),
-            "README shows a line the trace lacks: {line}"
-        );
-    }
-}

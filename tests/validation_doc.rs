@@ -1,21 +1,39 @@
-//! The figures in docs/VALIDATION.md are what the commands it names print: each is recomputed here
-//! and looked for in the document.
+//! The figures in docs/VALIDATION.md are what the commands it names give.
+//!
+//! Each figure in the document stands between markers, `<!--v:NAME-->2.1 % [1.9, 2.3]<!--/v-->`
+//! (invisible once rendered); this test computes every NAME below and compares. With
+//! `CASUS_BLESS=1 cargo test --release` it writes the computed figures into the document instead.
+//! A figure the document shows without a marker, or a marker this test does not compute, fails.
 
-use casus::engine::World;
-use casus::monte_carlo::{MonteCarlo, Proportion, Summary, Z95, wilson};
+mod common;
+
+use std::collections::BTreeMap;
+
+use casus::engine::{Outcome, Simulation, World};
+use casus::model::Level;
+use casus::monte_carlo::{MonteCarlo, ObligationResult, Proportion, Summary};
 use casus::scenario::Override;
 
-fn summary(file: &str, runs: u64, set: &[&str]) -> Summary {
+const DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/VALIDATION.md");
+
+/// A scenario's world and its own seed.
+fn world(file: &str, set: &[&str]) -> (World, u64) {
     let set: Vec<Override> = set.iter().map(|s| s.parse().unwrap()).collect();
     let scenario = casus::scenario::load_with(file, &set).unwrap();
-    let world = World::new(&scenario).unwrap();
+    (World::new(&scenario).unwrap(), scenario.monte_carlo.seed)
+}
+
+/// `cargo run --release -- run FILE --runs RUNS [--set ...]`, as a summary.
+fn summary(file: &str, runs: u64, set: &[&str]) -> Summary {
+    let (world, seed) = world(file, set);
     MonteCarlo::new(&world)
         .runs(runs)
-        .seed(scenario.monte_carlo.seed)
+        .seed(seed)
         .run(&mut (), None)
         .unwrap()
 }
 
+/// "12.3 % [11.0, 13.7]", as the summary prints a probability.
 fn pct(p: &Proportion) -> String {
     format!(
         "{:.1} % [{:.1}, {:.1}]",
@@ -35,50 +53,172 @@ fn at_war(s: &Summary, actor: &str) -> String {
         .at_war)
 }
 
-#[test]
-fn validation_figures_are_reproduced() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/VALIDATION.md"))
-        .unwrap();
-    let mut expected = Vec::new();
+fn obligation<'s>(s: &'s Summary, clause: &str, holder: &str) -> &'s ObligationResult {
+    s.results
+        .obligations
+        .iter()
+        .find(|o| o.clause == clause && o.holder == holder)
+        .unwrap()
+}
+
+/// The median number of steps a run spends in dispute, over runs, as
+/// `cargo test --release --test calibration dispute_durations` reads them.
+fn median_steps(outcomes: &[&Outcome]) -> String {
+    let mut steps: Vec<usize> = outcomes
+        .iter()
+        .map(|o| {
+            o.level_by_step
+                .iter()
+                .filter(|l| **l > Level::Peace)
+                .count()
+        })
+        .collect();
+    steps.sort_unstable();
+    format!("{} steps", steps[steps.len() / 2])
+}
+
+/// Every figure of the document, by name.
+fn figures() -> BTreeMap<&'static str, String> {
+    let mut f = BTreeMap::new();
 
     let dispute = summary("scenarios/two_actor_dispute.json", 20_000, &[]);
     let runs = dispute.counts.runs;
-    for level in 2..=5 {
-        let x = dispute.counts.highest[level];
-        let (lo, hi) = wilson(x, runs, Z95);
-        expected.push(format!(
-            "{:.1} % [{:.1}, {:.1}]",
-            100.0 * x as f64 / runs as f64,
-            100.0 * lo,
-            100.0 * hi
-        ));
+    for (name, level) in [
+        ("dispute.threat", 2),
+        ("dispute.display", 3),
+        ("dispute.force", 4),
+        ("dispute.war", 5),
+    ] {
+        f.insert(
+            name,
+            pct(&Proportion::new(dispute.counts.highest[level], runs)),
+        );
     }
+    let (w, seed) = world("scenarios/two_actor_dispute.json", &[]);
+    let outcomes: Vec<Outcome> = (0..20_000)
+        .map(|r| Simulation::new(&w, seed, r).run_to_end(&mut ()))
+        .collect();
+    f.insert(
+        "duration.all",
+        median_steps(&outcomes.iter().collect::<Vec<_>>()),
+    );
+    let wars: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.highest >= Level::War)
+        .collect();
+    f.insert("duration.war", median_steps(&wars));
+
     let honour = summary("scenarios/honouring_calibration.json", 20_000, &[]);
-    expected.push(pct(&honour.results.obligations[0].honoured_given_triggered));
-    for set in [&[][..], &["sanctions.episode.intensity=1"][..]] {
+    f.insert(
+        "honour.defense",
+        pct(&honour.results.obligations[0].honoured_given_triggered),
+    );
+    for (name, set) in [
+        ("sanctions.half", &[][..]),
+        ("sanctions.full", &["sanctions.episode.intensity=1"][..]),
+    ] {
         let s = summary("scenarios/sanctions_episode.json", 20_000, set);
-        expected.push(pct(&s.results.regimes[0].compliance));
+        f.insert(name, pct(&s.results.regimes[0].compliance));
     }
+
     let all = ["parameters.honour_all=true"];
     let j_all = summary("scenarios/july_1914.json", 2_000, &all);
     let j = summary("scenarios/july_1914.json", 2_000, &[]);
-    expected.extend([
-        at_war(&j_all, "UKG"),
-        at_war(&j, "UKG"),
-        at_war(&j, "FRN"),
-        at_war(&j_all, "TUR"),
-        at_war(&j, "TUR"),
-    ]);
+    let one = |p: &Proportion| format!("{:.1} %", 100.0 * p.p);
+    let guarantee_all = obligation(&j_all, "london_1839/guarantee", "UKG");
+    let guarantee = obligation(&j, "london_1839/guarantee", "UKG");
+    f.insert("1914.all.guarantee_fires", one(&guarantee_all.triggered));
+    f.insert("1914.all.ukg", at_war(&j_all, "UKG"));
+    f.insert("1914.guarantee_fires", one(&guarantee.triggered));
+    f.insert(
+        "1914.guarantee_honoured",
+        one(&guarantee.honoured_given_triggered),
+    );
+    f.insert("1914.ukg", at_war(&j, "UKG"));
+    f.insert("1914.all.frn", at_war(&j_all, "FRN"));
+    f.insert("1914.frn", at_war(&j, "FRN"));
+    f.insert("1914.all.tur", at_war(&j_all, "TUR"));
+    f.insert("1914.tur", at_war(&j, "TUR"));
+
     let s_all = summary("scenarios/september_1939.json", 2_000, &all);
     let s = summary("scenarios/september_1939.json", 2_000, &[]);
-    expected.extend([at_war(&s_all, "UKG"), at_war(&s, "UKG")]);
+    f.insert("1939.all.ukg", at_war(&s_all, "UKG"));
+    f.insert("1939.ukg", at_war(&s, "UKG"));
+    f
+}
 
-    let missing: Vec<&String> = expected
-        .iter()
-        .filter(|e| !doc.contains(e.as_str()))
-        .collect();
+const OPEN: &str = "<!--v:";
+const CLOSE: &str = "<!--/v-->";
+
+/// The document with each marked figure checked against, or (blessing) replaced by, the computed
+/// one; and the problems found.
+fn check(doc: &str, figures: &BTreeMap<&str, String>, bless: bool) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = doc;
+    while let Some(at) = rest.find(OPEN) {
+        let name_end = at + rest[at..].find("-->").expect("a marker closes");
+        let name = &rest[at + OPEN.len()..name_end];
+        let value_start = name_end + 3;
+        let value_end = value_start + rest[value_start..].find(CLOSE).expect("a figure closes");
+        let shown = &rest[value_start..value_end];
+        out.push_str(&rest[..value_start]);
+        match figures.get(name) {
+            None => problems.push(format!("`{name}`: no test computes this figure")),
+            Some(value) if bless => out.push_str(value),
+            Some(value) if value != shown => {
+                problems.push(format!(
+                    "`{name}`: the document shows {shown}, the model gives {value}"
+                ));
+            }
+            Some(_) => {}
+        }
+        if !bless || !figures.contains_key(name) {
+            out.push_str(shown);
+        }
+        seen.push(name.to_owned());
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    for name in figures.keys() {
+        if !seen.iter().any(|s| s == name) {
+            problems.push(format!(
+                "`{name}`: computed, but the document does not show it"
+            ));
+        }
+    }
+    (out, problems)
+}
+
+#[test]
+fn markers_are_checked_and_blessed() {
+    let figures = BTreeMap::from([("a", "1.0 %".to_owned())]);
+    let (_, problems) = check("x <!--v:a-->1.0 %<!--/v--> y", &figures, false);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (_, problems) = check("x <!--v:a-->2.0 %<!--/v--> y", &figures, false);
+    assert_eq!(problems.len(), 1);
+    let (blessed, _) = check("x <!--v:a-->2.0 %<!--/v--> y", &figures, true);
+    assert_eq!(blessed, "x <!--v:a-->1.0 %<!--/v--> y");
+    let (_, problems) = check("x <!--v:b-->2.0 %<!--/v--> y", &figures, false);
+    assert_eq!(
+        problems.len(),
+        2,
+        "an unknown marker and a figure not shown"
+    );
+}
+
+#[test]
+fn validation_figures_are_reproduced() {
+    let doc = std::fs::read_to_string(DOC).unwrap();
+    let bless = common::blessing();
+    let (new_doc, problems) = check(&doc, &figures(), bless);
+    if bless && new_doc != doc {
+        std::fs::write(DOC, &new_doc).unwrap();
+    }
     assert!(
-        missing.is_empty(),
-        "docs/VALIDATION.md lacks these figures: {missing:?}"
+        problems.is_empty(),
+        "docs/VALIDATION.md is out of step with the model (CASUS_BLESS=1 rewrites its figures):\n{}",
+        problems.join("\n")
     );
 }

@@ -55,14 +55,8 @@ pub const OUTPUT_FILES: [&str; 4] = [
     "pathways.csv",
 ];
 
-/// The output README.md shows after the line `$ COMMAND`, up to the closing fence.
-pub fn readme_block(command: &str) -> String {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let shown = format!("$ {command}\n");
-    let start = readme
-        .find(&shown)
-        .unwrap_or_else(|| panic!("README.md shows `{command}`"))
-        + shown.len();
-    readme[start..start + readme[start..].find("```").unwrap()].to_owned()
+/// Whether this test run re-blesses pinned figures (`CASUS_BLESS=1 cargo test --release`): each
+/// test that pins a figure then writes what the code gives now, and `git diff` shows the change.
+pub fn blessing() -> bool {
+    std::env::var_os("CASUS_BLESS").is_some_and(|v| v != "0")
 }
