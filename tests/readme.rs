@@ -275,3 +275,20 @@ fn readme_outputs_are_what_the_commands_print() {
         stale.join("\n\n")
     );
 }
+
+/// The quick start README.md shows is the crate documentation's, which runs as a doctest.
+#[test]
+fn the_readme_quick_start_is_the_tested_one() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
+    let start = readme.find("```rust\n").expect("README.md shows Rust code") + "```rust\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let doc: Vec<&str> = lib.lines().filter_map(|l| l.strip_prefix("//! ")).collect();
+    for line in block.lines().filter(|l| !l.is_empty()) {
+        assert!(
+            doc.contains(&line),
+            "the crate docs' quick start lacks: {line}"
+        );
+    }
+}

@@ -89,6 +89,17 @@ impl Default for Rules {
     }
 }
 
+impl Rules {
+    /// How results name these rules: `None` for the documented defaults, else
+    /// `escalation: NAME, honouring: NAME` with each rule's [`name`](EscalationRule::name).
+    pub fn provenance(&self) -> Option<String> {
+        let (escalation, honouring) = (self.escalation.name(), self.honouring.name());
+        let default = Rules::default();
+        (escalation != default.escalation.name() || honouring != default.honouring.name())
+            .then(|| format!("escalation: {escalation}, honouring: {honouring}"))
+    }
+}
+
 /// One run of a world: its state, its random stream and what it has recorded.
 pub struct Simulation<'w> {
     world: &'w World,

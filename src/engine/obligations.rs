@@ -275,6 +275,10 @@ impl<'w> Simulation<'w> {
 
     fn honour_probability(&self, ob: usize, c: ConflictIx, firing: &Firing) -> f64 {
         let world = self.world;
+        // A scenario switch, applied here so that no replaceable rule can ignore it.
+        if world.params.honour_all {
+            return 1.0;
+        }
         let o = &world.obligations[ob];
         let adversaries = &firing.adversaries;
         let stance_adversary = adversaries

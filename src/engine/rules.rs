@@ -54,6 +54,11 @@ impl Transition {
 pub trait EscalationRule: Send + Sync {
     /// The probabilities of each move in the coming step.
     fn transition(&self, ctx: &EscalationContext<'_>) -> Transition;
+
+    /// The rule's name in the provenance of results: its type's path unless it says otherwise.
+    fn name(&self) -> String {
+        std::any::type_name::<Self>().to_owned()
+    }
 }
 
 /// What the honouring rule sees when an obligation fires.
@@ -75,8 +80,14 @@ pub struct HonourContext<'a> {
 
 /// How a holder decides whether to honour a triggered obligation.
 pub trait HonouringRule: Send + Sync {
-    /// The probability of honouring.
+    /// The probability of honouring. The engine does not ask where the scenario says every
+    /// obligation is honoured (`parameters.honour_all`).
     fn probability(&self, ctx: &HonourContext<'_>) -> f64;
+
+    /// The rule's name in the provenance of results: its type's path unless it says otherwise.
+    fn name(&self) -> String {
+        std::any::type_name::<Self>().to_owned()
+    }
 }
 
 /// The default escalation rule: a multinomial logit around calibrated monthly base rates
@@ -194,9 +205,6 @@ fn to_step(monthly: Transition, months: f64) -> Transition {
 impl HonouringRule for LogitHonouring {
     fn probability(&self, c: &HonourContext<'_>) -> f64 {
         let p = c.params;
-        if p.honour_all {
-            return 1.0;
-        }
         if c.reliability <= 0.0 || c.reliability >= 1.0 {
             return c.reliability.clamp(0.0, 1.0); // certain either way: covariates cannot move it
         }

@@ -1,18 +1,15 @@
 //! Paired comparison of two variants of a scenario with common random numbers: run r of each arm
 //! draws from stream r of the same seed, so the arms differ only where the variants differ, and the
 //! paired differences have far narrower intervals than independent runs would give.
+//! [`MonteCarlo::compare`](super::MonteCarlo::compare) runs one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::wilson::Z95;
-use crate::engine::{Outcome, Simulation, World};
+use crate::engine::{Outcome, World};
 use crate::model::Level;
-
-/// Runs per unit of parallel work.
-const CHUNK: u64 = 64;
 
 /// How two arms agree on one yes/no outcome over paired runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -108,7 +105,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    fn add(&mut self, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
+    pub(crate) fn add(&mut self, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
         self.runs += 1;
         if self.highest_at_least.is_empty() {
             self.highest_at_least = vec![Paired::default(); 7];
@@ -217,58 +214,4 @@ fn pair_maps(
             .or_default()
             .add(flag(&a), flag(&b));
     }
-}
-
-/// Runs `runs` paired runs of two worlds with the same seed, on `threads` threads (0: one per core).
-pub fn compare(
-    a: &World,
-    b: &World,
-    runs: u64,
-    seed: u64,
-    threads: usize,
-) -> std::io::Result<Comparison> {
-    fold_runs(
-        runs,
-        threads,
-        |first, end| {
-            let mut part = Comparison::default();
-            for run in first..end {
-                let oa = Simulation::new(a, seed, run).run_to_end(&mut ());
-                let ob = Simulation::new(b, seed, run).run_to_end(&mut ());
-                part.add(a, &oa, b, &ob);
-            }
-            part
-        },
-        |total, part| total.merge(&part),
-    )
-}
-
-/// Runs `0..runs` in chunks on `threads` threads (0: one per core): `part(first, end)` counts the
-/// runs of one chunk, and `merge` adds the chunks' counts in run order. Counts are integers, so the
-/// total does not depend on the number of threads.
-pub(crate) fn fold_runs<T: Send + Default>(
-    runs: u64,
-    threads: usize,
-    part: impl Fn(u64, u64) -> T + Sync,
-    mut merge: impl FnMut(&mut T, T),
-) -> std::io::Result<T> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(std::io::Error::other)?;
-    let chunks: Vec<[u64; 2]> = (0..runs)
-        .step_by(CHUNK as usize)
-        .map(|s| [s, (s + CHUNK).min(runs)])
-        .collect();
-    let parts: Vec<T> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map(|&[first, end]| part(first, end))
-            .collect()
-    });
-    let mut total = T::default();
-    for p in parts {
-        merge(&mut total, p);
-    }
-    Ok(total)
 }

@@ -4,10 +4,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use super::compare::{Comparison, Paired};
 use super::summary::{Counts, Labels, Provenance, Summary};
 use crate::engine::{Outcome, Rules, Simulation, World};
 
-/// Runs per unit of parallel work. Each chunk builds its own counts, merged exactly afterwards.
+/// Runs per unit of parallel work. Each chunk builds its own counts, merged exactly afterwards in
+/// run order.
 const CHUNK: u64 = 16;
 
 /// With a precision target, the stopping rule is checked after every this many runs, whatever the
@@ -71,7 +73,13 @@ pub fn shard_range(runs: u64, index: u64, count: u64) -> [u64; 2] {
     [at(index), at(index + 1)]
 }
 
-/// A Monte Carlo experiment over a world.
+/// A Monte Carlo experiment over a world: how many runs, from which seed, on how many threads, with
+/// which rules, optionally one shard of the runs or a precision target. Every analysis is a plan over
+/// its one chunked parallel loop: [`run`](Self::run) summarises the world,
+/// [`compare`](Self::compare) pairs it run by run with another world,
+/// [`sensitivity`](Self::sensitivity) with variants of its parameters, and
+/// [`continue_from`](Self::continue_from) resumes an interrupted run. The rules reach every plan.
+#[derive(Clone)]
 pub struct MonteCarlo<'w> {
     world: &'w World,
     runs: u64,
@@ -83,6 +91,13 @@ pub struct MonteCarlo<'w> {
     overrides: Vec<String>,
     previous: Option<Counts>,
     precision: Option<f64>,
+}
+
+/// What the loop does after a batch of runs.
+enum Next {
+    Continue,
+    /// Stop here: the runs so far are the result (a precision target was met).
+    Finish,
 }
 
 impl<'w> MonteCarlo<'w> {
@@ -102,6 +117,23 @@ impl<'w> MonteCarlo<'w> {
         }
     }
 
+    /// The same experiment over another world (a sweep's next point): runs, seed, threads, shard,
+    /// rules and precision carry over; the provenance of the source does not.
+    pub fn with_world<'v>(&self, world: &'v World) -> MonteCarlo<'v> {
+        MonteCarlo {
+            world,
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads,
+            shard: self.shard,
+            rules: self.rules.clone(),
+            scenario_sha256: String::new(),
+            overrides: Vec::new(),
+            previous: None,
+            precision: self.precision,
+        }
+    }
+
     /// Stops at the first multiple of [`PRECISION_BATCH`] runs at which the Wilson 95 % interval of
     /// P(highest level ≥ war) is at most `half_width` either side; the number of runs is then the
     /// most to make. Not with shards: the rule reads every run.
@@ -110,11 +142,30 @@ impl<'w> MonteCarlo<'w> {
         self
     }
 
-    /// Continues an interrupted experiment: the runs `previous` counted (the first ones of the
-    /// range) are kept, and the rest are run. The result is the same as an uninterrupted run's.
-    pub fn continue_from(mut self, previous: &Summary) -> Self {
+    /// Continues an interrupted experiment from its summary: the runs, seed, shard and precision
+    /// target are the summary's, the runs it counted (the first ones of the range) are kept, and the
+    /// rest are run. The result is the same as an uninterrupted run's.
+    ///
+    /// The world must be the summary's scenario with its overrides. Call it after
+    /// [`source`](Self::source): a scenario whose SHA-256 or overrides differ from the summary's is
+    /// refused ([`Compiled::resume`](crate::Compiled::resume) does both).
+    pub fn continue_from(mut self, previous: &Summary) -> Result<Self, ResumeError> {
+        let p = &previous.provenance;
+        if !self.scenario_sha256.is_empty() && p.scenario_sha256 != self.scenario_sha256 {
+            return Err(ResumeError::OtherScenario);
+        }
+        if p.overrides != self.overrides {
+            return Err(ResumeError::OtherOverrides {
+                summary: p.overrides.join(" "),
+                given: self.overrides.join(" "),
+            });
+        }
+        self.runs = p.runs_requested;
+        self.seed = p.seed;
+        self.shard = p.shard;
+        self.precision = p.precision;
         self.previous = Some(previous.counts.clone());
-        self
+        Ok(self)
     }
 
     /// The total number of runs (across all shards).
@@ -141,7 +192,7 @@ impl<'w> MonteCarlo<'w> {
         self
     }
 
-    /// The rules (default: the documented ones).
+    /// The rules (default: the documented ones). Every plan uses them, in every arm.
     pub fn rules(mut self, rules: Rules) -> Self {
         self.rules = rules;
         self
@@ -154,6 +205,21 @@ impl<'w> MonteCarlo<'w> {
         self
     }
 
+    /// The number of runs (across all shards).
+    pub fn total_runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// The seed.
+    pub fn seed_value(&self) -> u64 {
+        self.seed
+    }
+
+    /// The world this experiment runs.
+    pub fn world(&self) -> &'w World {
+        self.world
+    }
+
     /// The runs this experiment is responsible for.
     pub fn run_range(&self) -> [u64; 2] {
         match self.shard {
@@ -162,35 +228,35 @@ impl<'w> MonteCarlo<'w> {
         }
     }
 
-    /// Runs every run of the range, or until `stop` is set (checked between batches), and returns
-    /// the summary (marked incomplete if stopped early).
-    pub fn run(&self, sink: &mut dyn Sink, stop: Option<&AtomicBool>) -> std::io::Result<Summary> {
+    /// A simulation of run `run` of `world` under this experiment's seed and rules.
+    pub fn simulation<'v>(&self, world: &'v World, run: u64) -> Simulation<'v> {
+        Simulation::with_rules(world, self.seed, run, self.rules.clone())
+    }
+
+    /// The one loop every plan runs on: runs `next..end` in chunks of [`CHUNK`] runs on the pool,
+    /// a batch of chunks at a time. `part` computes one chunk's partial result on a worker;
+    /// `absorb` takes the partials in run order, then says whether to go on. Between batches the
+    /// stop flag is read and the sink told the progress. Returns where it ended and whether it was
+    /// stopped.
+    fn drive<T: Send>(
+        &self,
+        [first, end]: [u64; 2],
+        mut next: u64,
+        sink: &mut dyn Sink,
+        stop: Option<&AtomicBool>,
+        part: impl Fn(u64, u64) -> T + Sync,
+        mut absorb: impl FnMut(Vec<T>, u64, &mut dyn Sink) -> std::io::Result<Next>,
+    ) -> std::io::Result<(u64, bool)> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads)
             .build()
             .map_err(std::io::Error::other)?;
-        let world = self.world;
-        let [first, end] = self.run_range();
-        let total = end - first;
-        let rows_wanted = sink.wants_rows();
-        let (mut counts, mut next) = match &self.previous {
-            Some(previous) => (previous.clone(), (first + previous.runs).min(end)),
-            None => (Counts::new(world), first),
-        };
         let chunks_per_batch = (pool.current_num_threads() as u64 * 16).max(1);
-        if self.precision.is_some() && self.shard.is_some() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "a precision target reads every run: it cannot be combined with shards",
-            ));
-        }
-        let mut stopped = false;
-        let mut end = end;
+        let total = end - first;
         sink.progress(next - first, total);
         while next < end {
             if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-                stopped = true;
-                break;
+                return Ok((next, true));
             }
             let mut batch_end = (next + chunks_per_batch * CHUNK).min(end);
             if self.precision.is_some() {
@@ -202,41 +268,69 @@ impl<'w> MonteCarlo<'w> {
                 .step_by(CHUNK as usize)
                 .map(|a| [a, (a + CHUNK).min(batch_end)])
                 .collect();
-            let results: Vec<(Counts, Vec<RunRow>)> = pool.install(|| {
-                chunks
-                    .par_iter()
-                    .map(|&[a, b]| {
-                        let mut partial = Counts::new(world);
-                        let mut rows = Vec::new();
-                        for run in a..b {
-                            let sim =
-                                Simulation::with_rules(world, self.seed, run, self.rules.clone());
-                            let outcome = sim.run_to_end(&mut ());
-                            partial.add(world, &outcome);
-                            if rows_wanted {
-                                rows.push(RunRow::of(world, run, &outcome));
-                            }
-                        }
-                        (partial, rows)
-                    })
-                    .collect()
-            });
-            for (partial, rows) in &results {
-                counts.merge(partial);
-                if rows_wanted {
-                    sink.rows(rows)?;
-                }
-            }
+            let parts: Vec<T> =
+                pool.install(|| chunks.par_iter().map(|&[a, b]| part(a, b)).collect());
             next = batch_end;
+            let after = absorb(parts, next, sink)?;
             sink.progress(next - first, total);
-            let at_check = (next - first) % PRECISION_BATCH == 0;
-            if self
-                .precision
-                .is_some_and(|target| at_check && counts.war_half_width() <= target)
-            {
-                end = next;
+            if let Next::Finish = after {
+                return Ok((next, false));
             }
         }
+        Ok((next, false))
+    }
+
+    /// Runs every run of the range, or until `stop` is set (checked between batches), and returns
+    /// the summary (marked incomplete if stopped early).
+    pub fn run(&self, sink: &mut dyn Sink, stop: Option<&AtomicBool>) -> std::io::Result<Summary> {
+        if self.precision.is_some() && self.shard.is_some() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a precision target reads every run: it cannot be combined with shards",
+            ));
+        }
+        let world = self.world;
+        let [first, end] = self.run_range();
+        let rows_wanted = sink.wants_rows();
+        let (mut counts, next) = match &self.previous {
+            Some(previous) => (previous.clone(), (first + previous.runs).min(end)),
+            None => (Counts::new(world), first),
+        };
+        let (end, stopped) = self.drive(
+            [first, end],
+            next,
+            sink,
+            stop,
+            |a, b| {
+                let mut partial = Counts::new(world);
+                let mut rows = Vec::new();
+                for run in a..b {
+                    let outcome = self.simulation(world, run).run_to_end(&mut ());
+                    partial.add(world, &outcome);
+                    if rows_wanted {
+                        rows.push(RunRow::of(world, run, &outcome));
+                    }
+                }
+                (partial, rows)
+            },
+            |parts, next, sink| {
+                for (partial, rows) in &parts {
+                    counts.merge(partial);
+                    if rows_wanted {
+                        sink.rows(rows)?;
+                    }
+                }
+                let at_check = (next - first) % PRECISION_BATCH == 0;
+                let precise = self
+                    .precision
+                    .is_some_and(|target| at_check && counts.war_half_width() <= target);
+                Ok(if precise {
+                    Next::Finish
+                } else {
+                    Next::Continue
+                })
+            },
+        )?;
         let provenance = Provenance {
             casus_version: crate::VERSION.to_owned(),
             scenario: world.name.clone(),
@@ -249,9 +343,104 @@ impl<'w> MonteCarlo<'w> {
             overrides: self.overrides.clone(),
             parameters: world.params.clone(),
             complete: !stopped,
+            rules: self.rules.provenance(),
         };
         Ok(Summary::new(provenance, Labels::of(world), counts))
     }
+
+    /// Pairs this experiment's world (arm A) with `b` run by run: run r of each arm draws from
+    /// stream r of the seed, under the same rules. Not sharded: every run of `0..runs` is paired.
+    /// Stopped early, the comparison counts the runs paired so far.
+    pub fn compare(
+        &self,
+        b: &World,
+        sink: &mut dyn Sink,
+        stop: Option<&AtomicBool>,
+    ) -> std::io::Result<Comparison> {
+        let a = self.world;
+        let mut total = Comparison::default();
+        self.drive(
+            [0, self.runs],
+            0,
+            sink,
+            stop,
+            |first, end| {
+                let mut part = Comparison::default();
+                for run in first..end {
+                    let oa = self.simulation(a, run).run_to_end(&mut ());
+                    let ob = self.simulation(b, run).run_to_end(&mut ());
+                    part.add(a, &oa, b, &ob);
+                }
+                part
+            },
+            |parts, _, _| {
+                parts.iter().for_each(|p| total.merge(p));
+                Ok(Next::Continue)
+            },
+        )?;
+        Ok(total)
+    }
+
+    /// Pairs this experiment's world with each of `variants` run by run, following whether
+    /// `reached` holds of an outcome: the base's count and, per variant, how it and the base agree.
+    /// Each run of the base is simulated once. The plan behind
+    /// [`sensitivity`](super::sensitivity).
+    pub(crate) fn paired_counts(
+        &self,
+        variants: &[World],
+        reached: impl Fn(&Outcome) -> bool + Sync,
+        sink: &mut dyn Sink,
+        stop: Option<&AtomicBool>,
+    ) -> std::io::Result<(u64, u64, Vec<Paired>)> {
+        let base = self.world;
+        let mut base_count = 0u64;
+        let mut tallies = vec![Paired::default(); variants.len()];
+        let (end, _) = self.drive(
+            [0, self.runs],
+            0,
+            sink,
+            stop,
+            |first, end| {
+                let mut count = 0u64;
+                let mut part = vec![Paired::default(); variants.len()];
+                for run in first..end {
+                    let b = reached(&self.simulation(base, run).run_to_end(&mut ()));
+                    count += u64::from(b);
+                    for (w, tally) in variants.iter().zip(&mut part) {
+                        tally.add(b, reached(&self.simulation(w, run).run_to_end(&mut ())));
+                    }
+                }
+                (count, part)
+            },
+            |parts, _, _| {
+                for (count, part) in &parts {
+                    base_count += count;
+                    for (t, p) in tallies.iter_mut().zip(part) {
+                        t.merge(p);
+                    }
+                }
+                Ok(Next::Continue)
+            },
+        )?;
+        Ok((end, base_count, tallies))
+    }
+}
+
+/// Why an interrupted run cannot be continued as asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResumeError {
+    /// The scenario file is not the one the summary was made from.
+    #[error("the file is not the scenario of the interrupted run (its SHA-256 differs)")]
+    OtherScenario,
+    /// The overrides differ from the summary's.
+    #[error("the interrupted run had the overrides `{summary}`, not `{given}`")]
+    OtherOverrides {
+        /// The summary's.
+        summary: String,
+        /// The experiment's.
+        given: String,
+    },
 }
 
 #[cfg(test)]

@@ -1,32 +1,33 @@
 //! One-at-a-time sensitivity: each model parameter is lowered and raised by a factor, within its
 //! valid range, while every other stays at the scenario's value; each variant is paired run by run
-//! with the base (common random numbers, as in [`compare`](super::compare)), and the parameters are
-//! ranked by how far they move the probability of an outcome: the run, or one actor, reaching a level. docs/MODEL.md §10 gives the method.
+//! with the base (common random numbers, as in [`MonteCarlo::compare`]), and the parameters are
+//! ranked by how far they move the probability of an outcome: the run, or one actor, reaching a
+//! level. docs/MODEL.md §10 gives the method.
 //!
 //! ```
 //! use casus::model::Level;
-//! use casus::monte_carlo::sensitivity::{Target, factors, sensitivity};
+//! use casus::monte_carlo::sensitivity::{Target, factors};
 //!
-//! let scenario = casus::scenario::load("scenarios/two_actor_dispute.json").unwrap();
-//! let plan: Vec<_> = factors(&scenario.parameters, 2.0)
+//! let model = casus::compile("scenarios/two_actor_dispute.json", &[]).unwrap();
+//! let plan: Vec<_> = factors(&model.scenario.parameters, 2.0)
 //!     .into_iter()
 //!     .filter(|f| f.parameter == "up_force" || f.parameter == "settle_force")
 //!     .collect();
 //! let war = Target { level: Level::War, actor: None };
-//! let s = sensitivity(&scenario, &plan, war, 400, 7, 1).unwrap();
+//! let experiment = model.monte_carlo().runs(400).seed(7).threads(1);
+//! let s = experiment.sensitivity(&model.scenario, &plan, war, &mut (), None).unwrap();
 //! assert_eq!(s.effects.len(), 2);
 //! // Doubling the chance that a use of force becomes a war cannot make war rarer in paired runs.
 //! let up_force = s.effects.iter().find(|e| e.parameter == "up_force").unwrap();
 //! assert!(up_force.at_high.delta >= 0.0 && up_force.at_low.delta <= 0.0);
 //! ```
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::fold_runs;
-use super::{Difference, Paired, Proportion};
-use crate::engine::{Simulation, World};
+use super::{Difference, MonteCarlo, Proportion, Sink};
+use crate::engine::World;
 use crate::model::Level;
 use crate::scenario::{Parameters, Scenario};
 
@@ -61,6 +62,36 @@ pub fn factors(parameters: &Parameters, factor: f64) -> Vec<Factor> {
             }
         })
         .collect()
+}
+
+/// The factors of the parameters named (every one of `plan` if `names` is empty); a name that is
+/// not a numeric parameter is an error that suggests the nearest one.
+pub fn select(
+    plan: Vec<Factor>,
+    parameters: &Parameters,
+    names: &[String],
+) -> Result<Vec<Factor>, SensitivityError> {
+    if names.is_empty() {
+        return Ok(plan);
+    }
+    let known: Vec<&str> = parameters.ranges().iter().map(|r| r.0).collect();
+    if let Some(name) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        return Err(SensitivityError::NoSuchParameter {
+            name: name.clone(),
+            hint: hint(name, known.iter().copied()),
+        });
+    }
+    Ok(plan
+        .into_iter()
+        .filter(|f| names.contains(&f.parameter))
+        .collect())
+}
+
+/// `; did you mean X?` for the nearest of `known`, or nothing.
+fn hint<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    crate::scenario::did_you_mean(name, known)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default()
 }
 
 /// What lowering and raising one parameter does.
@@ -98,6 +129,27 @@ pub struct Target {
 }
 
 impl Target {
+    /// P(`actor` ≥ `level`) in `world`, or P(highest ≥ `level`) without an actor; an unknown actor
+    /// id is an error that suggests the nearest one.
+    pub fn new(
+        world: &World,
+        level: Level,
+        actor: Option<&str>,
+    ) -> Result<Target, SensitivityError> {
+        let actor = match actor {
+            None => None,
+            Some(id) => Some(
+                world
+                    .actor(id)
+                    .ok_or_else(|| SensitivityError::NoSuchActor {
+                        id: id.to_owned(),
+                        hint: hint(id, world.actors.iter().map(|a| a.id.as_str())),
+                    })?,
+            ),
+        };
+        Ok(Target { level, actor })
+    }
+
     fn reached(&self, o: &crate::engine::Outcome) -> bool {
         match self.actor {
             Some(a) => o.actor_highest[a] >= self.level,
@@ -129,11 +181,28 @@ pub struct Sensitivity {
 }
 
 /// An error building a variant.
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum SensitivityError {
     /// The parameter does not exist or does not take a number.
     #[error("`{0}` is not a numeric model parameter")]
     UnknownParameter(String),
+    /// A parameter asked for by name is not a numeric model parameter.
+    #[error("--param {name}: not a numeric model parameter{hint}")]
+    NoSuchParameter {
+        /// The name asked for.
+        name: String,
+        /// `; did you mean ...?`, or nothing.
+        hint: String,
+    },
+    /// The actor to follow is not in the scenario.
+    #[error("--actor {id}: no such actor in the scenario{hint}")]
+    NoSuchActor {
+        /// The id asked for.
+        id: String,
+        /// `; did you mean ...?`, or nothing.
+        hint: String,
+    },
     /// The base or a variant failed validation.
     #[error("{arm}: {message}")]
     Invalid {
@@ -172,92 +241,57 @@ fn compile(scenario: &Scenario, arm: impl FnOnce() -> String) -> Result<World, S
     })
 }
 
-/// Runs the base and both variants of every factor, `runs` paired runs each from `seed`, on
-/// `threads` threads (0: one per core), following the probability of `target`. Each run of the
-/// base is simulated once and paired with the same run of every variant.
-pub fn sensitivity(
-    scenario: &Scenario,
-    plan: &[Factor],
-    target: Target,
-    runs: u64,
-    seed: u64,
-    threads: usize,
-) -> Result<Sensitivity, SensitivityError> {
-    sensitivity_with_progress(scenario, plan, target, runs, seed, threads, &|_| {})
-}
-
-/// [`sensitivity`], calling `progress` with the number of paired runs done (of `runs`) as chunks
-/// of them finish, from any worker thread.
-pub fn sensitivity_with_progress(
-    scenario: &Scenario,
-    plan: &[Factor],
-    target: Target,
-    runs: u64,
-    seed: u64,
-    threads: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Sensitivity, SensitivityError> {
-    let done = AtomicU64::new(0);
-    let base = compile(scenario, || "the scenario".to_owned())?;
-    let mut variants = Vec::with_capacity(plan.len() * 2);
-    for f in plan {
-        variants.push(variant(scenario, &f.parameter, f.low)?);
-        variants.push(variant(scenario, &f.parameter, f.high)?);
-    }
-    // Per variant, how it and the base agree on reaching `level`; and the base's own count.
-    let (base_count, tallies) = fold_runs(
-        runs,
-        threads,
-        |first, end| {
-            let mut base_count = 0u64;
-            let mut tallies = vec![Paired::default(); variants.len()];
-            for run in first..end {
-                let b = target.reached(&Simulation::new(&base, seed, run).run_to_end(&mut ()));
-                base_count += u64::from(b);
-                for (w, tally) in variants.iter().zip(&mut tallies) {
-                    let v = target.reached(&Simulation::new(w, seed, run).run_to_end(&mut ()));
-                    tally.add(b, v);
-                }
-            }
-            progress(done.fetch_add(end - first, Ordering::Relaxed) + (end - first));
-            (base_count, tallies)
-        },
-        |(count, total), (c, part)| {
-            *count += c;
-            total.resize(part.len(), Paired::default());
-            for (t, p) in total.iter_mut().zip(&part) {
-                t.merge(p);
-            }
-        },
-    )?;
-    let mut effects: Vec<Effect> = plan
-        .iter()
-        .zip(tallies.chunks(2))
-        .map(|(f, pair)| Effect {
-            parameter: f.parameter.clone(),
-            value: f.value,
-            low: f.low,
-            high: f.high,
-            at_low: pair[0].difference(runs),
-            at_high: pair[1].difference(runs),
+impl MonteCarlo<'_> {
+    /// A one-at-a-time sensitivity analysis of this experiment's world, which must be `scenario`
+    /// compiled: the base and both variants of every factor of `plan`, each paired run by run with
+    /// the base (every run of the base is simulated once), under this experiment's runs, seed,
+    /// threads and rules, following the probability of `target`. `sink` sees the paired runs done.
+    /// Stopped early, the analysis covers the runs paired so far.
+    pub fn sensitivity(
+        &self,
+        scenario: &Scenario,
+        plan: &[Factor],
+        target: Target,
+        sink: &mut dyn Sink,
+        stop: Option<&AtomicBool>,
+    ) -> Result<Sensitivity, SensitivityError> {
+        let base = self.world();
+        let mut variants = Vec::with_capacity(plan.len() * 2);
+        for f in plan {
+            variants.push(variant(scenario, &f.parameter, f.low)?);
+            variants.push(variant(scenario, &f.parameter, f.high)?);
+        }
+        let (runs, base_count, tallies) =
+            self.paired_counts(&variants, |o| target.reached(o), sink, stop)?;
+        let mut effects: Vec<Effect> = plan
+            .iter()
+            .zip(tallies.chunks(2))
+            .map(|(f, pair)| Effect {
+                parameter: f.parameter.clone(),
+                value: f.value,
+                low: f.low,
+                high: f.high,
+                at_low: pair[0].difference(runs),
+                at_high: pair[1].difference(runs),
+            })
+            .collect();
+        effects.sort_by(|a, b| {
+            b.swing()
+                .total_cmp(&a.swing())
+                .then_with(|| a.parameter.cmp(&b.parameter))
+        });
+        let level = target.level.number();
+        Ok(Sensitivity {
+            scenario: scenario.name.clone(),
+            runs,
+            seed: self.seed_value(),
+            actor: target.actor.map(|a| base.actors[a].id.clone()),
+            level,
+            level_name: base.level_labels[usize::from(level)].clone(),
+            base: Proportion::new(base_count, runs),
+            effects,
         })
-        .collect();
-    effects.sort_by(|a, b| {
-        b.swing()
-            .total_cmp(&a.swing())
-            .then_with(|| a.parameter.cmp(&b.parameter))
-    });
-    let level = target.level.number();
-    Ok(Sensitivity {
-        scenario: scenario.name.clone(),
-        runs,
-        seed,
-        actor: target.actor.map(|a| base.actors[a].id.clone()),
-        level,
-        level_name: base.level_labels[usize::from(level)].clone(),
-        base: Proportion::new(base_count, runs),
-        effects,
-    })
+    }
 }
 
 impl Sensitivity {

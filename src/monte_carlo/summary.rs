@@ -45,6 +45,10 @@ pub struct Provenance {
     /// reached it: `run_range` then ends where they stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<f64>,
+    /// The rules, where they are not the documented defaults: the escalation and honouring rules'
+    /// names ([`Rules::provenance`](crate::engine::Rules::provenance)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
 }
 
 /// Names for the indices in the counts, so that reports need nothing but the summary.
@@ -480,6 +484,19 @@ fn median_step(histogram: &[u64]) -> Option<Step> {
 }
 
 impl Summary {
+    /// One actor's results, by id.
+    pub fn actor(&self, id: &str) -> Option<&ActorResult> {
+        self.results.actors.iter().find(|a| a.actor == id)
+    }
+
+    /// One directed obligation's results, by `treaty/clause` and holder.
+    pub fn obligation(&self, clause: &str, holder: &str) -> Option<&ObligationResult> {
+        self.results
+            .obligations
+            .iter()
+            .find(|o| o.clause == clause && o.holder == holder)
+    }
+
     /// A summary of `counts`, deriving its results.
     pub fn new(provenance: Provenance, labels: Labels, counts: Counts) -> Self {
         let results = Results::derive(&labels, &counts);

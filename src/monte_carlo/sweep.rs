@@ -18,6 +18,10 @@
 //! ```
 
 use rand::seq::SliceRandom;
+
+use super::{MonteCarlo, Summary};
+use crate::Compiled;
+use crate::scenario::{Override, ScenarioError};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -209,4 +213,98 @@ mod tests {
             [0.0, 0.25, 0.5, 0.75, 1.0]
         );
     }
+}
+
+/// How a sweep's points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Design {
+    /// Every combination of the axes' values ([`grid`]).
+    Grid,
+    /// A Latin hypercube of this many points over the axes' ranges ([`latin_hypercube`]).
+    LatinHypercube {
+        /// The number of points.
+        points: usize,
+    },
+}
+
+impl Design {
+    /// The design's points over `axes`; a Latin hypercube draws from `seed`.
+    pub fn points(&self, axes: &[Axis], seed: u64) -> Result<Vec<Vec<f64>>, String> {
+        match *self {
+            Design::Grid => Ok(grid(axes)),
+            Design::LatinHypercube { points } => latin_hypercube(axes, points, seed),
+        }
+    }
+
+    /// Its name in reports: `grid`, `Latin hypercube`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::LatinHypercube { .. } => "Latin hypercube",
+        }
+    }
+}
+
+/// A sweep's points and their summaries, in design order (`report::sweep` renders it).
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The override path of each axis.
+    pub paths: Vec<String>,
+    /// Each point's values, one per axis.
+    pub points: Vec<Vec<f64>>,
+    /// Each point's summary.
+    pub summaries: Vec<Summary>,
+}
+
+/// Why a sweep cannot run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// The design cannot be drawn over these axes.
+    #[error("{0}")]
+    Design(String),
+    /// A point's scenario does not validate.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The runs could not be made.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs `experiment` (its runs, seed, threads and rules) at every point of `design` over `base`:
+/// each point is `base` with the axes' values as further overrides, and every point is compiled
+/// and validated before the first run. All points share the runs and seed (common random numbers),
+/// so each point's summary is exactly `casus run` with the same overrides and seed.
+pub fn sweep(
+    base: &Compiled,
+    axes: &[Axis],
+    design: Design,
+    experiment: &MonteCarlo<'_>,
+) -> Result<Table, SweepError> {
+    let points = design
+        .points(axes, experiment.seed_value())
+        .map_err(SweepError::Design)?;
+    let mut models = Vec::with_capacity(points.len());
+    for point in &points {
+        let changes: Vec<Override> = axes
+            .iter()
+            .zip(point)
+            .map(|(axis, value)| {
+                format!("{}={value}", axis.path)
+                    .parse()
+                    .map_err(|e: crate::scenario::OverrideError| SweepError::Design(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        models.push(base.with(&changes)?);
+    }
+    let summaries = models
+        .iter()
+        .map(|m| experiment.with_world(&m.world).run(&mut (), None))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok(Table {
+        paths: axes.iter().map(|a| a.path.clone()).collect(),
+        points,
+        summaries,
+    })
 }

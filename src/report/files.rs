@@ -204,6 +204,32 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
+/// `casus merge`: reads the summaries of the shards' output directories, merges them
+/// ([`merge`](crate::monte_carlo::merge)), and only then prepares `out` (as [`OutputDir::prepare`])
+/// and writes into it the merged summary with its files and the shards' per-run tables joined in
+/// run order: the files one run of all the runs writes.
+pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Summary> {
+    let mut parts = Vec::new();
+    for dir in shards {
+        parts.push((dir.display().to_string(), read_summary(dir)?));
+    }
+    let merged = crate::monte_carlo::merge(&parts).map_err(io::Error::other)?;
+    let out = OutputDir::prepare(out, force)?;
+    let mut order: Vec<(&PathBuf, [u64; 2])> = shards
+        .iter()
+        .zip(&parts)
+        .map(|(dir, (_, s))| (dir, s.provenance.run_range))
+        .collect();
+    order.sort_by_key(|(_, range)| *range);
+    let mut runs = out.runs_writer()?;
+    for (dir, _) in order {
+        runs.append_file(&dir.join(RUNS))?;
+    }
+    runs.finish()?;
+    out.write_summary(&merged)?;
+    Ok(merged)
+}
+
 /// Reads a `summary.json`.
 pub fn read_summary(dir: &Path) -> io::Result<Summary> {
     let path = dir.join(SUMMARY);

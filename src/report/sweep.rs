@@ -9,16 +9,7 @@ use crate::monte_carlo::{Proportion, Summary};
 /// The levels the table reports: P(highest ≥ level) for force, war and the two nuclear levels.
 const LEVELS: [u8; 4] = [4, 5, 6, 7];
 
-/// A sweep's points and their summaries, in design order.
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// The override path of each axis.
-    pub paths: Vec<String>,
-    /// Each point's values, one per axis.
-    pub points: Vec<Vec<f64>>,
-    /// Each point's summary.
-    pub summaries: Vec<Summary>,
-}
+pub use crate::monte_carlo::sweep::Table;
 
 impl Table {
     fn probability(summary: &Summary, level: u8) -> &Proportion {

@@ -50,6 +50,13 @@ pub fn load_with(
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
     let path = path.as_ref();
+    parse_with(&read_text(path)?, &path.display().to_string(), overrides)
+}
+
+/// Reads a scenario file's text: at most [`MAX_FILE_BYTES`], and UTF-8 (an error names the first
+/// byte that is not).
+pub fn read_text(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
+    let path = path.as_ref();
     let file = path.display().to_string();
     let read_error = |source| ScenarioError::Read {
         file: file.clone(),
@@ -70,7 +77,7 @@ pub fn load_with(
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
         invalid(
@@ -80,8 +87,34 @@ pub fn load_with(
                 ..Diagnostic::new(JsonPath::root(), "the file is not valid UTF-8 text")
             }],
         )
-    })?;
-    parse_with(&text, &file, overrides)
+    })
+}
+
+impl Scenario {
+    /// One line on what the scenario holds: `8 actors, 6 treaties (11 obligations), 3 sanction
+    /// regimes, 4 events, 120 steps of a month`.
+    pub fn outline(&self) -> String {
+        let obligations: usize = self.treaties.iter().map(|t| t.obligations.len()).sum();
+        format!(
+            "{}, {} ({}), {}, {}, {} of a {}",
+            count(self.actors.len(), "actor"),
+            count(self.treaties.len(), "treaty"),
+            count(obligations, "obligation"),
+            count(self.sanctions.len(), "sanction regime"),
+            count(self.events.len(), "event"),
+            count(self.steps as usize, "step"),
+            self.step.name(),
+        )
+    }
+}
+
+/// "1 event", "2 events", "3 treaties".
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
 }
 
 /// Parses and validates scenario text; `origin` names it in errors (a file name).

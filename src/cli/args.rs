@@ -1,0 +1,383 @@
+//! The command line's arguments: what each subcommand takes, and the parsers of their values.
+
+use std::path::PathBuf;
+
+use casus::monte_carlo::sweep::{Axis, Levels};
+use casus::scenario::Override;
+use clap::{Parser, Subcommand};
+
+/// Simulate alliance dynamics: escalation, treaty cascades and sanctions.
+#[derive(Parser)]
+#[command(name = "casus", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Check scenario files and report every problem with its JSON path, line and column.
+    Validate {
+        /// The scenario files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema (draft 2020-12) of the scenario format.
+    Schema,
+    /// Tell the story of one run: one line per event, then its outcome.
+    Trace {
+        /// The scenario file.
+        file: PathBuf,
+        /// Seed of the random streams. Default: the scenario's `monte_carlo.seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Which run (the random stream within the seed).
+        #[arg(long, default_value_t = 0)]
+        run: u64,
+        /// One JSON object per event instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Override a scenario value by path, e.g. `parameters.honour_all=true`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+    },
+    /// Run many seeded simulations and summarise them.
+    Run(RunArgs),
+    /// Compare two variants of a scenario, paired run by run with common random numbers.
+    Compare {
+        /// Arm A's scenario file.
+        a: PathBuf,
+        /// Arm B's scenario file. Default: arm A's, changed by `--set-b` and `--without`.
+        b: Option<PathBuf>,
+        #[command(flatten)]
+        experiment: Experiment,
+        /// Override a value in both arms, e.g. `parameters.onset_rate=0.03`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Override a value in arm B only; repeatable.
+        #[arg(long = "set-b", value_name = "PATH=VALUE")]
+        set_b: Vec<Override>,
+        /// Leave an element out of arm B: `treaty:ID`, `sanction:ID` or `event:ID`; repeatable.
+        #[arg(long, value_name = "KIND:ID", value_parser = parse_without)]
+        without: Vec<Override>,
+        /// Print the paired counts as JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also write compare.json and the chart compare.svg to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a synthetic world shaped like the international system (docs/MODEL.md §9).
+    Generate {
+        /// Number of states.
+        #[arg(long)]
+        actors: usize,
+        /// Number of treaties.
+        #[arg(long)]
+        treaties: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Steps (months) a run lasts.
+        #[arg(long, default_value_t = 120)]
+        steps: u32,
+        /// The scenario file to write (replaced if it exists). Default: standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build a scenario from public data tables.
+    #[command(subcommand)]
+    Import(Import),
+    /// Run a scenario at each point of a parameter design and tabulate the outcome probabilities.
+    Sweep {
+        /// The scenario file.
+        file: PathBuf,
+        /// A value to vary, by override path (`parameters.onset_rate`); follow each with --values
+        /// or --range. Repeatable.
+        #[arg(long = "param", value_name = "PATH", required = true)]
+        params: Vec<String>,
+        /// The values of the --param before it: `a,b,c`.
+        #[arg(long, value_name = "A,B,C")]
+        values: Vec<String>,
+        /// The range of the --param before it: `LO:HI:N`, N evenly spaced values on a grid, the
+        /// interval for a Latin hypercube.
+        #[arg(long, value_name = "LO:HI:N")]
+        range: Vec<String>,
+        /// How the points are chosen.
+        #[arg(long, value_enum, default_value_t = Design::Grid)]
+        design: Design,
+        /// Points of a Latin hypercube, drawn from the seed.
+        #[arg(long, default_value_t = 10)]
+        points: usize,
+        #[command(flatten)]
+        experiment: Experiment,
+        /// Override a value at every point, e.g. `parameters.honour_all=true`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Also write the table as CSV to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Rank the model parameters by how far lowering and raising each moves P(highest ≥ war).
+    Sensitivity {
+        /// The scenario file.
+        file: PathBuf,
+        /// Each parameter is divided and multiplied by this, within its valid range.
+        #[arg(long, default_value_t = 2.0, value_parser = parse_factor)]
+        factor: f64,
+        /// Vary only these parameters (names in `parameters`); repeatable. Default: every numeric
+        /// parameter whose value is not 0.
+        #[arg(long = "param", value_name = "NAME")]
+        params: Vec<String>,
+        /// The outcome: P(highest ≥ this level), by name or number.
+        #[arg(long, default_value = "war", value_parser = parse_level)]
+        level: casus::model::Level,
+        /// Follow this actor's level instead of the run's highest: P(ACTOR ≥ level).
+        #[arg(long, value_name = "ID")]
+        actor: Option<String>,
+        /// Runs per variant, each paired with the same run of the base.
+        #[arg(long, default_value_t = 1000)]
+        runs: u64,
+        /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads; 0 for one per core.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Override a scenario value first, e.g. `parameters.honour_all=true`; repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<Override>,
+        /// Parameters shown, largest swing first.
+        #[arg(long, default_value_t = casus::report::text::DEFAULT_ROWS)]
+        rows: usize,
+        /// Also write sensitivity.json, sensitivity.csv and the chart tornado.svg to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write report.html in an output directory: one self-contained page of its results and charts.
+    Report {
+        /// An output directory of `run`, `merge`, `compare` or `sensitivity`.
+        dir: PathBuf,
+    },
+    /// Combine the output directories of shards into the output of the whole experiment.
+    Merge {
+        /// Where to write the merged outputs.
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' output directories.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+        /// No summary on stdout.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// The designs of `casus sweep`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum Design {
+    /// Every combination of the values.
+    Grid,
+    /// A Latin hypercube of --points points over the ranges.
+    Lhs,
+}
+
+/// The data an `import` reads.
+#[derive(Subcommand)]
+pub(crate) enum Import {
+    /// Every state and its alliance obligations, from the COW and ATOP tables (docs/MODEL.md §8).
+    CowAtop {
+        /// The directory holding the four tables (scenarios/data).
+        #[arg(long)]
+        data: PathBuf,
+        /// The year of the ATOP table, read from `atop_YEAR_directed_dyads.csv`.
+        #[arg(long, default_value_t = 2018)]
+        year: u32,
+        /// The scenario file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Parses `--without KIND:ID` into the removal of that element.
+pub(crate) fn parse_without(text: &str) -> Result<Override, String> {
+    let (kind, id) = text
+        .split_once(':')
+        .ok_or_else(|| format!("expected KIND:ID, such as treaty:nato, found `{text}`"))?;
+    let list = match kind {
+        "treaty" => "treaties",
+        "sanction" => "sanctions",
+        "event" => "events",
+        other => {
+            return Err(format!(
+                "cannot leave out a `{other}`: expected treaty, sanction or event"
+            ));
+        }
+    };
+    format!("without:{list}.{id}")
+        .parse()
+        .map_err(|e: casus::scenario::OverrideError| e.to_string())
+}
+
+/// Parses a sensitivity factor: a number above 1.
+pub(crate) fn parse_factor(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f > 1.0 && f.is_finite() => Ok(f),
+        _ => Err(format!(
+            "expected a factor above 1, such as 2, found `{text}`"
+        )),
+    }
+}
+
+/// Parses a level by name (`war`) or number (`5`).
+pub(crate) fn parse_level(text: &str) -> Result<casus::model::Level, String> {
+    let text = text.trim();
+    casus::model::Level::from_name(text)
+        .or_else(|| text.parse().ok().and_then(casus::model::Level::from_number))
+        .filter(|&l| l > casus::model::Level::Peace)
+        .ok_or_else(|| {
+            format!("expected a level from dispute (1) to nuclear-central (7), found `{text}`")
+        })
+}
+
+/// Parses a precision target: a half-width in (0, 0.5].
+pub(crate) fn parse_precision(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= 0.5 => Ok(h),
+        _ => Err(format!(
+            "expected a half-width above 0 and at most 0.5, such as 0.005, found `{text}`"
+        )),
+    }
+}
+
+/// Parses `I/N` with I < N.
+pub(crate) fn parse_shard(text: &str) -> Result<[u64; 2], String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N, such as 3/64, found `{text}`"))?;
+    let i: u64 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a shard number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number of shards"))?;
+    if n == 0 || i >= n {
+        return Err(format!(
+            "shard {i} of {n} does not exist: expected 0 ≤ I < N"
+        ));
+    }
+    Ok([i, n])
+}
+
+/// How many runs, from which seed, on how many threads: shared by `run` and `compare`.
+#[derive(clap::Args)]
+pub(crate) struct Experiment {
+    /// Number of runs (for `run`, across all shards). Default: the scenario's `monte_carlo.runs`.
+    #[arg(long)]
+    pub(crate) runs: Option<u64>,
+    /// Seed of the run streams. Default: the scenario's `monte_carlo.seed`.
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Worker threads; 0 for one per core.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) threads: usize,
+}
+
+/// The arguments of `casus run`.
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    /// The scenario file.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) experiment: Experiment,
+    /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Run only shard I of N (0-based), e.g. `--shard 3/64`; combine shards with `casus merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub(crate) shard: Option<[u64; 2]>,
+    /// Override a scenario value by path, e.g. `parameters.onset_rate=0.03`; repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) set: Vec<Override>,
+    /// No progress bar and no summary on stdout.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+    /// Run until the 95 % interval of P(highest ≥ war) is at most this wide either side, checked
+    /// every 1,000 runs; --runs is then the limit (default 10,000,000).
+    #[arg(long, value_name = "HALF_WIDTH", value_parser = parse_precision)]
+    pub(crate) precision: Option<f64>,
+    /// Rows shown in the summary's actor and obligation tables, most frequent first.
+    #[arg(long, default_value_t = casus::report::text::DEFAULT_ROWS)]
+    pub(crate) rows: usize,
+    /// Overwrite the files of a non-empty output directory.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Continue an interrupted run in its output directory, to its requested number of runs.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub(crate) resume: Option<PathBuf>,
+}
+
+/// Pairs each `--param` of `casus sweep` with the `--values` or `--range` that follows it.
+pub(crate) fn sweep_axes(m: &clap::ArgMatches) -> Result<Vec<Axis>, String> {
+    let occurrences = |id: &str| -> Vec<(usize, String)> {
+        match (m.indices_of(id), m.get_many::<String>(id)) {
+            (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut items: Vec<(usize, &str, String)> = Vec::new();
+    for (id, kind) in [
+        ("params", "param"),
+        ("values", "values"),
+        ("range", "range"),
+    ] {
+        items.extend(occurrences(id).into_iter().map(|(i, text)| (i, kind, text)));
+    }
+    items.sort_by_key(|item| item.0);
+    let mut axes: Vec<(String, Option<Levels>)> = Vec::new();
+    for (_, kind, text) in items {
+        match kind {
+            "param" => axes.push((text, None)),
+            _ => {
+                let levels = if kind == "values" {
+                    Levels::parse_values(&text)
+                } else {
+                    Levels::parse_range(&text)
+                }
+                .map_err(|e| format!("--{kind} {e}"))?;
+                match axes.last_mut() {
+                    Some((_, slot @ None)) => *slot = Some(levels),
+                    Some((path, Some(_))) => {
+                        return Err(format!(
+                            "--param {path} has two sets of levels; give one --values or --range"
+                        ));
+                    }
+                    None => return Err(format!("--{kind} {text} comes before any --param")),
+                }
+            }
+        }
+    }
+    axes.into_iter()
+        .map(|(path, levels)| {
+            levels
+                .map(|levels| Axis {
+                    path: path.clone(),
+                    levels,
+                })
+                .ok_or_else(|| {
+                    format!("--param {path} needs --values A,B,C or --range LO:HI:N after it")
+                })
+        })
+        .collect()
+}
