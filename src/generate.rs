@@ -37,6 +37,7 @@ pub struct Shape {
 
 /// Why a shape cannot be generated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GenerateError {
     /// Fewer than two actors.
     #[error("--actors {0}: a world needs at least 2 actors")]

@@ -415,6 +415,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             Role::Target => partner_side == 1,
             Role::Initiator => partner_side == 0,
             Role::Any => true,
+            other => panic!("the oracle does not know the role {other:?}"),
         };
         if role_fits && place(c.region) {
             for p in &c.participants {

@@ -13,7 +13,7 @@ use casus::engine::{Simulation, World};
 const PINNED: &str = "tests/snapshots/value_stability.txt";
 
 /// One line per run: scenario, seed, run, highest level, first step at war, triggers fired and
-/// honoured, and the pathway.
+/// honoured, and the pathway (cut after about 300 characters: the whole world's run thousands).
 fn outcomes() -> String {
     let mut text = String::new();
     for path in common::bundled_scenarios() {
@@ -31,21 +31,15 @@ fn outcomes() -> String {
                     o.highest.number(),
                     o.first_war().map_or("-".to_owned(), |s| s.to_string()),
                     o.triggers.len(),
-                    pathway(&o.pathway),
+                    match o.pathway.shortened(300) {
+                        p if p.is_empty() => "(none)".to_owned(),
+                        p => p,
+                    },
                 ));
             }
         }
     }
     text
-}
-
-/// The pathway, its first 300 characters if longer (the whole world's runs have thousands).
-fn pathway(p: &str) -> String {
-    match p.char_indices().nth(300) {
-        _ if p.is_empty() => "(none)".to_owned(),
-        Some((cut, _)) => format!("{} …", &p[..cut]),
-        None => p.to_owned(),
-    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub type ConflictIx = usize;
 /// How an actor came to take part in a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Route {
     /// It began the conflict or was its first target.
     Founder,

@@ -84,6 +84,8 @@ impl Simulation<'_> {
         };
         let nuclear = |side| conflict.side(side).any(|a| world.actors[a].nuclear);
         EscalationContext {
+            founders: [world.actors[f0].id.as_str(), world.actors[f1].id.as_str()],
+            region: world.regions[conflict.region].id.as_str(),
             level: conflict.level,
             peak: conflict.peak,
             steps_at_level: self.step - conflict.level_since,

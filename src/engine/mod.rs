@@ -48,7 +48,7 @@ pub use world::{
     World, per_step,
 };
 
-use crate::model::Level;
+use crate::model::{Level, Pathway};
 use crate::scenario::{Step, Support};
 
 /// An entry decided but not yet made: the holder joins after its delay.
@@ -303,7 +303,7 @@ impl<'w> Simulation<'w> {
                 final_pressure: Vec::new(),
                 final_stances: Vec::new(),
                 conflict_peaks: Vec::new(),
-                pathway: String::new(),
+                pathway: Pathway::default(),
             },
         }
     }

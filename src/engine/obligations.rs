@@ -288,6 +288,11 @@ impl<'w> Simulation<'w> {
             / adversaries.len().max(1) as f64;
         let capability_adversary = self.side_capability(c, 1 - firing.side);
         self.rules.honouring.probability(&HonourContext {
+            holder: world.actors[o.holder].id.as_str(),
+            partner: world.actors[o.partner].id.as_str(),
+            treaty: world.treaties[o.treaty].id.as_str(),
+            obligation: world.clauses[o.clause].id.as_str(),
+            region: world.regions[self.conflicts[c].region].id.as_str(),
             reliability: o.reliability,
             stance_partner: self.stance(o.holder, o.partner),
             stance_adversary,

@@ -10,6 +10,7 @@ use crate::scenario::{Step, Support};
 /// Why a sanction regime was lifted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LiftReason {
     /// Its `until` step came.
     Expired,
@@ -24,6 +25,7 @@ pub enum LiftReason {
 /// Something that happened in a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A scripted event took place.
     Scripted {

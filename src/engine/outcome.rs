@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::conflict::{ConflictIx, Route};
 use super::observe::LiftReason;
 use super::world::{ActorIx, ObligationIx, World};
-use crate::model::Level;
+use crate::model::{Level, Pathway, PathwayStep};
 use crate::scenario::Step;
 
 /// An actor's entry into a conflict.
@@ -90,7 +90,7 @@ pub struct Outcome {
     /// The peak of each conflict, in order of starting.
     pub conflict_peaks: Vec<Level>,
     /// The canonical pathway: entries into conflicts that reached force, in order.
-    pub pathway: String,
+    pub pathway: Pathway,
 }
 
 impl Outcome {
@@ -135,10 +135,8 @@ pub fn route_name(world: &World, route: Route, side: usize) -> String {
     }
 }
 
-/// Builds the canonical pathway string. It lists the conflicts that drew in a third party or reached
-/// war, in order of starting, each as `A>B@L` (A opened it, L its peak) followed by its entries in
-/// order: `H+P:treaty` for a holder joining through a treaty with partner P, `X+Y:voluntary` for a
-/// voluntary entry on founder Y's side; all separated by ` | `. A conflict whose part of the string
+/// Builds the canonical pathway ([`Pathway`]). It lists the conflicts that drew in a third party or
+/// reached war, in order of starting, each followed by its entries in order. A conflict whose part
 /// repeats an earlier one's is listed once, and bilateral incidents below war are left out, so that
 /// runs with the same course of escalation share a pathway.
 pub fn pathway(
@@ -146,47 +144,51 @@ pub fn pathway(
     entries: &[Entry],
     peaks: &[Level],
     founders: &[[ActorIx; 2]],
-) -> String {
+) -> Pathway {
     let id = |a: ActorIx| world.actors[a].id.as_str();
     // Each conflict's entries; a conflict without any that stayed short of war is left out, so
     // only the conflicts named are written out.
-    let mut joined: Vec<Vec<String>> = vec![Vec::new(); peaks.len()];
+    let mut joined: Vec<Vec<PathwayStep<'_>>> = vec![Vec::new(); peaks.len()];
     for e in entries {
-        let part = match e.via {
+        let step = match e.via {
             Route::Founder => continue, // named in the conflict's own part
             Route::Obligation(o) => {
                 let ob = &world.obligations[o];
-                format!(
-                    "{}+{}:{}",
-                    id(e.actor),
-                    id(ob.partner),
-                    world.treaties[ob.treaty].id
-                )
+                PathwayStep::Treaty {
+                    joiner: id(e.actor),
+                    partner: id(ob.partner),
+                    treaty: &world.treaties[ob.treaty].id,
+                }
             }
-            Route::Voluntary => {
-                format!(
-                    "{}+{}:voluntary",
-                    id(e.actor),
-                    id(founders[e.conflict][e.side])
-                )
-            }
+            Route::Voluntary => PathwayStep::Voluntary {
+                joiner: id(e.actor),
+                side_of: id(founders[e.conflict][e.side]),
+            },
         };
-        joined[e.conflict].push(part);
+        joined[e.conflict].push(step);
     }
-    let mut listed: Vec<String> = Vec::new();
-    for (c, parts) in joined.into_iter().enumerate() {
-        if parts.is_empty() && peaks[c] < Level::War {
+    let mut listed: Vec<Pathway> = Vec::new();
+    for (c, steps) in joined.into_iter().enumerate() {
+        if steps.is_empty() && peaks[c] < Level::War {
             continue;
         }
         let [opener, target] = founders[c];
-        let mut text = format!("{}>{}@{}", id(opener), id(target), peaks[c].number());
-        for part in parts {
-            text.push_str(" | ");
-            text.push_str(&part);
+        let mut part = Pathway::default();
+        part.push(PathwayStep::Conflict {
+            opener: id(opener),
+            target: id(target),
+            peak: peaks[c].number(),
+        });
+        for step in steps {
+            part.push(step);
         }
-        if !listed.contains(&text) {
-            listed.push(text);
+        if !listed.contains(&part) {
+            listed.push(part);
         }
     }
-    listed.join(" | ")
+    let mut pathway = Pathway::default();
+    for part in &listed {
+        pathway.extend(part);
+    }
+    pathway
 }

@@ -8,7 +8,12 @@ use crate::scenario::Parameters;
 
 /// What the escalation rule sees of one conflict in one step.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct EscalationContext<'a> {
+    /// The ids of the two sides' founders: the actor that opened the conflict, then its target.
+    pub founders: [&'a str; 2],
+    /// The id of the region where it is fought.
+    pub region: &'a str,
     /// The conflict's level (1–7).
     pub level: Level,
     /// Its highest level so far.
@@ -63,7 +68,18 @@ pub trait EscalationRule: Send + Sync {
 
 /// What the honouring rule sees when an obligation fires.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HonourContext<'a> {
+    /// The holder's id.
+    pub holder: &'a str,
+    /// The partner's id.
+    pub partner: &'a str,
+    /// The treaty's id.
+    pub treaty: &'a str,
+    /// The obligation's id within the treaty.
+    pub obligation: &'a str,
+    /// The id of the region where the conflict is fought.
+    pub region: &'a str,
     /// The obligation's prior reliability.
     pub reliability: f64,
     /// The holder's stance toward its partner.
@@ -221,6 +237,8 @@ mod tests {
 
     fn neutral(level: Level, peak: Level, params: &Parameters) -> EscalationContext<'_> {
         EscalationContext {
+            founders: ["A", "B"],
+            region: "a",
             level,
             peak,
             steps_at_level: 0,
@@ -348,6 +366,11 @@ mod tests {
     fn honouring_is_the_reliability_for_a_neutral_equal_holder() {
         let p = Parameters::default();
         let ctx = HonourContext {
+            holder: "C",
+            partner: "A",
+            treaty: "pact",
+            obligation: "defense",
+            region: "a",
             reliability: 0.41,
             stance_partner: 0.0,
             stance_adversary: 0.0,

@@ -23,6 +23,7 @@ pub struct Firing {
 /// Why an obligation does not fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// Non-aggression obligations constrain attacks; they never fire.
     NeverFires,

@@ -137,14 +137,15 @@ pub struct SanctionInfo {
     /// What lifts it.
     pub objective: Objective,
     /// The senders' summed economic weight.
-    pub senders_economy: f64,
+    pub(crate) senders_economy: f64,
     /// The other regimes with the same senders (ascending): their targets are this one's fellow
     /// targets while both are in force.
-    pub kindred: Vec<usize>,
+    pub(crate) kindred: Vec<usize>,
 }
 
 /// A condition with actors resolved.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Cond {
     /// Dyadic level at least `level`.
     Level(ActorIx, ActorIx, Level),
@@ -162,6 +163,7 @@ pub enum Cond {
 
 /// When a scripted event happens.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Timing {
     /// At a fixed step.
     At(Step),
@@ -185,6 +187,7 @@ pub enum Timing {
 
 /// What a scripted event does.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Action {
     /// Use of force (level ≥ 4) or a dispute (level 1–3, or drawn when `None`).
     Confront {
@@ -218,6 +221,7 @@ pub enum Action {
 
 /// A stance event's change.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum StanceChange {
     /// Set to this value.
     Set(f64),
@@ -261,26 +265,26 @@ pub struct World {
     pub obligations: Vec<DirectedObligation>,
     /// For each actor, the obligations whose partner it is and that can fire: all but
     /// non-aggression and mobilisation (ascending).
-    pub obligations_by_partner: Vec<Vec<ObligationIx>>,
+    pub(crate) obligations_by_partner: Vec<Vec<ObligationIx>>,
     /// For each actor, the defense obligations whose partner it is (ascending).
-    pub defenses_by_partner: Vec<Vec<ObligationIx>>,
+    pub(crate) defenses_by_partner: Vec<Vec<ObligationIx>>,
     /// For each actor, the neutrality and non-aggression obligations it holds (ascending): the
     /// constraints on whom it may fight.
-    pub constraints_by_holder: Vec<Vec<ObligationIx>>,
+    pub(crate) constraints_by_holder: Vec<Vec<ObligationIx>>,
     /// Mobilisation obligations, which read every conflict (ascending).
-    pub mobilize_obligations: Vec<ObligationIx>,
+    pub(crate) mobilize_obligations: Vec<ObligationIx>,
     /// The unordered pairs `(i < j)`, ascending, with their own onset rate or a non-zero initial
     /// stance either way: the only pairs that can have disputes or stance pulls until something
     /// changes a stance (docs/MODEL.md §3.3, §3.9).
-    pub live_pairs: Vec<(usize, usize)>,
+    pub(crate) live_pairs: Vec<(usize, usize)>,
     /// Initial stances, row-major `from * n + to`.
     pub initial_stances: Vec<f64>,
     /// Onset rate per year for each unordered pair `(i < j)` with its own rate, row-major `i * n + j`;
     /// `None` where the default applies.
-    pub dyad_rates: Vec<Option<f64>>,
+    pub(crate) dyad_rates: Vec<Option<f64>>,
     /// Where each unordered pair's spontaneous disputes take place, row-major `i * n + j` (`i < j`);
     /// `None` for the target's first region.
-    pub dyad_regions: Vec<Option<RegionIx>>,
+    pub(crate) dyad_regions: Vec<Option<RegionIx>>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
     /// Events.
@@ -288,14 +292,37 @@ pub struct World {
     /// Parameters.
     pub params: Parameters,
     /// The step's length in years.
-    pub step_years: f64,
+    pub(crate) step_years: f64,
     /// The whole world's economic weight.
-    pub total_economy: f64,
+    pub(crate) total_economy: f64,
     /// The share of sanction pressure that decays in one step: 1 − 2^(−Δt / half-life).
-    pub pressure_decay: f64,
+    pub(crate) pressure_decay: f64,
 }
 
 impl World {
+    /// The defense obligations owed to `actor` (whose partner it is), ascending.
+    pub fn defenses_owed_to(&self, actor: ActorIx) -> &[ObligationIx] {
+        &self.defenses_by_partner[actor]
+    }
+
+    /// The neutrality and non-aggression obligations `actor` holds, ascending: whom it may not fight.
+    pub fn constraints_on(&self, actor: ActorIx) -> &[ObligationIx] {
+        &self.constraints_by_holder[actor]
+    }
+
+    /// The pair's own onset rate of disputes per year at its initial hostility, if the scenario
+    /// gives one (either order); without one the rate is `onset_rate` times the pair's hostility
+    /// (docs/MODEL.md §3.3).
+    pub fn dyad_onset_rate(&self, a: ActorIx, b: ActorIx) -> Option<f64> {
+        let (i, j) = (a.min(b), a.max(b));
+        self.dyad_rates[i * self.n() + j]
+    }
+
+    /// The step's length in years.
+    pub fn step_years(&self) -> f64 {
+        self.step_years
+    }
+
     /// Compiles a scenario. The scenario must be valid ([`scenario::validate`] returns no
     /// diagnostics); an invalid one is refused with its diagnostics.
     pub fn new(s: &Scenario) -> Result<World, Vec<scenario::Diagnostic>> {

@@ -28,6 +28,7 @@ pub use world::{NUCLEAR_2018, cow_atop};
 
 /// Why the tables could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ImportError {
     /// A table is missing or unreadable.
     #[error("{}: {why}", file.display())]

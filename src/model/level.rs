@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// (`4`) or as its name (`"force"`); it is always written back as a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum Level {
     /// 0: no dispute.
     #[default]

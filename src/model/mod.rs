@@ -1,5 +1,7 @@
 //! The model's vocabulary shared by the file format and the engine.
 
 mod level;
+mod pathway;
 
 pub use level::{LEVEL_NAMES, Level};
+pub use pathway::{Pathway, PathwayError, PathwayStep};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wilson::Z95;
 use crate::engine::{Outcome, World};
-use crate::model::Level;
+use crate::model::{Level, Pathway};
 
 /// How two arms agree on one yes/no outcome over paired runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ pub struct Comparison {
     /// Per obligation: honoured at least once.
     pub honoured: BTreeMap<String, Paired>,
     /// Per pathway: runs in arm A and in arm B.
-    pub pathways: BTreeMap<String, [u64; 2]>,
+    pub pathways: BTreeMap<Pathway, [u64; 2]>,
 }
 
 impl Comparison {

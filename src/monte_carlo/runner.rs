@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::compare::{Comparison, Paired};
 use super::summary::{Counts, Labels, Provenance, Summary};
 use crate::engine::{Outcome, Rules, Simulation, World};
+use crate::model::Pathway;
 
 /// Runs per unit of parallel work. Each chunk builds its own counts, merged exactly afterwards in
 /// run order.
@@ -28,7 +29,7 @@ pub struct RunRow {
     /// Actors that took part at force or above, space-separated.
     pub belligerents: String,
     /// The pathway.
-    pub pathway: String,
+    pub pathway: Pathway,
 }
 
 impl RunRow {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wilson::Proportion;
 use crate::engine::{LiftReason, Outcome, World};
-use crate::model::Level;
+use crate::model::{Level, Pathway};
 use crate::scenario::{Parameters, Step};
 
 /// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
@@ -188,7 +188,7 @@ pub struct Counts {
     /// Per directed pair (`from * n + to`), the sum of final stances in units of 10⁻⁹.
     pub stance_sum: Vec<i64>,
     /// Runs by pathway.
-    pub pathways: BTreeMap<String, u64>,
+    pub pathways: BTreeMap<Pathway, u64>,
 }
 
 impl Counts {
@@ -462,7 +462,7 @@ pub struct RegimeResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathwayResult {
     /// The canonical pathway (empty: no conflict drew in a third party or reached war).
-    pub pathway: String,
+    pub pathway: Pathway,
     /// Its share of runs.
     pub share: Proportion,
 }
@@ -597,7 +597,7 @@ impl Results {
                 }
             })
             .collect();
-        let mut pathways: Vec<(&String, &u64)> = c.pathways.iter().collect();
+        let mut pathways: Vec<(&Pathway, &u64)> = c.pathways.iter().collect();
         pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
         let top_pathways = pathways
             .iter()

@@ -36,6 +36,7 @@ pub struct Axis {
 
 /// The values an axis takes.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Levels {
     /// These values.
     Values(Vec<f64>),

@@ -84,14 +84,14 @@ pub fn render(c: &Comparison, name_a: &str, name_b: &str, seed: u64, levels: &[S
         }
     }
     let share = |n: u64| 100.0 * n as f64 / c.runs.max(1) as f64;
-    let mut appear: Vec<(&String, u64)> = c
+    let mut appear: Vec<(&crate::model::Pathway, u64)> = c
         .pathways
         .iter()
         .filter(|(_, [a, b])| *a == 0 && *b > 0)
         .map(|(p, [_, b])| (p, *b))
         .collect();
     appear.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-    let mut vanish: Vec<(&String, u64)> = c
+    let mut vanish: Vec<(&crate::model::Pathway, u64)> = c
         .pathways
         .iter()
         .filter(|(_, [a, b])| *a > 0 && *b == 0)

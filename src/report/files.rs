@@ -160,7 +160,8 @@ impl OutputDir {
         write_atomic(&self.dir.join(PATHWAYS), |w| {
             let mut csv = csv::Writer::from_writer(w);
             csv.write_record(["pathway", "runs", "share"])?;
-            let mut pathways: Vec<(&String, &u64)> = summary.counts.pathways.iter().collect();
+            let mut pathways: Vec<(&crate::model::Pathway, &u64)> =
+                summary.counts.pathways.iter().collect();
             pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
             let runs = summary.counts.runs.max(1) as f64;
             for (pathway, n) in pathways {
@@ -298,7 +299,7 @@ impl RunsWriter {
                 row.highest.to_string(),
                 row.first_war.map(|s| s.to_string()).unwrap_or_default(),
                 row.belligerents.clone(),
-                row.pathway.clone(),
+                row.pathway.to_string(),
             ])?;
         }
         Ok(())

@@ -164,42 +164,6 @@ fn figure(out: &mut String, chart: &Chart, caption: &str) {
 /// The rows of the long tables the report shows.
 const ROWS: usize = 40;
 
-/// A pathway told in words: `RUS>UKR@5 | PRK+RUS:rus_prk_2024` becomes "RUS opened a conflict
-/// with UKR that peaked at war (5); PRK joined on the side of RUS under rus_prk_2024."
-pub fn explain_pathway(pathway: &str, levels: &[String]) -> String {
-    if pathway.is_empty() {
-        return "No conflict drew in a third party or reached war.".to_owned();
-    }
-    let parts: Vec<String> = pathway
-        .split(" | ")
-        .map(|part| {
-            if let Some((pair, peak)) = part.split_once('@')
-                && let Some((a, b)) = pair.split_once('>')
-            {
-                let level = peak
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|k| levels.get(k).map(|name| format!("{name} ({k})")))
-                    .unwrap_or_else(|| peak.to_owned());
-                format!("{a} opened a conflict with {b} that peaked at {level}")
-            } else if let Some((pair, via)) = part.split_once(':')
-                && let Some((joiner, with)) = pair.split_once('+')
-            {
-                if via == "voluntary" {
-                    format!("{joiner} joined the side of {with} of its own accord")
-                } else {
-                    format!("{joiner} joined {with} under {via}")
-                }
-            } else {
-                part.to_owned()
-            }
-        })
-        .collect();
-    let mut text = parts.join("; ");
-    text.push('.');
-    text
-}
-
 /// The whole page.
 pub fn page(c: &Contents) -> Result<String, PlotError> {
     let title = match (&c.summary, &c.sensitivity, &c.compared) {
@@ -459,8 +423,8 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
             out,
             "<li><strong>{}</strong> of runs: {}<br><code>{}</code></li>",
             pct(pathway.share.p),
-            esc(&explain_pathway(&pathway.pathway, &s.labels.levels)),
-            esc(&pathway.pathway)
+            esc(&pathway.pathway.explain(&s.labels.levels)),
+            esc(pathway.pathway.as_str())
         );
     }
     out.push_str("</ol>\n");
@@ -579,23 +543,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pathways_read_as_sentences() {
-        let levels: Vec<String> = crate::model::LEVEL_NAMES
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            explain_pathway(
-                "RUS>UKR@5 | PRK+RUS:rus_prk_2024 | CHN+PRK:voluntary",
-                &levels
-            ),
-            "RUS opened a conflict with UKR that peaked at war (5); PRK joined RUS under \
-             rus_prk_2024; CHN joined the side of PRK of its own accord."
-        );
-        assert_eq!(
-            explain_pathway("", &levels),
-            "No conflict drew in a third party or reached war."
-        );
+    fn text_is_escaped() {
         assert_eq!(esc("<a & 'b'>"), "&lt;a &amp; &#39;b&#39;&gt;");
     }
 

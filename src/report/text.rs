@@ -4,33 +4,9 @@ use std::fmt::Write;
 
 use crate::monte_carlo::{ActorResult, ObligationResult, Proportion, Results, Summary};
 
-/// The longest pathway shown in full, in characters; in a world of many states each run's
+/// The longest pathway shown in full, in characters (then cut at a step); in a world of many states each run's
 /// pathway is long and its own, and summary.json and pathways.csv keep every one whole.
 const PATHWAY_CHARS: usize = 300;
-
-/// A pathway cut after [`PATHWAY_CHARS`] at a step boundary, saying how many steps are left out.
-fn shorten(pathway: &str) -> String {
-    if pathway.chars().count() <= PATHWAY_CHARS {
-        return pathway.to_owned();
-    }
-    let steps: Vec<&str> = pathway.split(" | ").collect();
-    let mut shown = String::new();
-    let mut kept = 0;
-    for step in &steps {
-        if shown.chars().count() + step.chars().count() + 3 > PATHWAY_CHARS && kept > 0 {
-            break;
-        }
-        if kept > 0 {
-            shown.push_str(" | ");
-        }
-        shown.push_str(step);
-        kept += 1;
-    }
-    if kept < steps.len() {
-        shown.push_str(&format!(" | ... {} more", steps.len() - kept));
-    }
-    shown
-}
 
 /// The line after a table cut to `rows` of `total` rows, all of which `file` holds.
 pub(crate) fn more(out: &mut String, total: usize, rows: usize, what: &str, file: &str) {
@@ -244,11 +220,11 @@ pub fn render(s: &Summary, rows: usize) -> String {
     );
     for pathway in r.top_pathways.iter().take(10) {
         let text = if pathway.pathway.is_empty() {
-            "(no conflict drew in a third party or reached war)"
+            "(no conflict drew in a third party or reached war)".to_owned()
         } else {
-            &pathway.pathway
+            pathway.pathway.shortened(PATHWAY_CHARS)
         };
-        let _ = writeln!(out, "  {:>7}  {}", pct(pathway.share.p), shorten(text));
+        let _ = writeln!(out, "  {:>7}  {text}", pct(pathway.share.p));
     }
 
     if !r.regimes.is_empty() {

@@ -10,6 +10,7 @@ use crate::scenario::Step;
 
 /// How a trace is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TraceFormat {
     /// Readable lines: `m14  PRK attacks ROK in korea_south: force (4)`.
     Text,
@@ -335,7 +336,7 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
         if o.pathway.is_empty() {
             "-"
         } else {
-            &o.pathway
+            o.pathway.as_str()
         }
     ));
     out

@@ -76,6 +76,7 @@ pub struct Scenario {
 /// The length of one simulation step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StepUnit {
     /// One day (used for July 1914).
     Day,
@@ -146,6 +147,7 @@ pub struct Region {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Support {
     /// No support.
     None,
@@ -294,6 +296,7 @@ pub struct InForce {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ObligationKind {
     /// Active military support when the partner is attacked (ATOP DEFENSE).
     Defense,
@@ -314,6 +317,7 @@ pub enum ObligationKind {
 /// Which of the partner's roles in a conflict triggers an obligation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Role {
     /// The partner is attacked (default for defense, neutrality and consultation).
     Target,
@@ -326,6 +330,7 @@ pub enum Role {
 /// Where an attack must fall for an obligation to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Territory {
     /// Anywhere (default).
     #[default]
@@ -337,6 +342,7 @@ pub enum Territory {
 /// How firmly the holder is bound; sets the default reliability multiplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Commitment {
     /// "Immediately", "forthwith", "all means at its disposal" (default).
     #[default]
@@ -479,6 +485,7 @@ pub struct SanctionRegime {
 /// What a sanction regime demands of its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Objective {
     /// The target ends every conflict it initiated (default).
     #[default]
@@ -492,6 +499,7 @@ pub enum Objective {
 /// A state of the world that events and sanction regimes can wait for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Condition {
     /// The two actors are on opposite sides of a conflict at war level (5) or above.
     AtWar([String; 2]),
@@ -525,6 +533,7 @@ pub enum Condition {
 /// What a scripted event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
     /// `by` uses force on `on` at `level` (≥ 4, default 4) in `region`: records an attack.
     Attack,

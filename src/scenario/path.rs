@@ -5,6 +5,7 @@ use std::fmt;
 
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Segment {
     /// An object member.
     Key(String),
