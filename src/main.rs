@@ -25,15 +25,20 @@ macro_rules! sayln {
     ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
-/// A scenario that does not compile: every problem is printed, and the exit code is 1.
+/// A scenario that does not compile: its problems have been printed, and the exit code is 1.
+#[derive(Debug, thiserror::Error)]
+#[error("the scenario is not valid")]
 struct Invalid;
 
 /// Compiles a scenario file with overrides; on failure, prints every problem.
-fn compile(file: &Path, set: &[Override]) -> Result<Compiled, Invalid> {
-    casus::compile(file, set).map_err(|err| {
-        report_invalid(&err);
-        Invalid
-    })
+fn compile(file: &Path, set: &[Override]) -> anyhow::Result<Compiled> {
+    casus::compile(file, set).map_err(|err| invalid(&err))
+}
+
+/// Prints every problem of an invalid scenario on stderr, and says so to `main`.
+fn invalid(err: &ScenarioError) -> anyhow::Error {
+    report_invalid(err);
+    Invalid.into()
 }
 
 /// Prints every problem of an invalid scenario on stderr.
@@ -62,8 +67,8 @@ fn main() -> ExitCode {
         None => Vec::new(),
     };
     match run(cli, &axes) {
-        Ok(Ok(code)) => code,
-        Ok(Err(Invalid)) => ExitCode::from(1),
+        Ok(code) => code,
+        Err(err) if err.is::<Invalid>() => ExitCode::from(1),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
@@ -71,10 +76,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
-    let done = Ok(Ok(ExitCode::SUCCESS));
+fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
+    let done = Ok(ExitCode::SUCCESS);
     match cli.command {
-        Command::Validate { files } => Ok(Ok(validate(&files))),
+        Command::Validate { files } => Ok(validate(&files)),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&casus::scenario::json_schema())
                 .context("rendering the schema")?;
@@ -101,13 +106,9 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
             force,
         } => {
             let arm_b: Vec<Override> = set.iter().chain(&set_b).chain(&without).cloned().collect();
-            let Ok(model_a) = compile(&a, &set) else {
-                return Ok(Err(Invalid));
-            };
-            let Ok(model_b) = compile(b.as_deref().unwrap_or(&a), &arm_b) else {
-                return Ok(Err(Invalid));
-            };
-            let mc = configure(model_a.monte_carlo(), &experiment);
+            let model_a = compile(&a, &set)?;
+            let model_b = compile(b.as_deref().unwrap_or(&a), &arm_b)?;
+            let mc = experiment.apply(model_a.monte_carlo());
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let comparison = mc.compare(&model_b.world, &mut (), None)?;
             if json {
@@ -178,9 +179,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
             out,
             force,
         } => {
-            let Ok(model) = compile(&file, &set) else {
-                return Ok(Err(Invalid));
-            };
+            let model = compile(&file, &set)?;
             let parameters = &model.scenario.parameters;
             let plan = sensitivity::select(
                 sensitivity::factors(parameters, factor),
@@ -194,7 +193,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
                 seed,
                 threads,
             };
-            let mc = configure(model.monte_carlo(), &experiment);
+            let mc = experiment.apply(model.monte_carlo());
             let mut sink = CliSink::new(true);
             let result = mc.sensitivity(&model.scenario, &plan, target, &mut sink, None)?;
             sink.finish()?;
@@ -219,19 +218,14 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
             out,
             ..
         } => {
-            let Ok(base) = compile(&file, &set) else {
-                return Ok(Err(Invalid));
-            };
+            let base = compile(&file, &set)?;
             let design = match design {
                 Design::Grid => monte_carlo::sweep::Design::Grid,
                 Design::Lhs => monte_carlo::sweep::Design::LatinHypercube { points },
             };
-            let mc = configure(base.monte_carlo(), &experiment);
+            let mc = experiment.apply(base.monte_carlo());
             let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc) {
-                Err(monte_carlo::sweep::SweepError::Scenario(err)) => {
-                    report_invalid(&err);
-                    return Ok(Err(Invalid));
-                }
+                Err(monte_carlo::sweep::SweepError::Scenario(err)) => return Err(invalid(&err)),
                 other => other?,
             };
             if let Some(out) = out {
@@ -247,56 +241,25 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<Result<ExitCode, Invalid>> {
     }
 }
 
-/// The runs, seed and threads given on the command line, over the scenario's defaults.
-fn configure<'w>(
-    mc: monte_carlo::MonteCarlo<'w>,
-    experiment: &Experiment,
-) -> monte_carlo::MonteCarlo<'w> {
-    let runs = experiment.runs.unwrap_or(mc.total_runs());
-    let seed = experiment.seed.unwrap_or(mc.seed_value());
-    mc.runs(runs).seed(seed).threads(experiment.threads)
-}
-
 /// The most runs `--precision` makes unless `--runs` says otherwise.
 const PRECISION_RUN_LIMIT: u64 = 10_000_000;
 
 /// `casus run`: many runs, a summary on stdout and, with `--out`, the output files. With
 /// `--resume`, everything that defines the experiment comes from the interrupted run's summary.
-fn run_many(args: &RunArgs) -> anyhow::Result<Result<ExitCode, Invalid>> {
-    if args.precision.is_some() && args.shard.is_some() {
-        anyhow::bail!(
-            "--precision reads every run to decide when to stop: it cannot be combined with --shard"
-        );
-    }
-    let previous = match &args.resume {
-        Some(_)
-            if !args.set.is_empty()
-                || args.experiment.runs.is_some()
-                || args.experiment.seed.is_some()
-                || args.shard.is_some()
-                || args.precision.is_some() =>
-        {
-            anyhow::bail!(
-                "--resume continues the interrupted run with its own runs, seed, shard, precision and \
-                 overrides; leave out --runs, --seed, --shard, --precision and --set"
-            );
-        }
-        Some(dir) => Some(files::read_summary(dir)?),
-        None => None,
-    };
+fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    args.check()?;
+    let previous = args
+        .resume
+        .as_ref()
+        .map(|dir| files::read_summary(dir))
+        .transpose()?;
     let model = match &previous {
         Some(p) => match Compiled::resume(&args.file, p) {
             Ok(model) => model,
-            Err(casus::ResumeFailure::Scenario(err)) => {
-                report_invalid(&err);
-                return Ok(Err(Invalid));
-            }
+            Err(casus::ResumeFailure::Scenario(err)) => return Err(invalid(&err)),
             Err(err) => anyhow::bail!("{}: {err}", args.file.display()),
         },
-        None => match compile(&args.file, &args.set) {
-            Ok(model) => model,
-            Err(invalid) => return Ok(Err(invalid)),
-        },
+        None => compile(&args.file, &args.set)?,
     };
     // Everything that can be checked is checked before the first run.
     let out_dir = args.resume.as_ref().or(args.out.as_ref());
@@ -307,7 +270,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<Result<ExitCode, Invalid>> {
     if let Some(p) = &previous {
         if p.provenance.complete {
             render_summary(p, args);
-            return Ok(Ok(ExitCode::SUCCESS));
+            return Ok(ExitCode::SUCCESS);
         }
         mc = mc.continue_from(p)?;
     } else {
@@ -315,7 +278,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<Result<ExitCode, Invalid>> {
             Some(_) => PRECISION_RUN_LIMIT,
             None => mc.total_runs(),
         };
-        mc = configure(mc.runs(runs), &args.experiment);
+        mc = args.experiment.apply(mc.runs(runs));
         if let Some(target) = args.precision {
             mc = mc.precision(target);
         }
@@ -340,7 +303,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<Result<ExitCode, Invalid>> {
     }
     render_summary(&summary, args);
     if summary.provenance.complete {
-        return Ok(Ok(ExitCode::SUCCESS));
+        return Ok(ExitCode::SUCCESS);
     }
     let [first, end] = summary.provenance.run_range;
     let resume = out_dir.map(|dir| {
@@ -357,7 +320,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<Result<ExitCode, Invalid>> {
         end - first,
         resume.unwrap_or_default()
     );
-    Ok(Ok(ExitCode::from(signals.exit_code())))
+    Ok(ExitCode::from(signals.exit_code()))
 }
 
 /// The text summary on stdout, unless `--quiet`.
@@ -374,10 +337,8 @@ fn trace(
     run: u64,
     json: bool,
     set: &[Override],
-) -> anyhow::Result<Result<ExitCode, Invalid>> {
-    let Ok(model) = compile(file, set) else {
-        return Ok(Err(Invalid));
-    };
+) -> anyhow::Result<ExitCode> {
+    let model = compile(file, set)?;
     let mc = model.monte_carlo();
     let seed = seed.unwrap_or(mc.seed_value());
     let mc = mc.seed(seed);
@@ -390,9 +351,9 @@ fn trace(
     let mut writer = TraceWriter::new(&model.world, stdout, format);
     let outcome = mc.simulation(&model.world, run).run_to_end(&mut writer);
     match writer.finish(&outcome) {
-        Ok(_) => Ok(Ok(ExitCode::SUCCESS)),
+        Ok(_) => Ok(ExitCode::SUCCESS),
         // A closed pipe (`casus trace ... | head`) is not an error worth reporting.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Ok(ExitCode::SUCCESS)),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(e) => Err(e).context("writing the trace"),
     }
 }
@@ -402,12 +363,11 @@ fn trace(
 fn write_scenario(
     scenario: &casus::scenario::Scenario,
     out: Option<&Path>,
-) -> anyhow::Result<Result<ExitCode, Invalid>> {
+) -> anyhow::Result<ExitCode> {
     let text = casus::scenario::to_json(scenario);
     let origin = out.map_or("the generated scenario".into(), |p| p.display().to_string());
     if let Err(err) = casus::scenario::parse(&text, &origin) {
-        report_invalid(&err);
-        return Ok(Err(Invalid));
+        return Err(invalid(&err));
     }
     match out {
         Some(out) => {
@@ -416,7 +376,7 @@ fn write_scenario(
         }
         None => say!("{text}"),
     }
-    Ok(Ok(ExitCode::SUCCESS))
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `casus validate`: one `ok` line per valid file on stdout, every error on stderr.

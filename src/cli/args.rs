@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use casus::monte_carlo::MonteCarlo;
 use casus::monte_carlo::sweep::{Axis, Levels};
 use casus::scenario::Override;
 use clap::{Parser, Subcommand};
@@ -380,4 +381,37 @@ pub(crate) fn sweep_axes(m: &clap::ArgMatches) -> Result<Vec<Axis>, String> {
                 })
         })
         .collect()
+}
+
+impl Experiment {
+    /// The runs, seed and threads given on the command line, over the experiment's defaults (the
+    /// scenario's own runs and seed).
+    pub(crate) fn apply<'w>(&self, mc: MonteCarlo<'w>) -> MonteCarlo<'w> {
+        let runs = self.runs.unwrap_or(mc.total_runs());
+        let seed = self.seed.unwrap_or(mc.seed_value());
+        mc.runs(runs).seed(seed).threads(self.threads)
+    }
+}
+
+impl RunArgs {
+    /// The combinations of arguments `casus run` refuses, before anything is read.
+    pub(crate) fn check(&self) -> anyhow::Result<()> {
+        if self.precision.is_some() && self.shard.is_some() {
+            anyhow::bail!(
+                "--precision reads every run to decide when to stop: it cannot be combined with --shard"
+            );
+        }
+        let defined = !self.set.is_empty()
+            || self.experiment.runs.is_some()
+            || self.experiment.seed.is_some()
+            || self.shard.is_some()
+            || self.precision.is_some();
+        if self.resume.is_some() && defined {
+            anyhow::bail!(
+                "--resume continues the interrupted run with its own runs, seed, shard, precision and \
+                 overrides; leave out --runs, --seed, --shard, --precision and --set"
+            );
+        }
+        Ok(())
+    }
 }

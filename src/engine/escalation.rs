@@ -1,4 +1,4 @@
-//! Phase 3: escalation. Each active conflict goes up a level (by one side), holds, goes down a
+//! Phase 4 (docs/MODEL.md §1.3, §3.4): escalation. Each active conflict goes up a level (by one side), holds, goes down a
 //! level, or settles, with the probabilities of the escalation rule.
 
 use rand::RngExt;
@@ -14,25 +14,26 @@ impl Simulation<'_> {
     pub(super) fn escalation(&mut self, obs: &mut dyn Observer) {
         let mut conflicts = std::mem::take(&mut self.scratch.conflicts);
         conflicts.clear();
-        conflicts.extend_from_slice(&self.active);
+        conflicts.extend_from_slice(self.membership.active());
         for &c in &conflicts {
             // A conflict begun this step has already moved.
             if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
                 continue;
             }
-            if !self.reinforcers.get(c).is_some_and(|r| r.valid) {
-                if self.reinforcers.len() <= c {
-                    self.reinforcers
+            if !self.derived.reinforcers.get(c).is_some_and(|r| r.valid) {
+                if self.derived.reinforcers.len() <= c {
+                    self.derived
+                        .reinforcers
                         .resize_with(self.conflicts.len(), Default::default);
                 }
-                let mut cached = std::mem::take(&mut self.reinforcers[c]);
+                let mut cached = std::mem::take(&mut self.derived.reinforcers[c]);
                 let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
                 for (side, out) in cached.sides.iter_mut().enumerate() {
                     self.reinforcers_of(c, side, &mut buffers, out);
                 }
                 cached.valid = true;
                 self.scratch.reinforcement = buffers;
-                self.reinforcers[c] = cached;
+                self.derived.reinforcers[c] = cached;
             }
             let ctx = self.escalation_context(c);
             let t = self.rules.escalation.transition(&ctx);
@@ -109,7 +110,7 @@ impl Simulation<'_> {
     /// not yet in the conflict: Σ reliability × effective capability, each holder counted once at its
     /// most reliable obligation (`reinforcers_of`, cached by `escalation`).
     fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
-        self.reinforcers[c].sides[side]
+        self.derived.reinforcers[c].sides[side]
             .iter()
             .map(|&(reliability, holder)| reliability * self.effective_capability(holder))
             .sum()

@@ -1,4 +1,4 @@
-//! Phase 1: scripted events, and the confrontation rule shared with dispute onset.
+//! Phase 2 (docs/MODEL.md §1.3, §3.3): scripted events, and the confrontation rule shared with dispute onset.
 
 use rand::RngExt;
 
@@ -79,7 +79,7 @@ impl Simulation<'_> {
                 match actor {
                     Some(actor) => {
                         self.withdrawn[treaty].push(actor);
-                        self.obligations_changed();
+                        self.derived.invalidate(super::derived::Change::Withdrawal);
                     }
                     None => self.ended[treaty] = true,
                 }
@@ -96,7 +96,7 @@ impl Simulation<'_> {
                 }
             }
             Action::Ceasefire(a, b) => {
-                for c in self.active.clone() {
+                for c in self.membership.active().to_vec() {
                     if self.conflicts[c].opposed(a, b) {
                         self.set_level(c, Level::Peace, None, obs);
                     }
@@ -139,7 +139,8 @@ impl Simulation<'_> {
     ) -> ConflictIx {
         let t = self.step;
         let existing = self
-            .active
+            .membership
+            .active()
             .iter()
             .copied()
             .find(|&c| self.conflicts[c].opposed(by, on));
@@ -158,10 +159,7 @@ impl Simulation<'_> {
                 let c = self.conflicts.len();
                 self.conflicts
                     .push(Conflict::new(c, by, on, region, level, t));
-                self.active.push(c);
-                self.count_opposition(c, by, 0, 1);
-                self.engaged[by].push(c);
-                self.engaged[on].push(c);
+                self.membership.start(&self.conflicts[c]);
                 for (actor, side) in [(by, 0), (on, 1)] {
                     self.postures
                         .retain(|p| !(p.conflict == c && p.actor == actor));

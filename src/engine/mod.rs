@@ -17,8 +17,10 @@
 //! (`stances.rs`), then recording.
 
 mod conflict;
+mod derived;
 mod escalation;
 mod events;
+mod membership;
 mod obligations;
 mod observe;
 mod onset;
@@ -50,6 +52,8 @@ pub use world::{
 
 use crate::model::{Level, Pathway};
 use crate::scenario::{Step, Support};
+use derived::{Change, Derived};
+use membership::Membership;
 
 /// An entry decided but not yet made: the holder joins after its delay.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,23 +113,13 @@ pub struct Simulation<'w> {
     stances: Vec<f64>,
     pressure: Vec<f64>,
     conflicts: Vec<Conflict>,
-    /// For each ordered pair, row-major, the number of active conflicts in which they are on
-    /// opposite sides.
-    opposition: Vec<u16>,
-    /// For each actor, the active conflicts it takes part in, in order of joining.
-    engaged: Vec<Vec<ConflictIx>>,
-    /// For each actor, who defends it against any challenger (`defense_cover`); recomputed when
-    /// `cover_stale`.
-    cover: Vec<Cover>,
-    cover_stale: bool,
-    /// For each conflict, who can be expected to reinforce its two sides (`Reinforcers`), while it
-    /// holds: until someone joins it or treaty status changes.
-    reinforcers: Vec<Reinforcers>,
+    /// Who takes part in which active conflict, against whom.
+    membership: Membership,
+    /// What is derived from the state to save work, with what makes it stale.
+    derived: Derived,
     /// The pairs whose stances may differ from 0 or from their initial values, or that have their
     /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
     live: LivePairs,
-    /// The active conflicts, in order of starting.
-    active: Vec<ConflictIx>,
     pending: Vec<Pending>,
     postures: Vec<Posture>,
     /// Per treaty: the step a `sign` event brought it into force, if one did.
@@ -145,12 +139,6 @@ pub struct Simulation<'w> {
     neutral: Vec<Vec<ObligationIx>>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
-    /// Per conflict: changed since its obligations were last checked. An obligation's verdict reads
-    /// only its conflict, the treaty statuses and (for mobilisation) the holder's level elsewhere, so
-    /// unchanged conflicts need no new check.
-    dirty: Vec<bool>,
-    /// A treaty came into or went out of force since the obligations were last checked.
-    treaties_changed: bool,
     outcome: Outcome,
     scratch: Scratch<'w>,
 }
@@ -170,25 +158,6 @@ struct Scratch<'w> {
     build: Vec<f64>,
     lethal: Vec<(ConflictIx, usize, usize)>,
     keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, usize))>,
-}
-
-/// The holders of defense obligations toward a conflict's sides that are not in it, each once at
-/// its most reliable obligation: `(reliability, holder)` per side, in the order their capability is
-/// summed. Their capability moves with sanction pressure every step; who they are moves only when
-/// someone joins or treaty status changes, so only the list is cached.
-#[derive(Debug, Clone, Default)]
-struct Reinforcers {
-    valid: bool,
-    sides: [Vec<(f64, usize)>; 2],
-}
-
-/// Who would defend an actor under in-force defense obligations: up to two distinct holders of
-/// obligations without adversary filters (enough to know whether one is not a given challenger),
-/// and whether any obligation with filters is in force.
-#[derive(Debug, Clone, Copy, Default)]
-struct Cover {
-    holders: [Option<usize>; 2],
-    filtered: bool,
 }
 
 /// A set of unordered pairs `(i < j)`, listed in ascending order when asked.
@@ -268,15 +237,11 @@ impl<'w> Simulation<'w> {
             rng,
             step: 0,
             stances: world.initial_stances.clone(),
-            opposition: vec![0; world.n() * world.n()],
+            membership: Membership::new(n),
+            derived: Derived::new(n),
             live: LivePairs::new(n, &world.live_pairs),
-            engaged: vec![Vec::new(); n],
-            cover: vec![Cover::default(); n],
-            cover_stale: true,
-            reinforcers: Vec::new(),
             pressure: vec![0.0; n],
             conflicts: Vec::new(),
-            active: Vec::new(),
             pending: Vec::new(),
             postures: Vec::new(),
             signed: vec![None; t],
@@ -287,8 +252,6 @@ impl<'w> Simulation<'w> {
             sanction_active: vec![false; world.sanctions.len()],
             neutral: Vec::new(),
             treaty_in_force: vec![false; t],
-            dirty: Vec::new(),
-            treaties_changed: true,
             scratch: Scratch::default(),
             outcome: Outcome {
                 highest: Level::Peace,
@@ -353,16 +316,17 @@ impl<'w> Simulation<'w> {
         if self.is_finished() {
             return;
         }
+        // The phases of docs/MODEL.md §1.3, in its order and with its numbers.
         self.refresh_treaties();
-        self.make_due_entries(obs);
-        self.scripted_events(obs);
-        self.onset(obs);
-        self.escalation(obs);
-        self.obligations(obs);
-        self.support(obs);
-        self.sanctions(obs);
-        self.stance_dynamics();
-        self.record();
+        self.make_due_entries(obs); // 1. entries due
+        self.scripted_events(obs); // 2. scripted events
+        self.onset(obs); // 3. dispute onset
+        self.escalation(obs); // 4. escalation
+        self.obligations(obs); // 5. obligation triggers, then voluntary entry
+        self.support(obs); // 6. support postures
+        self.sanctions(obs); // 7. sanctions
+        self.stance_dynamics(); // 8. stances
+        self.record(); // 9. recording
         self.step += 1;
     }
 
@@ -454,17 +418,10 @@ impl<'w> Simulation<'w> {
         for treaty in 0..self.treaty_in_force.len() {
             let now = self.treaty_in_force_at(treaty, self.step);
             if now != self.treaty_in_force[treaty] {
-                self.treaties_changed = true;
-                self.obligations_changed();
+                self.derived.invalidate(Change::Treaties);
             }
             self.treaty_in_force[treaty] = now;
         }
-    }
-
-    /// Forgets what was derived from which obligations are in force.
-    fn obligations_changed(&mut self) {
-        self.cover_stale = true;
-        self.reinforcers.iter_mut().for_each(|r| r.valid = false);
     }
 
     /// The neutrality obligations honoured in conflict `c`, ordered by holder.
@@ -474,7 +431,7 @@ impl<'w> Simulation<'w> {
 
     /// Whether `actor` takes part in active conflict `c`.
     fn takes_part(&self, actor: usize, c: ConflictIx) -> bool {
-        self.engaged[actor].contains(&c)
+        self.membership.takes_part(actor, c)
     }
 
     /// Whether the treaty of an obligation is in force now for both its holder and its partner.
@@ -488,7 +445,7 @@ impl<'w> Simulation<'w> {
 
     /// The active conflicts, in order of starting.
     pub fn active_conflicts(&self) -> impl Iterator<Item = &Conflict> + '_ {
-        self.active.iter().map(|&c| &self.conflicts[c])
+        self.membership.active().iter().map(|&c| &self.conflicts[c])
     }
 
     /// The highest level between two actors over all active conflicts (0 if they are not opposed).
@@ -509,20 +466,7 @@ impl<'w> Simulation<'w> {
 
     /// Whether two actors are on opposite sides of an active conflict.
     pub fn opposed(&self, a: usize, b: usize) -> bool {
-        self.opposition[a * self.world.n() + b] > 0
-    }
-
-    /// Counts `actor`, now on `side` of conflict `c`, as opposed to each member of the other side
-    /// (`delta` 1), or, for a conflict that ends, no longer (`delta` −1, for every member).
-    fn count_opposition(&mut self, c: ConflictIx, actor: usize, side: usize, delta: i32) {
-        let n = self.world.n();
-        for other in self.conflicts[c].side(1 - side) {
-            for k in [actor * n + other, other * n + actor] {
-                let count = &mut self.opposition[k];
-                *count = u16::try_from(i32::from(*count) + delta)
-                    .expect("opposition counts stay within the active conflicts");
-            }
-        }
+        self.membership.opposed(a, b)
     }
 
     /// Whether a compiled condition holds now.
@@ -548,11 +492,8 @@ impl<'w> Simulation<'w> {
         obs: &mut dyn Observer,
     ) {
         let step = self.step;
-        self.count_opposition(c, actor, side, 1);
-        self.engaged[actor].push(c);
-        if let Some(cached) = self.reinforcers.get_mut(c) {
-            cached.valid = false;
-        }
+        self.membership.join(&self.conflicts[c], actor, side);
+        self.derived.invalidate(Change::Joined(c));
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {
             actor,
@@ -639,10 +580,7 @@ impl<'w> Simulation<'w> {
 
     /// Updates every participant's and the run's highest levels after a change in conflict `c`.
     fn note_levels(&mut self, c: ConflictIx) {
-        if self.dirty.len() <= c {
-            self.dirty.resize(c + 1, false);
-        }
-        self.dirty[c] = true;
+        self.derived.invalidate(Change::Moved(c));
         let conflict = &self.conflicts[c];
         for p in &conflict.participants {
             let level = p.cap.min(conflict.level);
@@ -698,17 +636,10 @@ impl<'w> Simulation<'w> {
     fn end_conflict(&mut self, c: ConflictIx, obs: &mut dyn Observer) {
         let step = self.step;
         // An ending changes holders' levels, which mobilisation clauses read in other conflicts.
-        self.dirty[c] = true;
+        self.derived.invalidate(Change::Moved(c));
         self.conflicts[c].level = Level::Peace;
         self.conflicts[c].ended = Some(step);
-        let side_zero: Vec<usize> = self.conflicts[c].side(0).collect();
-        for actor in side_zero {
-            self.count_opposition(c, actor, 0, -1);
-        }
-        for p in &self.conflicts[c].participants {
-            self.engaged[p.actor].retain(|&e| e != c);
-        }
-        self.active.retain(|&a| a != c);
+        self.membership.end(&self.conflicts[c]);
         self.pending.retain(|p| p.conflict != c);
         self.postures.retain(|p| p.conflict != c);
         obs.observe(step, &Event::ConflictEnded { conflict: c });

@@ -1,5 +1,5 @@
-//! Phase 4: obligation triggers with their cascades, the honouring draws, entries after their
-//! delays, and voluntary entry.
+//! Phases 1 and 5 (docs/MODEL.md §1.3, §3.5–3.6): entries after their delays; obligation triggers
+//! with their cascades, the honouring draws, and voluntary entry.
 
 use std::cmp::Reverse;
 
@@ -42,18 +42,17 @@ impl<'w> Simulation<'w> {
         let world = self.world;
         let mobilisation = !world.mobilize_obligations.is_empty();
         // Mobilisation reads holders' levels in other conflicts: any change means checking all.
-        let mut all = self.treaties_changed || (mobilisation && self.dirty.iter().any(|&d| d));
+        let mut all = self.derived.check_all(mobilisation);
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
         let mut due = std::mem::take(&mut self.scratch.due);
         for _round in 0..=world.obligations.len() {
             // Every obligation whose conditions hold at the start of the round...
             due.clear();
-            for &c in &self.active {
-                if !(all || self.dirty.get(c).copied().unwrap_or(false)) {
+            for &c in self.membership.active() {
+                // Checked now, whether or not it moved.
+                let moved = self.derived.take_moved(c);
+                if !(all || moved) {
                     continue;
-                }
-                if let Some(dirty) = self.dirty.get_mut(c) {
-                    *dirty = false;
                 }
                 self.candidates(c, &mut candidates);
                 for &ob in &candidates {
@@ -83,12 +82,11 @@ impl<'w> Simulation<'w> {
                 }
             }
             // Firings mark their conflicts dirty; only those need another round.
-            all = mobilisation && self.dirty.iter().any(|&d| d);
+            all = mobilisation && self.derived.any_moved();
         }
         self.scratch.candidates = candidates;
         self.scratch.due = due;
-        self.treaties_changed = false;
-        self.dirty.iter_mut().for_each(|d| *d = false);
+        self.derived.checked();
     }
 
     /// The trigger check of obligation `ob` for conflict `c` now.
@@ -188,7 +186,7 @@ impl<'w> Simulation<'w> {
         let t = self.step;
         self.conflicts[c].fired.push(ob);
         // A firing can satisfy another obligation's `after` in this conflict: check it again.
-        self.dirty[c] = true;
+        self.derived.invalidate(super::derived::Change::Moved(c));
         let (honoured, probability) = if firing.engaged {
             (true, 1.0) // already fighting on that side: nothing to decide
         } else {

@@ -1,9 +1,10 @@
-//! Phase 2: dispute onset between pairs not already opposed.
+//! Phase 3 (docs/MODEL.md §1.3, §3.3): dispute onset between pairs not already opposed.
 
 use rand::RngExt;
 
+use super::Simulation;
+use super::derived::Cover;
 use super::observe::Observer;
-use super::{Cover, Simulation};
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
@@ -16,7 +17,7 @@ impl Simulation<'_> {
         let world = self.world;
         let n = world.n();
         let p = &world.params;
-        if self.cover_stale {
+        if self.derived.cover_stale {
             self.refresh_cover();
         }
         // Pairs not live are indifferent both ways and have no rate of their own: no disputes.
@@ -79,7 +80,7 @@ impl Simulation<'_> {
     /// the challenger and whose adversary filters admit the challenger; 1 otherwise.
     fn deterrence_factor(&self, challenger: usize, target: usize) -> f64 {
         let world = self.world;
-        let cover = &self.cover[target];
+        let cover = &self.derived.cover[target];
         let defended = cover.holders.iter().flatten().any(|&h| h != challenger)
             || cover.filtered
                 && world.defenses_by_partner[target].iter().any(|&ob| {
@@ -116,9 +117,9 @@ impl Simulation<'_> {
                     cover.holders[1] = Some(o.holder);
                 }
             }
-            self.cover[target] = cover;
+            self.derived.cover[target] = cover;
         }
-        self.cover_stale = false;
+        self.derived.cover_stale = false;
     }
 }
 

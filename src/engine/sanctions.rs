@@ -1,4 +1,4 @@
-//! Phase 6: sanction regimes and the pressure they build.
+//! Phase 7 (docs/MODEL.md §1.3, §3.8): sanction regimes and the pressure they build.
 
 use rand::RngExt;
 

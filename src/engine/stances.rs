@@ -1,4 +1,4 @@
-//! Phase 7: stance dynamics.
+//! Phase 8 (docs/MODEL.md §1.3, §3.9): stance dynamics.
 
 use super::Simulation;
 use crate::model::Level;
@@ -36,7 +36,7 @@ impl Simulation<'_> {
             }
         }
 
-        for &c in &self.active {
+        for &c in self.membership.active() {
             let conflict = &self.conflicts[c];
             if conflict.level < Level::Force {
                 continue;

@@ -1,4 +1,4 @@
-//! Phase 5: support postures of non-belligerents.
+//! Phase 6 (docs/MODEL.md §1.3, §3.7): support postures of non-belligerents.
 
 use super::observe::{Event, Observer};
 use super::{Posture, Simulation};
@@ -17,7 +17,7 @@ impl Simulation<'_> {
         next.clear();
         let mut candidates = std::mem::take(&mut self.scratch.actors);
         let mut seen = std::mem::take(&mut self.scratch.seen);
-        for &c in &self.active {
+        for &c in self.membership.active() {
             let conflict = &self.conflicts[c];
             // An actor indifferent to every participant has a gap of 0, below any positive
             // threshold: only the participants' live neighbours can take a posture.
