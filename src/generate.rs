@@ -299,6 +299,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
         &ids,
         &held,
         &dispute_rate,
+        &BTreeSet::new(),
         "synthetic ties",
         "synthetic disputes",
     );

@@ -147,7 +147,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             write_scenario(&casus::generate::world(&shape)?, out.as_deref())
         }
         Command::Import(Import::CowAtop { data, year, out }) => {
-            let tables = casus::import::Tables::read(&data, year)?;
+            let tables = casus::import::tables_for(&data, year)?;
             write_scenario(&casus::import::cow_atop(&tables), Some(&out))
         }
         Command::Merge {

@@ -197,10 +197,11 @@ pub(crate) enum Design {
 pub(crate) enum Import {
     /// Every state and its alliance obligations, from the COW and ATOP tables (docs/MODEL.md §8).
     CowAtop {
-        /// The directory holding the four tables (scenarios/data).
+        /// The directory holding the tables (scenarios/data).
         #[arg(long)]
         data: PathBuf,
-        /// The year of the ATOP table, read from `atop_YEAR_directed_dyads.csv`.
+        /// The year: 2018 builds the world from the 2018 snapshot tables; 1946 to 2015 the world
+        /// as it stood on 1 January of that year, from the records before it.
         #[arg(long, default_value_t = 2018)]
         year: u32,
         /// The scenario file to write (replaced if it exists).

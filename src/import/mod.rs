@@ -14,17 +14,42 @@
 //! ```
 
 mod cliques;
+mod history;
 mod tables;
 mod world;
 
 use std::path::PathBuf;
 
 pub use cliques::partition;
-pub use tables::{Contiguity, Disputes, KINDS, State, Tables, Ties, file_names};
+pub use history::{FIRST_YEAR, HISTORY_FILES, History, LAST_YEAR, nuclear_at};
+pub use tables::{Contiguity, Disputes, KINDS, Origin, State, Tables, Ties, file_names};
 pub(crate) use world::{
     CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
 };
 pub use world::{NUCLEAR_2018, cow_atop};
+
+/// The tables of the world of `year` from the data directory `dir`: the snapshot tables where `dir`
+/// has an ATOP table of that year (`atop_2018_directed_dyads.csv` for 2018), else the world as it
+/// stood on 1 January of `year`, from the year-by-year tables ([`History`]).
+///
+/// ```
+/// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/data");
+/// let tables = casus::import::tables_for(dir.as_ref(), 1990).unwrap();
+/// let world = casus::import::cow_atop(&tables);
+/// // Both German states, and the Soviet Union, on 1 January 1990.
+/// for id in ["GFR", "GDR", "RUS"] {
+///     assert!(world.actors.iter().any(|a| a.id == id), "{id}");
+/// }
+/// ```
+pub fn tables_for(dir: &std::path::Path, year: u32) -> Result<Tables, ImportError> {
+    let snapshot = dir.join(file_names(year)[1].as_str()).exists();
+    // Without the year-by-year tables, the snapshot's reader says which years the directory holds.
+    if snapshot || !dir.join(HISTORY_FILES[0]).exists() {
+        Tables::read(dir, year)
+    } else {
+        History::read(dir)?.tables(year)
+    }
+}
 
 /// Why the tables could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +61,14 @@ pub enum ImportError {
         /// The file.
         file: PathBuf,
         /// What is wrong.
+        why: String,
+    },
+    /// No world can be built for the year asked.
+    #[error("year {year}: {why}")]
+    Year {
+        /// The year asked for.
+        year: u32,
+        /// Why not, and which years can be.
         why: String,
     },
     /// A row does not hold what the table should.

@@ -91,10 +91,20 @@ pub struct Contiguity {
     pub conttype: u8,
 }
 
-/// The four tables, read and checked.
+/// Which records a set of [`Tables`] was drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// The snapshot tables of the 2018 world: states of 2016, ATOP 2018, MID 1946–2014.
+    Snapshot,
+    /// The year-by-year tables, as they stood on 1 January of the year ([`History`](super::History)).
+    History,
+}
+
+/// The tables a world is built from, read and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tables {
-    /// The year of the ATOP table.
+    /// The year of the world (of the ATOP table, for the snapshot).
     pub year: u32,
     /// States in COW code order.
     pub states: Vec<State>,
@@ -104,6 +114,10 @@ pub struct Tables {
     pub disputes: Vec<Disputes>,
     /// Contiguous pairs, in the table's order.
     pub contiguity: Vec<Contiguity>,
+    /// Strategic rivalries under way, as pairs of COW codes (lower first); none in the snapshot.
+    pub rivals: Vec<(u32, u32)>,
+    /// Which records these are.
+    pub origin: Origin,
 }
 
 /// The file names read from the data directory for ATOP year `year`.
@@ -220,6 +234,8 @@ impl Tables {
             ties,
             disputes,
             contiguity,
+            rivals: Vec::new(),
+            origin: Origin::Snapshot,
         })
     }
 }
@@ -245,7 +261,7 @@ fn atop_years(dir: &Path) -> String {
     }
 }
 
-fn read_rows<T: DeserializeOwned>(file: &Path) -> Result<Vec<T>, ImportError> {
+pub(super) fn read_rows<T: DeserializeOwned>(file: &Path) -> Result<Vec<T>, ImportError> {
     let mut reader = csv::Reader::from_path(file).map_err(|e| ImportError::Missing {
         file: file.to_owned(),
         why: e.to_string(),

@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cliques::partition;
-use super::tables::{KINDS, Tables};
+use super::history::nuclear_at;
+use super::tables::{KINDS, Origin, Tables};
 use crate::scenario::{
     Actor, Dyad, InForce, MonteCarloDefaults, Obligation, ObligationKind, Parameters, Region,
     Response, Scenario, Stance, StepUnit, Support, Territory, Treaty, Trigger,
@@ -38,6 +39,9 @@ const STANCE_DEFENSE: i32 = 50;
 const STANCE_OTHER: i32 = 10;
 const STANCE_PER_DISPUTE_A_YEAR: f64 = 200.0;
 const STANCE_DISPUTES_MAX: i32 = 90;
+/// What a strategic rivalry under way takes away, in hundredths (worlds built from the year-by-year
+/// tables; docs/MODEL.md §8.1).
+const STANCE_RIVALRY: i32 = 30;
 
 /// The casus obligation kind, obligation id and short name of each ATOP column in [`KINDS`] order.
 pub(crate) const OBLIGATIONS: [(ObligationKind, &str, &str); 5] = [
@@ -88,7 +92,10 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let nuclear = NUCLEAR_2018.contains(&s.abb.as_str());
+            let nuclear = match tables.origin {
+                Origin::History => nuclear_at(s.ccode, tables.year),
+                _ => NUCLEAR_2018.contains(&s.abb.as_str()),
+            };
             let mut source = format!(
                 "COW state system member since {}; CINC {} (NMC)",
                 s.member_since, s.cinc_latest_year
@@ -97,7 +104,10 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                 source.push_str("; COW major power");
             }
             if nuclear {
-                source.push_str("; nuclear: SIPRI Yearbook 2018");
+                source.push_str(match tables.origin {
+                    Origin::History => "; nuclear: docs/SOURCES.md B6",
+                    _ => "; nuclear: SIPRI Yearbook 2018",
+                });
             }
             source.push('.');
             Actor {
@@ -167,7 +177,12 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         }
         candidate
     };
-    let year = tables.year;
+    // The year of the ATOP records: the world's own for the snapshot, the year before for a world
+    // built from the records before its year.
+    let (year, mid_end) = match tables.origin {
+        Origin::History => (tables.year - 1, tables.year - 1),
+        _ => (tables.year, 2014),
+    };
     let mut treaties = Vec::new();
     for (members, kinds) in ordered {
         let short: Vec<&str> = kinds.iter().map(|&k| OBLIGATIONS[k].2).collect();
@@ -289,7 +304,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
             onset_rate: Some(d.onsets_per_year),
             region: (!near).then(|| HIGH_SEAS.to_owned()),
             source: Some(format!(
-                "COW MID 5: {} onset{} {}-2014 ({} with force, {} war); {}.",
+                "COW MID 5: {} onset{} {}-{mid_end} ({} with force, {} war); {}.",
                 d.onsets,
                 if d.onsets == 1 { "" } else { "s" },
                 d.from_year,
@@ -309,21 +324,57 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
     let dropped = tables.disputes.len() - dyads.len();
 
     let ids: Vec<String> = states.iter().map(|s| s.abb.clone()).collect();
-    let stances = stances(&ids, &held, &dispute_rate, &format!("ATOP {year}"), "MID");
+    let rivals: BTreeSet<(usize, usize)> = tables
+        .rivals
+        .iter()
+        .filter_map(|(a, b)| Some((*index.get(a)?, *index.get(b)?)))
+        .map(|(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    let stances = stances(
+        &ids,
+        &held,
+        &dispute_rate,
+        &rivals,
+        &format!("ATOP {year}"),
+        "MID",
+    );
 
     let absent: Vec<String> = absent.iter().map(u32::to_string).collect();
     Scenario {
         schema: Some("casus.schema.json".into()),
         casus: crate::scenario::FORMAT_VERSION,
-        name: format!("World {year}"),
-        description: Some(format!(
-            "Every state of the international system with the alliance obligations in force in \
+        name: format!("World {}", tables.year),
+        description: Some(match tables.origin {
+            Origin::History => format!(
+                "Every state of the international system on 1 January {world}, with the alliance \
+                 obligations in force in {year}, dispute rates and rivalries from the records \
+                 before {world} only, monthly for ten years. Built by `casus import cow-atop \
+                 --year {world}` from the year-by-year COW, ATOP, MID and rivalry tables in \
+                 scenarios/data; rebuilding gives the same bytes.",
+                world = tables.year
+            ),
+            _ => format!(
+                "Every state of the international system with the alliance obligations in force in \
              {year}, monthly for ten years. Built by `casus import cow-atop` from the COW and \
              ATOP tables in scenarios/data; rebuilding gives the same bytes. No dispute is \
              scripted: add an attack event to ask what a clash would set off."
-        )),
-        source: Some(format!(
-            "States: COW State System Membership 2016. Capabilities: COW National Material \
+            ),
+        }),
+        source: Some(match tables.origin {
+            Origin::History => format!(
+                "States: COW State System Membership 2016, members on 1 January {world}; COW major \
+                 powers. Capabilities: COW National Material Capabilities (Singer, Bremer & \
+                 Stuckey 1972), each state's latest CINC before {world}. Nuclear status: \
+                 docs/SOURCES.md B6. Obligations: ATOP v5 directed dyad-years of {year} (Leeds, \
+                 Ritter, Mitchell & Long 2002). Dispute rates: COW MID 5 (Palmer et al. 2021), \
+                 from 1946 or both states' first entry to {year}. Rivalries: Thompson & Dreyer \
+                 2012, under way in {year}. Neighbours: COW Direct Contiguity 3.2 (Stinnett et al. \
+                 2002), in force on 1 January {world}. Rules: docs/MODEL.md §8 and §8.1; what the \
+                 tables do not say is left at the model's defaults, as for the 2018 world.",
+                world = tables.year
+            ),
+            _ => format!(
+                "States: COW State System Membership 2016. Capabilities: COW National Material \
              Capabilities (Singer, Bremer & Stuckey 1972), each state's latest CINC. Nuclear \
              status: SIPRI Yearbook 2018, ch. 6. Obligations: ATOP v5 directed dyads in force in \
              {year} (Leeds, Ritter, Mitchell & Long 2002). Dispute rates: COW MID 5, 1946-2014 \
@@ -334,8 +385,9 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
              attacks on the partner's territory at the use of force), treaty identities and \
              reliabilities (the type defaults), sanctions (none). {dropped} MID dyads naming \
              states not in the 2016 system (COW codes {}) are left out.",
-            absent.join(", ")
-        )),
+                absent.join(", ")
+            ),
+        }),
         step: StepUnit::Month,
         steps: 120,
         level_labels: None,
@@ -460,6 +512,7 @@ pub(crate) fn stances(
     ids: &[String],
     held: &[BTreeSet<(usize, usize)>],
     dispute_rate: &BTreeMap<(usize, usize), f64>,
+    rivals: &BTreeSet<(usize, usize)>,
     ties: &str,
     disputes: &str,
 ) -> Vec<Stance> {
@@ -469,15 +522,17 @@ pub(crate) fn stances(
             .collect()
     };
     let mut pairs: BTreeSet<(usize, usize)> = dispute_rate.keys().copied().collect();
+    pairs.extend(rivals);
     for pairs_of_kind in held {
         pairs.extend(pairs_of_kind.iter().map(|&(h, p)| (h.min(p), h.max(p))));
     }
     let mut stances = Vec::new();
     for (a, b) in pairs {
         let rate = dispute_rate.get(&(a, b)).copied();
+        let rival = rivals.contains(&(a, b));
         let hostility = rate.map_or(0, |r| {
             ((r * STANCE_PER_DISPUTE_A_YEAR).round() as i32).min(STANCE_DISPUTES_MAX)
-        });
+        }) + if rival { STANCE_RIVALRY } else { 0 };
         let stance = |kinds: &[usize]| {
             let alliance: i32 = kinds
                 .iter()
@@ -493,6 +548,9 @@ pub(crate) fn stances(
             }
             if let Some(r) = rate {
                 parts.push(format!("{disputes} {r}/yr"));
+            }
+            if rival {
+                parts.push("strategic rivals (Thompson & Dreyer)".to_owned());
             }
             format!("{} (docs/MODEL.md §8).", parts.join("; "))
         };

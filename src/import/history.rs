@@ -1,0 +1,415 @@
+//! The year-by-year COW, ATOP, MID and rivalry tables, and the world as it stood on 1 January of
+//! any year from them, built only from records dated before that day (docs/MODEL.md §8.1).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::ImportError;
+use super::tables::{Contiguity, Disputes, Origin, State, Tables, Ties, read_rows};
+use super::world::continent;
+
+/// The first year whose world can be built: disputes are counted from 1946.
+pub const FIRST_YEAR: u32 = 1946;
+/// The last: the MID records end with 2014, and a world uses the records before its year.
+pub const LAST_YEAR: u32 = 2015;
+
+/// The file names of the year-by-year tables, in the order [`History::read`] reads them.
+pub const HISTORY_FILES: [&str; 7] = [
+    "cow_states_membership_spells.csv",
+    "cow_major_powers_spells.csv",
+    "cow_nmc_1816_2022.csv",
+    "atop_directed_dyad_years_1815_2018.csv",
+    "cow_contiguity_directed_spells.csv",
+    "mid_directed_dispute_years_1816_2014.csv",
+    "thompson_dreyer_rivalries.csv",
+];
+
+/// A date as (year, month, day), comparable.
+type Date = (u32, u32, u32);
+
+/// A spell of system membership.
+#[derive(Debug, Clone, Deserialize)]
+struct MemberSpell {
+    stateabb: String,
+    ccode: u32,
+    statenme: String,
+    styear: u32,
+    stmonth: u32,
+    stday: u32,
+    endyear: u32,
+    endmonth: u32,
+    endday: u32,
+}
+
+/// A spell of major-power status.
+#[derive(Debug, Clone, Deserialize)]
+struct MajorSpell {
+    ccode: u32,
+    styear: u32,
+    stmonth: u32,
+    stday: u32,
+    endyear: u32,
+    endmonth: u32,
+    endday: u32,
+}
+
+/// One state-year of National Material Capabilities: only CINC is read.
+#[derive(Debug, Clone, Deserialize)]
+struct Capability {
+    ccode: u32,
+    year: u32,
+    cinc: f64,
+}
+
+/// One directed ATOP dyad-year.
+#[derive(Debug, Clone, Deserialize)]
+struct AllianceYear {
+    ccode1: u32,
+    ccode2: u32,
+    year: u32,
+    atop_defense: u8,
+    atop_offense: u8,
+    atop_neutral: u8,
+    atop_nonagg: u8,
+    atop_consul: u8,
+}
+
+/// One directed contiguity spell, dates as ISO text.
+#[derive(Debug, Clone, Deserialize)]
+struct ContiguitySpell {
+    ccode1: u32,
+    ccode2: u32,
+    conttype: u8,
+    stdate: String,
+    enddate: String,
+}
+
+/// One directed MID dispute-year: only what the rates need.
+#[derive(Debug, Clone, Deserialize)]
+struct DisputeYear {
+    dispnum: u32,
+    ccode1: u32,
+    ccode2: u32,
+    year: u32,
+    hostlev1: i32,
+    hostlev2: i32,
+}
+
+/// One strategic rivalry.
+#[derive(Debug, Clone, Deserialize)]
+struct Rivalry {
+    ccode1: u32,
+    ccode2: u32,
+    styear: u32,
+    endyear: u32,
+}
+
+/// The year-by-year tables, read and checked.
+#[derive(Debug, Clone)]
+pub struct History {
+    members: Vec<MemberSpell>,
+    majors: Vec<MajorSpell>,
+    capabilities: Vec<Capability>,
+    alliances: Vec<AllianceYear>,
+    contiguity: Vec<(u32, u32, u8, Date, Date)>,
+    disputes: Vec<DisputeYear>,
+    rivalries: Vec<Rivalry>,
+}
+
+/// The states with nuclear weapons, as COW codes, with the year each first had them and the year
+/// it gave them up: first tests, and Israel's and South Africa's undeclared arsenals
+/// (docs/SOURCES.md B6).
+const NUCLEAR: [(u32, u32, Option<u32>); 10] = [
+    (2, 1945, None),         // United States
+    (365, 1949, None),       // Soviet Union / Russia
+    (200, 1952, None),       // United Kingdom
+    (220, 1960, None),       // France
+    (710, 1964, None),       // China
+    (666, 1967, None),       // Israel
+    (750, 1974, None),       // India
+    (560, 1979, Some(1991)), // South Africa
+    (770, 1998, None),       // Pakistan
+    (731, 2006, None),       // North Korea
+];
+
+/// Whether state `ccode` had nuclear weapons on 1 January of `year`: acquired in an earlier year,
+/// not yet given up.
+pub fn nuclear_at(ccode: u32, year: u32) -> bool {
+    NUCLEAR
+        .iter()
+        .any(|&(c, from, until)| c == ccode && from < year && until.is_none_or(|u| u >= year))
+}
+
+fn iso_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+impl History {
+    /// Reads the seven year-by-year tables from `dir`, checking every row as it is read: a row
+    /// that does not hold what its table should is named with its file and line.
+    pub fn read(dir: &Path) -> Result<History, ImportError> {
+        let file = |k: usize| dir.join(HISTORY_FILES[k]);
+        let members: Vec<MemberSpell> = read_rows(&file(0))?;
+        for (row, m) in members.iter().enumerate() {
+            let bad = |why: String| ImportError::Value {
+                file: file(0),
+                line: row + 2,
+                why,
+            };
+            if continent(m.ccode).is_none() {
+                return Err(bad(format!(
+                    "COW code {} is outside COW's regional ranges",
+                    m.ccode
+                )));
+            }
+            if m.stateabb.is_empty() || !m.stateabb.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(bad(format!(
+                    "abbreviation `{}` is not a short code of letters and digits",
+                    m.stateabb
+                )));
+            }
+            if (m.endyear, m.endmonth, m.endday) < (m.styear, m.stmonth, m.stday) {
+                return Err(bad("the spell ends before it starts".into()));
+            }
+        }
+        let majors: Vec<MajorSpell> = read_rows(&file(1))?;
+        let capabilities: Vec<Capability> = read_rows(&file(2))?;
+        for (row, c) in capabilities.iter().enumerate() {
+            if !(c.cinc.is_finite() && c.cinc >= 0.0) {
+                return Err(ImportError::Value {
+                    file: file(2),
+                    line: row + 2,
+                    why: format!(
+                        "column `cinc`: expected a share from 0 to 1, found {}",
+                        c.cinc
+                    ),
+                });
+            }
+        }
+        let alliances: Vec<AllianceYear> = read_rows(&file(3))?;
+        for (row, a) in alliances.iter().enumerate() {
+            let flags = [
+                a.atop_defense,
+                a.atop_offense,
+                a.atop_neutral,
+                a.atop_nonagg,
+                a.atop_consul,
+            ];
+            if let Some(k) = flags.iter().position(|&f| f > 1) {
+                return Err(ImportError::Value {
+                    file: file(3),
+                    line: row + 2,
+                    why: format!(
+                        "column `atop_{}`: expected a flag, 0 or 1, found {}",
+                        super::KINDS[k],
+                        flags[k]
+                    ),
+                });
+            }
+        }
+        let spells: Vec<ContiguitySpell> = read_rows(&file(4))?;
+        let mut contiguity = Vec::with_capacity(spells.len());
+        for (row, s) in spells.iter().enumerate() {
+            let (Some(start), Some(end)) = (iso_date(&s.stdate), iso_date(&s.enddate)) else {
+                return Err(ImportError::Value {
+                    file: file(4),
+                    line: row + 2,
+                    why: format!(
+                        "expected dates as YYYY-MM-DD, found `{}` and `{}`",
+                        s.stdate, s.enddate
+                    ),
+                });
+            };
+            contiguity.push((s.ccode1, s.ccode2, s.conttype, start, end));
+        }
+        let disputes: Vec<DisputeYear> = read_rows(&file(5))?;
+        for (row, d) in disputes.iter().enumerate() {
+            if ![d.hostlev1, d.hostlev2]
+                .iter()
+                .all(|h| (-9..=5).contains(h))
+            {
+                return Err(ImportError::Value {
+                    file: file(5),
+                    line: row + 2,
+                    why: "columns `hostlev1`, `hostlev2`: expected hostility levels 1-5 (or -9)"
+                        .into(),
+                });
+            }
+        }
+        let rivalries: Vec<Rivalry> = read_rows(&file(6))?;
+        Ok(History {
+            members,
+            majors,
+            capabilities,
+            alliances,
+            contiguity,
+            disputes,
+            rivalries,
+        })
+    }
+
+    /// The tables of the world as it stood on 1 January of `year`, from the records dated before
+    /// it only (docs/MODEL.md §8.1): the system's members on that day, each one's latest CINC of an
+    /// earlier year, the ATOP obligations in force in the year before, contiguity in force on that
+    /// day, MID dispute rates from 1946 (or both states' first entry) to the year before, and the
+    /// strategic rivalries under way in the year before.
+    pub fn tables(&self, year: u32) -> Result<Tables, ImportError> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Err(ImportError::Year {
+                year,
+                why: format!(
+                    "the year-by-year tables build worlds from {FIRST_YEAR} to {LAST_YEAR} (MID \
+                     records end with 2014)"
+                ),
+            });
+        }
+        let day: Date = (year, 1, 1);
+        // The members on that day, with the spell under way; each state's first entry.
+        let mut first_entry: BTreeMap<u32, u32> = BTreeMap::new();
+        for m in &self.members {
+            let e = first_entry.entry(m.ccode).or_insert(m.styear);
+            *e = (*e).min(m.styear);
+        }
+        let mut current: BTreeMap<u32, &MemberSpell> = BTreeMap::new();
+        for m in &self.members {
+            if (m.styear, m.stmonth, m.stday) < day && day <= (m.endyear, m.endmonth, m.endday) {
+                current.insert(m.ccode, m);
+            }
+        }
+        let member = |c: u32| current.contains_key(&c);
+        let mut latest: BTreeMap<u32, (u32, f64)> = BTreeMap::new();
+        for c in self.capabilities.iter().filter(|c| c.year < year) {
+            let e = latest.entry(c.ccode).or_insert((c.year, c.cinc));
+            if c.year >= e.0 {
+                *e = (c.year, c.cinc);
+            }
+        }
+        let major = |c: u32| {
+            self.majors.iter().any(|m| {
+                m.ccode == c
+                    && (m.styear, m.stmonth, m.stday) < day
+                    && day <= (m.endyear, m.endmonth, m.endday)
+            })
+        };
+        let states: Vec<State> = current
+            .values()
+            .map(|m| {
+                let (cinc_year, cinc) = latest.get(&m.ccode).copied().unwrap_or((year - 1, 0.0));
+                State {
+                    ccode: m.ccode,
+                    abb: m.stateabb.clone(),
+                    name: m.statenme.clone(),
+                    member_since: m.styear,
+                    major_power_2016: u8::from(major(m.ccode)),
+                    cinc_2016: cinc,
+                    // A state the NMC gives no capability before the year still counts, barely.
+                    cinc_latest: cinc.max(MIN_CINC),
+                    cinc_latest_year: cinc_year,
+                }
+            })
+            .collect();
+
+        let ties: Vec<Ties> = self
+            .alliances
+            .iter()
+            .filter(|a| a.year + 1 == year && member(a.ccode1) && member(a.ccode2))
+            .map(|a| Ties {
+                holder: a.ccode1,
+                partner: a.ccode2,
+                flags: [
+                    a.atop_defense,
+                    a.atop_offense,
+                    a.atop_neutral,
+                    a.atop_nonagg,
+                    a.atop_consul,
+                ]
+                .map(|f| f == 1),
+            })
+            .collect();
+
+        let mut contiguity: BTreeMap<(u32, u32), u8> = BTreeMap::new();
+        for &(a, b, kind, start, end) in &self.contiguity {
+            if start < day && day <= end && member(a) && member(b) && a < b {
+                let e = contiguity.entry((a, b)).or_insert(kind);
+                *e = (*e).min(kind);
+            }
+        }
+
+        // Per dyad and dispute: its first year in the dyad and its highest hostility before `year`.
+        let mut dyads: BTreeMap<(u32, u32), BTreeMap<u32, (u32, i32)>> = BTreeMap::new();
+        for d in self.disputes.iter().filter(|d| d.year < year) {
+            let pair = (d.ccode1.min(d.ccode2), d.ccode1.max(d.ccode2));
+            let e = dyads
+                .entry(pair)
+                .or_default()
+                .entry(d.dispnum)
+                .or_insert((d.year, 0));
+            e.0 = e.0.min(d.year);
+            e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
+        }
+        let mut disputes = Vec::new();
+        for (&(lo, hi), list) in &dyads {
+            if !(member(lo) && member(hi)) {
+                continue;
+            }
+            let from = FIRST_YEAR.max(first_entry[&lo]).max(first_entry[&hi]);
+            let counted: Vec<i32> = list
+                .values()
+                .filter(|(onset, _)| *onset >= from)
+                .map(|&(_, level)| level)
+                .collect();
+            if counted.is_empty() || from >= year {
+                continue;
+            }
+            let years = year - from;
+            let onsets = counted.len() as u32;
+            disputes.push(Disputes {
+                lo,
+                hi,
+                onsets,
+                force: counted.iter().filter(|&&l| l >= 4).count() as u32,
+                war: counted.iter().filter(|&&l| l >= 5).count() as u32,
+                from_year: from,
+                years,
+                onsets_per_year: f64::from(onsets) / f64::from(years),
+            });
+        }
+
+        let rivals: BTreeSet<(u32, u32)> = self
+            .rivalries
+            .iter()
+            // Thompson and Dreyer code a rivalry still under way at the end of their data as ending
+            // in 2010.
+            .filter(|r| r.styear < year && (r.endyear + 1 >= year || r.endyear >= RIVALRY_DATA_END))
+            .filter(|r| member(r.ccode1) && member(r.ccode2) && r.ccode1 != r.ccode2)
+            .map(|r| (r.ccode1.min(r.ccode2), r.ccode1.max(r.ccode2)))
+            .collect();
+
+        Ok(Tables {
+            year,
+            states,
+            ties,
+            disputes,
+            contiguity: contiguity
+                .into_iter()
+                .map(|((ccode1, ccode2), conttype)| Contiguity {
+                    ccode1,
+                    ccode2,
+                    conttype,
+                })
+                .collect(),
+            rivals: rivals.into_iter().collect(),
+            origin: Origin::History,
+        })
+    }
+}
+
+/// The last year of the rivalry data: a rivalry "ending" then was still under way.
+const RIVALRY_DATA_END: u32 = 2010;
+
+/// The capability of a state the NMC gives none for before the year: a floor, so that it still
+/// counts (a tenth of the smallest shares the NMC records).
+const MIN_CINC: f64 = 1e-6;
