@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod backtest;
 mod compile;
 pub mod engine;
 pub mod generate;

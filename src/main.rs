@@ -94,6 +94,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             set,
         } => trace(&file, seed, run, json, &set),
         Command::Run(args) => run_many(&args),
+        Command::Backtest(args) => cli::backtest::run(&args),
         Command::Compare {
             a,
             b,

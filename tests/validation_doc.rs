@@ -140,11 +140,61 @@ fn figures() -> BTreeMap<&'static str, String> {
     f.insert("1914.all.tur", at_war(&j_all, "TUR"));
     f.insert("1914.tur", at_war(&j, "TUR"));
 
+    backtest_figures(&mut f);
+
     let s_all = summary("scenarios/september_1939.json", 2_000, &all);
     let s = summary("scenarios/september_1939.json", 2_000, &[]);
     f.insert("1939.all.ukg", at_war(&s_all, "UKG"));
     f.insert("1939.ukg", at_war(&s, "UKG"));
     f
+}
+
+/// `cargo run --release -- backtest --data scenarios/data`: the default plan.
+fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
+    use casus::backtest::{self, Plan, Target};
+    let history = casus::import::History::read(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/data").as_ref(),
+    )
+    .unwrap();
+    let plan = Plan {
+        from: 1950,
+        to: 2004,
+        every: 2,
+        horizon_years: 10,
+        runs: 200,
+        seed: 1,
+    };
+    let b = backtest::run(&history, &plan, &|mc| mc, &mut |_, _, _| {}, None).unwrap();
+    for (t, name) in [
+        (Target::StateWar, "war"),
+        (Target::StateForce, "force"),
+        (Target::DyadForce, "dyad"),
+    ] {
+        let s = &b.scores[&t];
+        let key = |what: &str| -> &'static str { format!("bt.{name}.{what}").leak() };
+        f.insert(key("n"), s.n.to_string());
+        f.insert(key("brier"), format!("{:.4}", s.brier));
+        f.insert(key("clim"), format!("{:.4}", s.brier_climatology));
+        f.insert(key("skill"), format!("{:+.3}", s.brier_skill));
+        f.insert(key("auc"), s.auc.map_or("-".into(), |a| format!("{a:.3}")));
+    }
+    let last = b.totals.iter().find(|t| t.origin == 2004).unwrap();
+    f.insert(
+        "bt.2004.force.model",
+        format!("{:.1}", last.counts[&Target::StateForce][0]),
+    );
+    f.insert(
+        "bt.2004.force.record",
+        format!("{:.0}", last.counts[&Target::StateForce][3]),
+    );
+    f.insert(
+        "bt.2004.dyad.model",
+        format!("{:.1}", last.counts[&Target::DyadForce][0]),
+    );
+    f.insert(
+        "bt.2004.dyad.record",
+        format!("{:.0}", last.counts[&Target::DyadForce][3]),
+    );
 }
 
 const OPEN: &str = "<!--v:";

@@ -166,6 +166,9 @@ pub(crate) enum Command {
         /// An output directory of `run`, `merge`, `compare` or `sensitivity`.
         dir: PathBuf,
     },
+    /// Score the model against history: worlds built from the records before each origin year,
+    /// simulated over a horizon, against what happened (and against climatology).
+    Backtest(BacktestArgs),
     /// Combine the output directories of shards into the output of the whole experiment.
     Merge {
         /// Where to write the merged outputs.
@@ -415,4 +418,39 @@ impl RunArgs {
         }
         Ok(())
     }
+}
+
+/// The arguments of `casus backtest`.
+#[derive(clap::Args)]
+pub(crate) struct BacktestArgs {
+    /// The directory holding the year-by-year tables (scenarios/data).
+    #[arg(long)]
+    pub(crate) data: PathBuf,
+    /// The first origin year (1946 or later).
+    #[arg(long, default_value_t = 1950)]
+    pub(crate) from: u32,
+    /// The last origin year.
+    #[arg(long, default_value_t = 2004)]
+    pub(crate) to: u32,
+    /// Years between origins.
+    #[arg(long, default_value_t = 2)]
+    pub(crate) every: u32,
+    /// Years simulated from each origin and scored against the record (which ends with 2014).
+    #[arg(long, default_value_t = 10)]
+    pub(crate) horizon_years: u32,
+    /// Runs per origin.
+    #[arg(long, default_value_t = 200)]
+    pub(crate) runs: u64,
+    /// Seed of the run streams.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Worker threads; 0 for one per core.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) threads: usize,
+    /// Also write backtest.json and backtest.csv (every forecast) to this directory.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty output directory.
+    #[arg(long)]
+    pub(crate) force: bool,
 }

@@ -413,3 +413,54 @@ const RIVALRY_DATA_END: u32 = 2010;
 /// The capability of a state the NMC gives none for before the year: a floor, so that it still
 /// counts (a tenth of the smallest shares the NMC records).
 const MIN_CINC: f64 = 1e-6;
+
+/// What the record says of a span of years: which states took part in a dispute at the use of
+/// force or at war, and which pairs saw a dispute begin between them that reached the use of force.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// States with MID hostility level 4 or 5 in some dispute-year.
+    pub force_states: BTreeSet<u32>,
+    /// States with hostility level 5 (war).
+    pub war_states: BTreeSet<u32>,
+    /// Pairs (lower code first) between whom a dispute began that reached level 4 or 5.
+    pub force_dyads: BTreeSet<(u32, u32)>,
+}
+
+impl History {
+    /// The record of the years `from` to `to` inclusive. A dispute's level is the highest either
+    /// side reached in those years.
+    pub fn record(&self, from: u32, to: u32) -> Record {
+        let mut record = Record::default();
+        let mut disputes: BTreeMap<((u32, u32), u32), (u32, i32)> = BTreeMap::new();
+        for d in &self.disputes {
+            let pair = (d.ccode1.min(d.ccode2), d.ccode1.max(d.ccode2));
+            let e = disputes.entry((pair, d.dispnum)).or_insert((d.year, 0));
+            e.0 = e.0.min(d.year);
+            if (from..=to).contains(&d.year) {
+                e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
+                if d.hostlev1 >= 4 {
+                    record.force_states.insert(d.ccode1);
+                }
+                if d.hostlev1 >= 5 {
+                    record.war_states.insert(d.ccode1);
+                }
+            }
+        }
+        for ((pair, _), (onset, level)) in disputes {
+            if (from..=to).contains(&onset) && level >= 4 {
+                record.force_dyads.insert(pair);
+            }
+        }
+        record
+    }
+
+    /// The first year a state entered the system, by COW code.
+    pub fn first_entry(&self) -> BTreeMap<u32, u32> {
+        let mut first = BTreeMap::new();
+        for m in &self.members {
+            let e = first.entry(m.ccode).or_insert(m.styear);
+            *e = (*e).min(m.styear);
+        }
+        first
+    }
+}

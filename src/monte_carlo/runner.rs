@@ -349,6 +349,35 @@ impl<'w> MonteCarlo<'w> {
         Ok(Summary::new(provenance, Labels::of(world), counts))
     }
 
+    /// Runs every run of `0..runs` and keeps what `f` makes of each simulation (handed over before
+    /// its first step), in run order: the plan for analyses that read more of a run than the
+    /// summary counts. Stopped early, the runs made so far.
+    pub fn map_runs<T: Send>(
+        &self,
+        f: impl Fn(u64, Simulation<'w>) -> T + Sync,
+        sink: &mut dyn Sink,
+        stop: Option<&AtomicBool>,
+    ) -> std::io::Result<Vec<T>> {
+        let world = self.world;
+        let mut all = Vec::new();
+        self.drive(
+            [0, self.runs],
+            0,
+            sink,
+            stop,
+            |first, end| {
+                (first..end)
+                    .map(|run| f(run, self.simulation(world, run)))
+                    .collect::<Vec<T>>()
+            },
+            |parts, _, _| {
+                all.extend(parts.into_iter().flatten());
+                Ok(Next::Continue)
+            },
+        )?;
+        Ok(all)
+    }
+
     /// Pairs this experiment's world (arm A) with `b` run by run: run r of each arm draws from
     /// stream r of the seed, under the same rules. Not sharded: every run of `0..runs` is paired.
     /// Stopped early, the comparison counts the runs paired so far.

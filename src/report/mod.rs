@@ -1,5 +1,6 @@
 //! Reports read results and render them; the engine never prints.
 
+pub mod backtest;
 pub mod compare;
 pub mod files;
 #[cfg(feature = "plots")]

@@ -1,0 +1,564 @@
+//! Scoring the model against what happened: for each origin year, the world as it stood then (from
+//! the records before it only), simulated over a horizon, and its forecasts set against the record of
+//! the horizon and against climatology, each state's and pair's own frequency before the origin.
+//!
+//! Three kinds of forecast are scored ([`Target`]): per state, P(at war) and P(in a dispute at the use
+//! of force) within the horizon, against MID hostility level 5 and 4–5 participation; per pair of
+//! states, P(a dispute begins between them that reaches the use of force). docs/VALIDATION.md gives
+//! the figures and the command behind them; docs/MODEL.md §8.1 how each world is built.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::World;
+use crate::import::{History, ImportError, Record, cow_atop};
+use crate::model::Level;
+use crate::monte_carlo::MonteCarlo;
+
+/// What a backtest forecasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Target {
+    /// A state fights at war level (MID hostility 5) within the horizon.
+    StateWar,
+    /// A state takes part in a dispute at the use of force or war (MID hostility 4–5).
+    StateForce,
+    /// A dispute begins between two states and reaches the use of force.
+    DyadForce,
+}
+
+impl Target {
+    /// Every target, in report order.
+    pub const ALL: [Target; 3] = [Target::StateWar, Target::StateForce, Target::DyadForce];
+
+    /// Its name in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::StateWar => "state_war",
+            Target::StateForce => "state_force",
+            Target::DyadForce => "dyad_force",
+        }
+    }
+}
+
+/// The origins, horizon and runs of a backtest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The first origin year.
+    pub from: u32,
+    /// The last origin year (inclusive, if the step lands on it).
+    pub to: u32,
+    /// Years between origins.
+    pub every: u32,
+    /// Years simulated from each origin, scored against the record of the same years.
+    pub horizon_years: u32,
+    /// Runs per origin.
+    pub runs: u64,
+    /// The seed of every origin's runs.
+    pub seed: u64,
+}
+
+impl Plan {
+    /// The origin years.
+    pub fn origins(&self) -> Vec<u32> {
+        (self.from..=self.to)
+            .step_by(self.every.max(1) as usize)
+            .collect()
+    }
+
+    /// Checks that every origin has a world and a full horizon of record.
+    pub fn check(&self) -> Result<(), ImportError> {
+        let last_record = crate::import::LAST_YEAR - 1;
+        for year in [self.from, self.to] {
+            if !(crate::import::FIRST_YEAR..=crate::import::LAST_YEAR).contains(&year) {
+                return Err(ImportError::Year {
+                    year,
+                    why: format!(
+                        "origins run from {} to {}",
+                        crate::import::FIRST_YEAR,
+                        crate::import::LAST_YEAR
+                    ),
+                });
+            }
+        }
+        let end = self.to + self.horizon_years.saturating_sub(1);
+        if self.horizon_years == 0 || end > last_record || self.to < self.from {
+            return Err(ImportError::Year {
+                year: self.to,
+                why: format!(
+                    "a horizon of {} years from {} runs to {end}, past the record's last year \
+                     {last_record} (or the range is empty)",
+                    self.horizon_years, self.to
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One forecast and what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    /// The origin year.
+    pub origin: u32,
+    /// What is forecast.
+    pub target: Target,
+    /// The state (`USA`) or pair (`IND-PAK`).
+    pub unit: String,
+    /// Runs in which it happened.
+    pub count: u64,
+    /// The model's probability: `count / runs`.
+    pub p: f64,
+    /// Climatology: the probability of at least one such year in the horizon at the unit's own
+    /// yearly frequency before the origin.
+    pub climatology: f64,
+    /// Whether it happened.
+    pub observed: bool,
+}
+
+/// Scores of a set of forecasts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Forecasts scored.
+    pub n: usize,
+    /// How many happened.
+    pub events: usize,
+    /// Mean squared error of the model's probabilities.
+    pub brier: f64,
+    /// The same of climatology.
+    pub brier_climatology: f64,
+    /// 1 − brier / brier_climatology: above 0, better than history repeating itself.
+    pub brier_skill: f64,
+    /// Mean log-likelihood of the outcomes under the model, probabilities kept in
+    /// [1/(2R), 1 − 1/(2R)] for R runs (a Monte Carlo zero is not a certainty).
+    pub log_score: f64,
+    /// The same under climatology, kept in the same range.
+    pub log_score_climatology: f64,
+    /// Area under the ROC curve: the chance that an event's forecast exceeds a non-event's (ties
+    /// count half); `None` without both.
+    pub auc: Option<f64>,
+    /// Reliability: forecasts binned by probability (`[lo, hi)` in tenths), each bin's count,
+    /// mean forecast and observed frequency.
+    pub reliability: Vec<Bin>,
+}
+
+/// One bin of a reliability diagram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bin {
+    /// The bin's lower bound.
+    pub lo: f64,
+    /// Its upper bound.
+    pub hi: f64,
+    /// Forecasts in it.
+    pub n: usize,
+    /// Their mean probability.
+    pub mean_forecast: f64,
+    /// The share that happened.
+    pub observed: f64,
+}
+
+/// One origin's totals: the expected and observed numbers of states and pairs with each event,
+/// with the 95 % predictive interval of the simulated number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// The origin year.
+    pub origin: u32,
+    /// States in the system.
+    pub states: usize,
+    /// Per target: expected (mean over runs), the 2.5 % and 97.5 % quantiles of the runs'
+    /// numbers, and the record's number.
+    pub counts: BTreeMap<Target, [f64; 4]>,
+}
+
+/// A backtest's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtest {
+    /// The crate version.
+    pub casus_version: String,
+    /// What was run.
+    pub plan: Plan,
+    /// Whether every origin was run (an interrupted backtest keeps the origins done).
+    pub complete: bool,
+    /// Per target, the scores over every origin's forecasts.
+    pub scores: BTreeMap<Target, Scores>,
+    /// Per origin, the totals.
+    pub totals: Vec<Totals>,
+    /// Every forecast, origin by origin.
+    pub forecasts: Vec<Forecast>,
+}
+
+/// What one run says: the states at war, the states at force, the pairs with a force-level dispute
+/// begun, as indices of the world's actors.
+#[derive(Debug, Default)]
+struct RunEvents {
+    war: Vec<usize>,
+    force: Vec<usize>,
+    dyads: Vec<(usize, usize)>,
+}
+
+/// Runs the backtest: for each origin, the world of that year (docs/MODEL.md §8.1) simulated
+/// `plan.runs` times over the horizon with `configure`'s settings (threads, rules), then scored.
+/// `progress` hears of each origin done; `stop` ends it after the origin under way.
+pub fn run(
+    history: &History,
+    plan: &Plan,
+    configure: &dyn Fn(MonteCarlo<'_>) -> MonteCarlo<'_>,
+    progress: &mut dyn FnMut(u32, usize, usize),
+    stop: Option<&AtomicBool>,
+) -> Result<Backtest, BacktestError> {
+    plan.check()?;
+    let first_entry = history.first_entry();
+    let yearly: BTreeMap<u32, Record> = (crate::import::FIRST_YEAR..crate::import::LAST_YEAR)
+        .map(|y| (y, history.record(y, y)))
+        .collect();
+    let origins = plan.origins();
+    let mut forecasts = Vec::new();
+    let mut totals = Vec::new();
+    let mut complete = true;
+    for (done, &origin) in origins.iter().enumerate() {
+        if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
+            complete = false;
+            break;
+        }
+        let tables = history.tables(origin)?;
+        let mut scenario = cow_atop(&tables);
+        scenario.steps = plan.horizon_years * 12;
+        let world = World::new(&scenario).map_err(|diagnostics| {
+            crate::scenario::ScenarioError::Invalid {
+                file: format!("the world of {origin}"),
+                diagnostics,
+            }
+        })?;
+        let world = &world;
+        let mc = configure(MonteCarlo::new(world))
+            .runs(plan.runs)
+            .seed(plan.seed);
+        let runs = mc.map_runs(
+            |_, mut sim| {
+                while !sim.is_finished() {
+                    sim.step(&mut ());
+                }
+                let o = sim.outcome_so_far();
+                let mut events = RunEvents::default();
+                for a in 0..world.n() {
+                    if o.actor_highest[a] >= Level::War {
+                        events.war.push(a);
+                    }
+                    if o.actor_highest[a] >= Level::Force {
+                        events.force.push(a);
+                    }
+                }
+                let mut dyads = BTreeSet::new();
+                for c in sim.conflicts() {
+                    for p in &c.participants {
+                        for q in c.participants.iter().filter(|q| q.side != p.side) {
+                            let level = p.cap.min(q.cap).min(c.peak);
+                            if level >= Level::Force && p.actor < q.actor {
+                                dyads.insert((p.actor, q.actor));
+                            }
+                        }
+                    }
+                }
+                events.dyads = dyads.into_iter().collect();
+                events
+            },
+            &mut (),
+            None,
+        )?;
+        let ccode: Vec<u32> = tables.states.iter().map(|s| s.ccode).collect();
+        let ids: Vec<&str> = world.actors.iter().map(|a| a.id.as_str()).collect();
+        let record = history.record(origin, origin + plan.horizon_years - 1);
+        let climate = Climate {
+            yearly: &yearly,
+            first_entry: &first_entry,
+            origin,
+            horizon: plan.horizon_years,
+        };
+        let n_runs = runs.len() as u64;
+        let mut count = |target: Target, tally: BTreeMap<(usize, usize), u64>| {
+            let units: Vec<(usize, usize)> = match target {
+                Target::DyadForce => (0..ids.len())
+                    .flat_map(|a| (a + 1..ids.len()).map(move |b| (a, b)))
+                    .collect(),
+                _ => (0..ids.len()).map(|a| (a, a)).collect(),
+            };
+            for (a, b) in units {
+                let c = tally.get(&(a, b)).copied().unwrap_or(0);
+                let (observed, clim) = match target {
+                    Target::StateWar => (
+                        record.war_states.contains(&ccode[a]),
+                        climate.state(ccode[a], |r| &r.war_states),
+                    ),
+                    Target::StateForce => (
+                        record.force_states.contains(&ccode[a]),
+                        climate.state(ccode[a], |r| &r.force_states),
+                    ),
+                    _ => (
+                        record
+                            .force_dyads
+                            .contains(&(ccode[a].min(ccode[b]), ccode[a].max(ccode[b]))),
+                        climate.dyad(ccode[a], ccode[b]),
+                    ),
+                };
+                // Pairs that neither the model nor history give any chance and that saw nothing are
+                // left out: they would swamp the scores with certain non-events.
+                if target == Target::DyadForce && c == 0 && clim == 0.0 && !observed {
+                    continue;
+                }
+                forecasts.push(Forecast {
+                    origin,
+                    target,
+                    unit: if a == b {
+                        ids[a].to_owned()
+                    } else {
+                        format!("{}-{}", ids[a], ids[b])
+                    },
+                    count: c,
+                    p: c as f64 / n_runs.max(1) as f64,
+                    climatology: clim,
+                    observed,
+                });
+            }
+        };
+        let mut per_run: BTreeMap<Target, Vec<f64>> = BTreeMap::new();
+        for target in Target::ALL {
+            let mut tally: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+            let numbers = per_run.entry(target).or_default();
+            for r in &runs {
+                let units: Vec<(usize, usize)> = match target {
+                    Target::StateWar => r.war.iter().map(|&a| (a, a)).collect(),
+                    Target::StateForce => r.force.iter().map(|&a| (a, a)).collect(),
+                    _ => r.dyads.clone(),
+                };
+                numbers.push(units.len() as f64);
+                for u in units {
+                    *tally.entry(u).or_default() += 1;
+                }
+            }
+            count(target, tally);
+        }
+        let observed_count = |target: Target| match target {
+            Target::StateWar => record
+                .war_states
+                .iter()
+                .filter(|c| ccode.contains(c))
+                .count(),
+            Target::StateForce => record
+                .force_states
+                .iter()
+                .filter(|c| ccode.contains(c))
+                .count(),
+            _ => record
+                .force_dyads
+                .iter()
+                .filter(|(a, b)| ccode.contains(a) && ccode.contains(b))
+                .count(),
+        };
+        totals.push(Totals {
+            origin,
+            states: ids.len(),
+            counts: per_run
+                .into_iter()
+                .map(|(target, mut numbers)| {
+                    numbers.sort_by(f64::total_cmp);
+                    let mean = numbers.iter().sum::<f64>() / numbers.len().max(1) as f64;
+                    let q = |p: f64| numbers[((numbers.len() - 1) as f64 * p).round() as usize];
+                    (
+                        target,
+                        [mean, q(0.025), q(0.975), observed_count(target) as f64],
+                    )
+                })
+                .collect(),
+        });
+        progress(origin, done + 1, origins.len());
+    }
+    let scores = Target::ALL
+        .iter()
+        .map(|&t| {
+            let of: Vec<&Forecast> = forecasts.iter().filter(|f| f.target == t).collect();
+            (t, score(&of, plan.runs))
+        })
+        .collect();
+    Ok(Backtest {
+        casus_version: crate::VERSION.to_owned(),
+        plan: plan.clone(),
+        complete,
+        scores,
+        totals,
+        forecasts,
+    })
+}
+
+/// Climatology: each unit's yearly frequency of the event over the years before the origin since
+/// 1946 (or its first entry), carried over the horizon as 1 − (1 − f)^H.
+struct Climate<'a> {
+    yearly: &'a BTreeMap<u32, Record>,
+    first_entry: &'a BTreeMap<u32, u32>,
+    origin: u32,
+    horizon: u32,
+}
+
+impl Climate<'_> {
+    fn over(&self, since: u32, happened: impl Fn(&Record) -> bool) -> f64 {
+        let years: Vec<&Record> = self
+            .yearly
+            .range(since.max(crate::import::FIRST_YEAR)..self.origin)
+            .map(|(_, r)| r)
+            .collect();
+        if years.is_empty() {
+            return 0.0;
+        }
+        let f = years.iter().filter(|r| happened(r)).count() as f64 / years.len() as f64;
+        1.0 - (1.0 - f).powi(self.horizon as i32)
+    }
+
+    fn entry(&self, c: u32) -> u32 {
+        self.first_entry.get(&c).copied().unwrap_or(self.origin)
+    }
+
+    fn state(&self, c: u32, set: impl Fn(&Record) -> &BTreeSet<u32>) -> f64 {
+        self.over(self.entry(c), |r| set(r).contains(&c))
+    }
+
+    fn dyad(&self, a: u32, b: u32) -> f64 {
+        let pair = (a.min(b), a.max(b));
+        self.over(self.entry(a).max(self.entry(b)), |r| {
+            r.force_dyads.contains(&pair)
+        })
+    }
+}
+
+/// The scores of a set of forecasts made from `runs` runs each.
+pub fn score(forecasts: &[&Forecast], runs: u64) -> Scores {
+    let n = forecasts.len();
+    let events = forecasts.iter().filter(|f| f.observed).count();
+    let o = |f: &Forecast| f64::from(u8::from(f.observed));
+    let mean = |x: f64| if n == 0 { 0.0 } else { x / n as f64 };
+    let brier = mean(forecasts.iter().map(|f| (f.p - o(f)).powi(2)).sum());
+    let brier_climatology = mean(
+        forecasts
+            .iter()
+            .map(|f| (f.climatology - o(f)).powi(2))
+            .sum(),
+    );
+    let floor = 1.0 / (2.0 * runs.max(1) as f64);
+    let log = |p: f64, happened: bool| {
+        let p = p.clamp(floor, 1.0 - floor);
+        if happened { p.ln() } else { (1.0 - p).ln() }
+    };
+    let log_score = mean(forecasts.iter().map(|f| log(f.p, f.observed)).sum());
+    let log_score_climatology = mean(
+        forecasts
+            .iter()
+            .map(|f| log(f.climatology, f.observed))
+            .sum(),
+    );
+    let reliability = (0..10)
+        .filter_map(|k| {
+            let (lo, hi) = (f64::from(k) / 10.0, f64::from(k + 1) / 10.0);
+            let bin: Vec<&&Forecast> = forecasts
+                .iter()
+                .filter(|f| f.p >= lo && (f.p < hi || (k == 9 && f.p <= hi)))
+                .collect();
+            (!bin.is_empty()).then(|| Bin {
+                lo,
+                hi,
+                n: bin.len(),
+                mean_forecast: bin.iter().map(|f| f.p).sum::<f64>() / bin.len() as f64,
+                observed: bin.iter().filter(|f| f.observed).count() as f64 / bin.len() as f64,
+            })
+        })
+        .collect();
+    Scores {
+        n,
+        events,
+        brier,
+        brier_climatology,
+        brier_skill: if brier_climatology > 0.0 {
+            1.0 - brier / brier_climatology
+        } else {
+            0.0
+        },
+        log_score,
+        log_score_climatology,
+        auc: auc(forecasts),
+        reliability,
+    }
+}
+
+/// The area under the ROC curve (Mann–Whitney), ties counting half.
+fn auc(forecasts: &[&Forecast]) -> Option<f64> {
+    let mut sorted: Vec<(f64, bool)> = forecasts.iter().map(|f| (f.p, f.observed)).collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = sorted.iter().filter(|x| x.1).count() as f64;
+    let negatives = sorted.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return None;
+    }
+    // Ranks with ties averaged.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            j += 1;
+        }
+        let rank = (i + j + 1) as f64 / 2.0; // mean of ranks i+1..=j
+        rank_sum += rank * sorted[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
+}
+
+/// Why a backtest cannot run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BacktestError {
+    /// The tables, or an origin or horizon outside them.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A built world did not validate (a defect of the importer).
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    /// The runs could not be made.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(p: f64, observed: bool) -> Forecast {
+        Forecast {
+            origin: 1990,
+            target: Target::StateWar,
+            unit: "X".into(),
+            count: 0,
+            p,
+            climatology: 0.5,
+            observed,
+        }
+    }
+
+    #[test]
+    fn scores_match_hand_computed_values() {
+        let fs = [f(0.9, true), f(0.2, false), f(0.2, true), f(0.0, false)];
+        let refs: Vec<&Forecast> = fs.iter().collect();
+        let s = score(&refs, 100);
+        // (0.01 + 0.04 + 0.64 + 0) / 4
+        assert!((s.brier - 0.1725).abs() < 1e-12);
+        assert!((s.brier_climatology - 0.25).abs() < 1e-12);
+        assert!((s.brier_skill - (1.0 - 0.1725 / 0.25)).abs() < 1e-12);
+        // Events at 0.9 and 0.2; non-events at 0.2 and 0.0: pairs won 1 + 1 + 0.5 + 1 of 4.
+        assert_eq!(s.auc, Some(0.875));
+        let floor: f64 = 1.0 / 200.0;
+        let expected = (0.9f64.ln() + 0.8f64.ln() + 0.2f64.ln() + (1.0 - floor).ln()) / 4.0;
+        assert!((s.log_score - expected).abs() < 1e-12);
+        assert_eq!(s.reliability.iter().map(|b| b.n).sum::<usize>(), 4);
+        assert_eq!(auc(&refs[..1]), None);
+    }
+}
