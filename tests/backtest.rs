@@ -162,4 +162,19 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
     let csv = std::fs::read_to_string(out.join("backtest.csv")).unwrap();
     assert_eq!(csv.lines().count(), json.forecasts.len() + 1);
     assert!(csv.starts_with("origin,target,unit,count,p,climatology,observed\n"));
+    for chart in [
+        "reliability.svg",
+        "counts_state_war.svg",
+        "counts_state_force.svg",
+        "counts_dyad_force.svg",
+    ] {
+        let svg = std::fs::read_to_string(out.join(chart)).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<text"), "{chart}");
+    }
+    let report = casus(&["report", out.to_str().unwrap()]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<h2 id=\"backtest\">Against history</h2>"));
+    assert_eq!(page.matches("<figure").count(), 4);
+    assert!(page.contains("state_war") && page.contains("dyad_force"));
 }

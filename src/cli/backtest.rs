@@ -46,12 +46,13 @@ pub(crate) fn run(args: &BacktestArgs) -> anyhow::Result<ExitCode> {
     let text = casus::report::backtest::render(&result);
     if let Some(out) = &out {
         let json = serde_json::to_string_pretty(&result)?;
-        files::write_atomic(&out.path().join("backtest.json"), |w| {
+        files::write_atomic(&out.path().join(files::BACKTEST), |w| {
             std::io::Write::write_all(w, json.as_bytes())
         })?;
-        files::write_atomic(&out.path().join("backtest.csv"), |w| {
+        files::write_atomic(&out.path().join(files::BACKTEST_CSV), |w| {
             casus::report::backtest::write_csv(&result, w)
         })?;
+        out.write_charts(&casus::report::plot::backtest_charts(&result)?)?;
     }
     write_stdout(format_args!("{text}"));
     Ok(if result.complete {

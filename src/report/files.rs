@@ -21,6 +21,10 @@ pub const PATHWAYS: &str = "pathways.csv";
 pub const COMPARE: &str = "compare.json";
 /// A comparison's table as printed.
 pub const COMPARE_TEXT: &str = "compare.txt";
+/// A backtest (`casus backtest --out`).
+pub const BACKTEST: &str = "backtest.json";
+/// Its forecasts as CSV.
+pub const BACKTEST_CSV: &str = "backtest.csv";
 /// A sensitivity analysis (`casus sensitivity --out`).
 pub const SENSITIVITY: &str = "sensitivity.json";
 /// Its ranking as CSV.

@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::files::{COMPARE, Compared, SENSITIVITY, SUMMARY, read_json, write_atomic};
+use super::files::{BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, read_json, write_atomic};
 use super::plot::{self, Chart, PlotError};
 use super::text::{fighting, obligations, step_prefix, thousands};
+use crate::backtest::Backtest;
 use crate::monte_carlo::{Difference, Proportion, Sensitivity, Summary};
 
 /// The report's file name.
@@ -23,6 +24,8 @@ pub struct Contents {
     pub compared: Option<Compared>,
     /// `sensitivity.json` of `casus sensitivity --out`.
     pub sensitivity: Option<Sensitivity>,
+    /// `backtest.json` of `casus backtest --out`.
+    pub backtest: Option<Backtest>,
 }
 
 impl Contents {
@@ -33,16 +36,19 @@ impl Contents {
             summary: read_json(&dir.join(SUMMARY))?,
             compared: read_json(&dir.join(COMPARE))?,
             sensitivity: read_json(&dir.join(SENSITIVITY))?,
+            backtest: read_json(&dir.join(BACKTEST))?,
         };
         if contents.summary.is_none()
             && contents.compared.is_none()
             && contents.sensitivity.is_none()
+            && contents.backtest.is_none()
         {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!(
-                    "{}: no {SUMMARY}, {COMPARE} or {SENSITIVITY} to report on; write one with \
-                     `casus run --out`, `casus compare --out` or `casus sensitivity --out`",
+                    "{}: no {SUMMARY}, {COMPARE}, {SENSITIVITY} or {BACKTEST} to report on; write \
+                     one with `casus run --out`, `casus compare --out`, `casus sensitivity --out` \
+                     or `casus backtest --out`",
                     dir.display()
                 ),
             ));
@@ -170,6 +176,7 @@ pub fn page(c: &Contents) -> Result<String, PlotError> {
         (Some(s), _, _) => s.provenance.scenario.clone(),
         (None, Some(s), _) => s.scenario.clone(),
         (None, None, Some(compared)) => compared.arms[0].clone(),
+        (None, None, None) if c.backtest.is_some() => "backtest against history".to_owned(),
         (None, None, None) => String::new(),
     };
     let mut out = String::new();
@@ -190,6 +197,9 @@ pub fn page(c: &Contents) -> Result<String, PlotError> {
     }
     if let Some(compared) = &c.compared {
         compare_section(&mut out, compared)?;
+    }
+    if let Some(b) = &c.backtest {
+        backtest_section(&mut out, b)?;
     }
     out.push_str(
         "<footer><p class=\"lead\">Probabilities are shares of seeded runs with Wilson 95&nbsp;% \
@@ -428,6 +438,73 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
         );
     }
     out.push_str("</ol>\n");
+    Ok(())
+}
+
+fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
+    let p = &b.plan;
+    let _ = writeln!(
+        out,
+        "<h2 id=\"backtest\">Against history</h2>\n<p>For each origin year from {} to {} (every \
+         {}), the world as it stood on 1&nbsp;January, built from the records before that day \
+         only, run {} times over {} years (seed {}), its forecasts set against the MID record of \
+         those years and against climatology, each state's or pair's own yearly frequency before \
+         the origin. Skill is 1&nbsp;−&nbsp;Brier&nbsp;/&nbsp;Brier of climatology: above 0, \
+         better than history repeating itself.{}</p>",
+        p.from,
+        p.to,
+        p.every,
+        thousands(p.runs),
+        p.horizon_years,
+        p.seed,
+        if b.complete {
+            ""
+        } else {
+            " <strong>Interrupted: only the origins done are shown.</strong>"
+        }
+    );
+    let rows: Vec<Vec<String>> = b
+        .scores
+        .iter()
+        .map(|(t, s)| {
+            vec![
+                esc(t.name()),
+                thousands(s.n as u64),
+                thousands(s.events as u64),
+                format!("{:.4}", s.brier),
+                format!("{:.4}", s.brier_climatology),
+                format!("{:+.3}", s.brier_skill),
+                s.auc.map_or("–".into(), |a| format!("{a:.3}")),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "backtest-table",
+        &[
+            "forecast",
+            "#forecasts",
+            "#events",
+            "#Brier",
+            "#climatology",
+            "#skill",
+            "#AUC",
+        ],
+        &rows,
+    );
+    let charts = plot::backtest_charts(b)?;
+    let captions = [
+        "Each kind of forecast binned by probability: the share that happened against the bin's \
+         mean forecast; points on the diagonal are well calibrated.",
+        "States at war within the horizon: the model's mean and 95 % of runs, and the record.",
+        "States in a use of force within the horizon: the model's mean and 95 % of runs, and the \
+         record.",
+        "Pairs between whom a dispute began and reached force: the model's mean and 95 % of runs, \
+         and the record.",
+    ];
+    for (chart, caption) in charts.iter().zip(captions) {
+        figure(out, chart, caption);
+    }
     Ok(())
 }
 

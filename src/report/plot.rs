@@ -20,6 +20,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use crate::backtest::{Backtest, Target};
 use crate::monte_carlo::{Comparison, Proportion, Sensitivity, Summary};
 
 /// One chart: its file name in an output directory, its title and its SVG text.
@@ -60,6 +61,8 @@ const INK: RGBColor = RGBColor(40, 40, 40);
 const BAR: RGBColor = RGBColor(0, 114, 178);
 const LOW: RGBColor = RGBColor(0, 114, 178);
 const HIGH: RGBColor = RGBColor(213, 94, 0);
+/// [`LOW`] half mixed with white: intervals behind a line.
+const PALE: RGBColor = RGBColor(128, 185, 217);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Drawn = Result<(), Box<dyn std::error::Error>>;
@@ -506,4 +509,124 @@ pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError>
         0.0,
         &[],
     )
+}
+
+/// A backtest's reliability diagram: for each kind of forecast, the observed share of each bin of
+/// forecasts against the bin's mean forecast; the diagonal is perfect calibration.
+pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
+    let title = "Reliability: observed share against forecast probability".to_owned();
+    draw("reliability.svg", title, HEIGHT, |root, title| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+        chart
+            .configure_mesh()
+            .x_desc("forecast probability (bin mean)")
+            .y_desc("observed share")
+            .x_label_formatter(&percent)
+            .y_label_formatter(&percent)
+            .light_line_style(WHITE)
+            .draw()?;
+        chart.draw_series(LineSeries::new(
+            [(0.0, 0.0), (1.0, 1.0)],
+            INK.mix(0.4).stroke_width(1),
+        ))?;
+        for (k, (target, scores)) in b.scores.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let points: Vec<(f64, f64)> = scores
+                .reliability
+                .iter()
+                .map(|bin| (bin.mean_forecast, bin.observed))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
+                .label(format!("{} ({} forecasts)", target.name(), scores.n))
+                .legend(swatch(colour));
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// A backtest's totals for one kind of forecast, origin by origin: the model's expected number
+/// with its 95 % predictive interval, and the record's number.
+pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError> {
+    let file = match target {
+        Target::StateWar => "counts_state_war.svg",
+        Target::StateForce => "counts_state_force.svg",
+        _ => "counts_dyad_force.svg",
+    };
+    let what = match target {
+        Target::StateWar => "States at war",
+        Target::StateForce => "States in a use of force",
+        _ => "Pairs with a force-level dispute begun",
+    };
+    let rows: Vec<(f64, [f64; 4])> = b
+        .totals
+        .iter()
+        .filter_map(|t| Some((f64::from(t.origin), *t.counts.get(&target)?)))
+        .collect();
+    let title = format!(
+        "{what} within {} years of each origin: model (95 % interval) and record",
+        b.plan.horizon_years
+    );
+    draw(file, title, HEIGHT, |root, title| {
+        let top = rows.iter().map(|(_, c)| c[2].max(c[3])).fold(1.0, f64::max) * 1.1;
+        let (lo, hi) = rows.iter().fold((f64::MAX, f64::MIN), |(a, b), (x, _)| {
+            (a.min(*x), b.max(*x))
+        });
+        let (lo, hi) = if rows.is_empty() {
+            (0.0, 1.0)
+        } else {
+            (lo - 1.0, hi + 1.0)
+        };
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 16))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(lo..hi, 0.0..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("origin year")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .light_line_style(WHITE)
+            .draw()?;
+        chart
+            .draw_series(
+                rows.iter().map(|&(x, c)| {
+                    PathElement::new(vec![(x, c[1]), (x, c[2])], PALE.stroke_width(6))
+                }),
+            )?
+            .label("model, 95 % of runs")
+            .legend(swatch(PALE));
+        chart
+            .draw_series(LineSeries::new(
+                rows.iter().map(|&(x, c)| (x, c[0])),
+                LOW.stroke_width(2),
+            ))?
+            .label("model, mean")
+            .legend(swatch(LOW));
+        chart
+            .draw_series(
+                rows.iter()
+                    .map(|&(x, c)| Circle::new((x, c[3]), 4, HIGH.filled())),
+            )?
+            .label("record")
+            .legend(swatch(HIGH));
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// Every chart of a backtest: the reliability diagram and one chart of totals per kind of forecast.
+pub fn backtest_charts(b: &Backtest) -> Result<Vec<Chart>, PlotError> {
+    let mut charts = vec![reliability(b)?];
+    for target in Target::ALL {
+        charts.push(backtest_counts(b, target)?);
+    }
+    Ok(charts)
 }
