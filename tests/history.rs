@@ -42,6 +42,20 @@ fn copy_changed(dir: &Path, change: &dyn Fn(&str, &mut BTreeMap<String, String>)
     }
 }
 
+/// `casus import cow-atop --data DATA --year YEAR --out OUT`.
+fn import(data: &Path, year: &str, out: &Path) -> common::Output {
+    casus(&[
+        "import",
+        "cow-atop",
+        "--data",
+        data.to_str().unwrap(),
+        "--year",
+        year,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 fn world_json(dir: &Path, year: u32) -> String {
     let tables = History::read(dir).unwrap().tables(year).unwrap();
     casus::scenario::to_json(&cow_atop(&tables))
@@ -175,16 +189,7 @@ fn the_world_of_2015_reproduces_the_snapshot_dispute_table() {
 fn the_year_by_year_world_is_built_by_the_cli_and_runs() {
     let dir = scratch_dir("history_cli");
     let out = dir.join("world_1990.json");
-    let run = casus(&[
-        "import",
-        "cow-atop",
-        "--data",
-        "scenarios/data",
-        "--year",
-        "1990",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = import(Path::new(DATA), "1990", &out);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("161 actors"), "{}", run.stdout);
     let model = casus::compile(&out, &[]).unwrap();
@@ -215,16 +220,7 @@ fn bad_years_and_damaged_tables_get_clear_errors_and_nothing_is_written() {
     let dir = scratch_dir("history_bad");
     let out = dir.join("world.json");
     for year in ["1945", "2016"] {
-        let run = casus(&[
-            "import",
-            "cow-atop",
-            "--data",
-            "scenarios/data",
-            "--year",
-            year,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let run = import(Path::new(DATA), year, &out);
         assert_eq!(run.code, 1);
         assert!(
             run.stderr.contains(&format!("year {year}: ")),
@@ -241,16 +237,7 @@ fn bad_years_and_damaged_tables_get_clear_errors_and_nothing_is_written() {
             row.insert("hostlev1".into(), "many".into());
         }
     });
-    let run = casus(&[
-        "import",
-        "cow-atop",
-        "--data",
-        data.to_str().unwrap(),
-        "--year",
-        "1990",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = import(&data, "1990", &out);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
@@ -260,16 +247,7 @@ fn bad_years_and_damaged_tables_get_clear_errors_and_nothing_is_written() {
     );
     assert!(!out.exists());
     fs::remove_file(data.join("cow_nmc_1816_2022.csv")).unwrap();
-    let run = casus(&[
-        "import",
-        "cow-atop",
-        "--data",
-        data.to_str().unwrap(),
-        "--year",
-        "1990",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = import(&data, "1990", &out);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("cow_nmc_1816_2022.csv"),
