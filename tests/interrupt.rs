@@ -162,3 +162,59 @@ fn resume_refuses_another_scenario_or_new_settings() {
         reseeded.stderr
     );
 }
+
+/// Interrupting `casus backtest` keeps the origins done: the files are written, marked incomplete,
+/// and the exit code is 130.
+#[test]
+fn sigint_keeps_the_backtest_origins_done() {
+    let dir = scratch_dir("interrupt_backtest");
+    let out = dir.join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args([
+            "backtest",
+            "--data",
+            "scenarios/data",
+            "--runs",
+            "100",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The output directory is prepared before the first origin: then the signal lands mid-run.
+    let started = Instant::now();
+    while !out.exists() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("(interrupted: the origins done)"),
+        "{stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("backtest.json")).unwrap()).unwrap();
+    assert_eq!(json["complete"], false);
+    let done = json["totals"].as_array().unwrap().len();
+    assert!(done < 28, "{done} of 28 origins");
+    let csv = fs::read_to_string(out.join("backtest.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        json["forecasts"].as_array().unwrap().len() + 1
+    );
+}

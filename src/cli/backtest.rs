@@ -22,12 +22,13 @@ pub(crate) fn run(args: &BacktestArgs) -> anyhow::Result<ExitCode> {
     // Everything that can be checked is checked before the first run.
     plan.check()?;
     let history = History::read(&args.data)?;
+    // Registered before the output directory exists, which is what a caller may wait for.
+    let signals = Signals::register()?;
     let out = args
         .out
         .as_ref()
         .map(|dir| OutputDir::prepare(dir, args.force))
         .transpose()?;
-    let signals = Signals::register()?;
     let sink = CliSink::new(true);
     let threads = args.threads;
     let result = backtest::run(
