@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::World;
+use crate::engine::{Route, World};
 use crate::import::{History, ImportError, Record, cow_atop};
 use crate::model::Level;
 use crate::monte_carlo::MonteCarlo;
@@ -173,6 +173,36 @@ pub struct Totals {
     pub counts: BTreeMap<Target, [f64; 4]>,
 }
 
+/// Alliance entry at one origin: of the states owed defense that took part in a use of force,
+/// how often a holder of that obligation joined on their side (not as an originator), in the model
+/// (summed over runs) and in the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The origin year.
+    pub origin: u32,
+    /// Directed defense obligations in force (ATOP, the year before the origin).
+    pub obligations: usize,
+    /// Model: (holder, partner) cases where the partner used force or was attacked, over all runs.
+    pub model_cases: u64,
+    /// Model: of those, the cases where the holder joined the partner's side at force.
+    pub model_joined: u64,
+    /// Record: the same cases in the horizon.
+    pub record_cases: u64,
+    /// Record: of those, the holder joined (MID: on the partner's side, not an originator).
+    pub record_joined: u64,
+}
+
+impl Entry {
+    /// The model's rate of joining, and the record's.
+    pub fn rates(&self) -> [Option<f64>; 2] {
+        let rate = |j: u64, c: u64| (c > 0).then(|| j as f64 / c as f64);
+        [
+            rate(self.model_joined, self.model_cases),
+            rate(self.record_joined, self.record_cases),
+        ]
+    }
+}
+
 /// A backtest's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtest {
@@ -186,6 +216,8 @@ pub struct Backtest {
     pub scores: BTreeMap<Target, Scores>,
     /// Per origin, the totals.
     pub totals: Vec<Totals>,
+    /// Per origin, alliance entry.
+    pub entry: Vec<Entry>,
     /// Every forecast, origin by origin.
     pub forecasts: Vec<Forecast>,
 }
@@ -197,6 +229,9 @@ struct RunEvents {
     war: Vec<usize>,
     force: Vec<usize>,
     dyads: Vec<(usize, usize)>,
+    /// Of the defense pairs (holder, partner), those where the holder joined the partner's side
+    /// at force, by index into the list of pairs.
+    joined: Vec<usize>,
 }
 
 /// Runs the backtest: for each origin, the world of that year (docs/MODEL.md §8.1) simulated
@@ -217,6 +252,7 @@ pub fn run(
     let origins = plan.origins();
     let mut forecasts = Vec::new();
     let mut totals = Vec::new();
+    let mut entries = Vec::new();
     let mut complete = true;
     for (done, &origin) in origins.iter().enumerate() {
         if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -233,6 +269,18 @@ pub fn run(
             }
         })?;
         let world = &world;
+        let index: BTreeMap<u32, usize> = tables
+            .states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.ccode, i))
+            .collect();
+        let defense: Vec<(usize, usize)> = tables
+            .ties
+            .iter()
+            .filter(|t| t.flags[0] && t.holder != t.partner)
+            .filter_map(|t| Some((*index.get(&t.holder)?, *index.get(&t.partner)?)))
+            .collect();
         let mc = configure(MonteCarlo::new(world))
             .runs(plan.runs)
             .seed(plan.seed);
@@ -263,6 +311,25 @@ pub fn run(
                     }
                 }
                 events.dyads = dyads.into_iter().collect();
+                events.joined = defense
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &(holder, partner))| {
+                        sim.conflicts().iter().any(|c| {
+                            let at_force = |a: usize| {
+                                c.participants
+                                    .iter()
+                                    .find(|p| p.actor == a)
+                                    .filter(|p| p.cap.min(c.peak) >= Level::Force)
+                            };
+                            match (at_force(holder), at_force(partner)) {
+                                (Some(h), Some(p)) => h.side == p.side && h.via != Route::Founder,
+                                _ => false,
+                            }
+                        })
+                    })
+                    .map(|(k, _)| k)
+                    .collect();
                 events
             },
             &mut (),
@@ -373,6 +440,26 @@ pub fn run(
                 })
                 .collect(),
         });
+        let mut entry = Entry {
+            origin,
+            obligations: defense.len(),
+            model_cases: 0,
+            model_joined: 0,
+            record_cases: 0,
+            record_joined: 0,
+        };
+        for r in &runs {
+            let force: BTreeSet<usize> = r.force.iter().copied().collect();
+            entry.model_cases += defense.iter().filter(|(_, p)| force.contains(p)).count() as u64;
+            entry.model_joined += r.joined.len() as u64;
+        }
+        for &(holder, partner) in &defense {
+            if record.force_states.contains(&ccode[partner]) {
+                entry.record_cases += 1;
+                entry.record_joined += u64::from(record.joined(ccode[holder], ccode[partner]));
+            }
+        }
+        entries.push(entry);
         progress(origin, done + 1, origins.len());
     }
     let scores = Target::ALL
@@ -388,6 +475,7 @@ pub fn run(
         complete,
         scores,
         totals,
+        entry: entries,
         forecasts,
     })
 }

@@ -88,6 +88,17 @@ fn a_small_backtest_is_whole_consistent_and_the_same_at_any_thread_count() {
             scores.n
         );
     }
+    // Alliance entry: one line per origin, joins among the cases, in the model and the record.
+    assert_eq!(one.entry.len(), 2);
+    for e in &one.entry {
+        assert!(e.obligations > 0);
+        assert!(e.model_joined <= e.model_cases && e.record_joined <= e.record_cases);
+        assert!(
+            e.record_cases > 0,
+            "allies of states that used force, {}",
+            e.origin
+        );
+    }
     // Every state of 1990 has one war forecast; the record's count is the states at war.
     let t1990 = &one.totals[1];
     let war: Vec<_> = one

@@ -178,6 +178,16 @@ fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
         f.insert(key("skill"), format!("{:+.3}", s.brier_skill));
         f.insert(key("auc"), s.auc.map_or("-".into(), |a| format!("{a:.3}")));
     }
+    let sum = |f: &dyn Fn(&backtest::Entry) -> u64| b.entry.iter().map(f).sum::<u64>();
+    let rate = |j: u64, c: u64| format!("{:.1} %", 100.0 * j as f64 / c as f64);
+    f.insert(
+        "bt.entry.model",
+        rate(sum(&|e| e.model_joined), sum(&|e| e.model_cases)),
+    );
+    f.insert(
+        "bt.entry.record",
+        rate(sum(&|e| e.record_joined), sum(&|e| e.record_cases)),
+    );
     let last = b.totals.iter().find(|t| t.origin == 2004).unwrap();
     f.insert(
         "bt.2004.force.model",

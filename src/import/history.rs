@@ -93,8 +93,10 @@ struct DisputeYear {
     ccode1: u32,
     ccode2: u32,
     year: u32,
+    sidea1: u8,
     hostlev1: i32,
     hostlev2: i32,
+    orig1: u8,
 }
 
 /// One strategic rivalry.
@@ -424,6 +426,20 @@ pub struct Record {
     pub war_states: BTreeSet<u32>,
     /// Pairs (lower code first) between whom a dispute began that reached level 4 or 5.
     pub force_dyads: BTreeSet<(u32, u32)>,
+    /// Per dispute, each state in it at level 4 or 5: (state, side A, originator).
+    pub force_sides: BTreeMap<u32, BTreeSet<(u32, bool, bool)>>,
+}
+
+impl Record {
+    /// Whether `joiner` joined a dispute on `partner`'s side, at the use of force, without having
+    /// been one of its originators (MID's `orig` flag), with `partner` in it at force too.
+    pub fn joined(&self, joiner: u32, partner: u32) -> bool {
+        self.force_sides.values().any(|states| {
+            states
+                .iter()
+                .any(|&(p, side, _)| p == partner && states.contains(&(joiner, side, false)))
+        })
+    }
 }
 
 impl History {
@@ -440,6 +456,11 @@ impl History {
                 e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
                 if d.hostlev1 >= 4 {
                     record.force_states.insert(d.ccode1);
+                    record.force_sides.entry(d.dispnum).or_default().insert((
+                        d.ccode1,
+                        d.sidea1 == 1,
+                        d.orig1 == 1,
+                    ));
                 }
                 if d.hostlev1 >= 5 {
                     record.war_states.insert(d.ccode1);

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io;
 
+use super::text::thousands;
 use crate::backtest::{Backtest, Target};
 
 /// What each target forecasts, in words.
@@ -62,6 +63,28 @@ pub fn render(b: &Backtest) -> String {
         out,
         "\nskill: 1 - Brier / Brier of climatology (each state's or pair's own yearly frequency \
          before the origin); above 0 beats history repeating itself\n"
+    );
+    let sum = |f: &dyn Fn(&crate::backtest::Entry) -> u64| b.entry.iter().map(f).sum::<u64>();
+    let pooled = crate::backtest::Entry {
+        origin: 0,
+        obligations: 0,
+        model_cases: sum(&|e| e.model_cases),
+        model_joined: sum(&|e| e.model_joined),
+        record_cases: sum(&|e| e.record_cases),
+        record_joined: sum(&|e| e.record_joined),
+    };
+    let rate = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{:.1} %", 100.0 * r));
+    let [model, record] = pooled.rates();
+    let _ = writeln!(
+        out,
+        "alliance entry: a state owed defense uses force or is attacked; its ally joins its side\n  \
+         model {} of {} cases ({}), record {} of {} ({})\n",
+        thousands(pooled.model_joined),
+        thousands(pooled.model_cases),
+        rate(model),
+        thousands(pooled.record_joined),
+        thousands(pooled.record_cases),
+        rate(record)
     );
     let _ = writeln!(
         out,
