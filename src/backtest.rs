@@ -193,6 +193,19 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The sum of several origins' entries (origin 0, obligations summed): the pooled rates.
+    pub fn pooled(entries: &[Entry]) -> Entry {
+        let sum = |f: fn(&Entry) -> u64| entries.iter().map(f).sum();
+        Entry {
+            origin: 0,
+            obligations: entries.iter().map(|e| e.obligations).sum(),
+            model_cases: sum(|e| e.model_cases),
+            model_joined: sum(|e| e.model_joined),
+            record_cases: sum(|e| e.record_cases),
+            record_joined: sum(|e| e.record_joined),
+        }
+    }
+
     /// The model's rate of joining, and the record's.
     pub fn rates(&self) -> [Option<f64>; 2] {
         let rate = |j: u64, c: u64| (c > 0).then(|| j as f64 / c as f64);
@@ -299,36 +312,29 @@ pub fn run(
                         events.force.push(a);
                     }
                 }
+                // One pass over each conflict's participants at force: the pairs on opposite sides,
+                // and the (joiner, partner) pairs on the same side where the joiner is no founder.
                 let mut dyads = BTreeSet::new();
+                let mut beside = BTreeSet::new();
                 for c in sim.conflicts() {
-                    for p in &c.participants {
-                        for q in c.participants.iter().filter(|q| q.side != p.side) {
-                            let level = p.cap.min(q.cap).min(c.peak);
-                            if level >= Level::Force && p.actor < q.actor {
+                    let at_force: Vec<_> = c
+                        .participants
+                        .iter()
+                        .filter(|p| p.cap.min(c.peak) >= Level::Force)
+                        .collect();
+                    for p in &at_force {
+                        for q in &at_force {
+                            if q.side != p.side && p.actor < q.actor {
                                 dyads.insert((p.actor, q.actor));
+                            } else if q.side == p.side && p.via != Route::Founder {
+                                beside.insert((p.actor, q.actor));
                             }
                         }
                     }
                 }
                 events.dyads = dyads.into_iter().collect();
-                events.joined = defense
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &(holder, partner))| {
-                        sim.conflicts().iter().any(|c| {
-                            let at_force = |a: usize| {
-                                c.participants
-                                    .iter()
-                                    .find(|p| p.actor == a)
-                                    .filter(|p| p.cap.min(c.peak) >= Level::Force)
-                            };
-                            match (at_force(holder), at_force(partner)) {
-                                (Some(h), Some(p)) => h.side == p.side && h.via != Route::Founder,
-                                _ => false,
-                            }
-                        })
-                    })
-                    .map(|(k, _)| k)
+                events.joined = (0..defense.len())
+                    .filter(|&k| beside.contains(&defense[k]))
                     .collect();
                 events
             },

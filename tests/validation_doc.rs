@@ -178,16 +178,10 @@ fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
         f.insert(key("skill"), format!("{:+.3}", s.brier_skill));
         f.insert(key("auc"), s.auc.map_or("-".into(), |a| format!("{a:.3}")));
     }
-    let sum = |f: &dyn Fn(&backtest::Entry) -> u64| b.entry.iter().map(f).sum::<u64>();
-    let rate = |j: u64, c: u64| format!("{:.1} %", 100.0 * j as f64 / c as f64);
-    f.insert(
-        "bt.entry.model",
-        rate(sum(&|e| e.model_joined), sum(&|e| e.model_cases)),
-    );
-    f.insert(
-        "bt.entry.record",
-        rate(sum(&|e| e.record_joined), sum(&|e| e.record_cases)),
-    );
+    let [model, record] = backtest::Entry::pooled(&b.entry).rates();
+    let rate = |r: Option<f64>| format!("{:.1} %", 100.0 * r.unwrap());
+    f.insert("bt.entry.model", rate(model));
+    f.insert("bt.entry.record", rate(record));
     let last = b.totals.iter().find(|t| t.origin == 2004).unwrap();
     f.insert(
         "bt.2004.force.model",

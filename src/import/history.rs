@@ -269,12 +269,8 @@ impl History {
             });
         }
         let day: Date = (year, 1, 1);
-        // The members on that day, with the spell under way; each state's first entry.
-        let mut first_entry: BTreeMap<u32, u32> = BTreeMap::new();
-        for m in &self.members {
-            let e = first_entry.entry(m.ccode).or_insert(m.styear);
-            *e = (*e).min(m.styear);
-        }
+        let first_entry = self.first_entry();
+        // The members on that day, with the spell under way.
         let mut current: BTreeMap<u32, &MemberSpell> = BTreeMap::new();
         for m in &self.members {
             if (m.styear, m.stmonth, m.stday) < day && day <= (m.endyear, m.endmonth, m.endday) {
@@ -340,17 +336,12 @@ impl History {
             }
         }
 
-        // Per dyad and dispute: its first year in the dyad and its highest hostility before `year`.
-        let mut dyads: BTreeMap<(u32, u32), BTreeMap<u32, (u32, i32)>> = BTreeMap::new();
-        for d in self.disputes.iter().filter(|d| d.year < year) {
-            let pair = (d.ccode1.min(d.ccode2), d.ccode1.max(d.ccode2));
-            let e = dyads
-                .entry(pair)
-                .or_default()
-                .entry(d.dispnum)
-                .or_insert((d.year, 0));
-            e.0 = e.0.min(d.year);
-            e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
+        // Per dyad, the disputes begun before `year`, at their highest hostility before it.
+        let mut dyads: BTreeMap<(u32, u32), Vec<(u32, i32)>> = BTreeMap::new();
+        for ((pair, _), onset_level) in self.dyad_disputes(0, year - 1) {
+            if onset_level.0 < year {
+                dyads.entry(pair).or_default().push(onset_level);
+            }
         }
         let mut disputes = Vec::new();
         for (&(lo, hi), list) in &dyads {
@@ -359,7 +350,7 @@ impl History {
             }
             let from = FIRST_YEAR.max(first_entry[&lo]).max(first_entry[&hi]);
             let counted: Vec<i32> = list
-                .values()
+                .iter()
                 .filter(|(onset, _)| *onset >= from)
                 .map(|&(_, level)| level)
                 .collect();
@@ -447,6 +438,35 @@ impl History {
     /// side reached in those years.
     pub fn record(&self, from: u32, to: u32) -> Record {
         let mut record = Record::default();
+        for d in self
+            .disputes
+            .iter()
+            .filter(|d| (from..=to).contains(&d.year))
+        {
+            if d.hostlev1 >= 4 {
+                record.force_states.insert(d.ccode1);
+                record.force_sides.entry(d.dispnum).or_default().insert((
+                    d.ccode1,
+                    d.sidea1 == 1,
+                    d.orig1 == 1,
+                ));
+            }
+            if d.hostlev1 >= 5 {
+                record.war_states.insert(d.ccode1);
+            }
+        }
+        for ((pair, _), (onset, level)) in self.dyad_disputes(from, to) {
+            if (from..=to).contains(&onset) && level >= 4 {
+                record.force_dyads.insert(pair);
+            }
+        }
+        record
+    }
+
+    /// Every dispute of every pair (lower code first), keyed by pair and dispute number: the first
+    /// year the pair was in it, and the highest hostility either side reached in the years `from`
+    /// to `to` (0 if none fall there).
+    fn dyad_disputes(&self, from: u32, to: u32) -> BTreeMap<((u32, u32), u32), (u32, i32)> {
         let mut disputes: BTreeMap<((u32, u32), u32), (u32, i32)> = BTreeMap::new();
         for d in &self.disputes {
             let pair = (d.ccode1.min(d.ccode2), d.ccode1.max(d.ccode2));
@@ -454,25 +474,9 @@ impl History {
             e.0 = e.0.min(d.year);
             if (from..=to).contains(&d.year) {
                 e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
-                if d.hostlev1 >= 4 {
-                    record.force_states.insert(d.ccode1);
-                    record.force_sides.entry(d.dispnum).or_default().insert((
-                        d.ccode1,
-                        d.sidea1 == 1,
-                        d.orig1 == 1,
-                    ));
-                }
-                if d.hostlev1 >= 5 {
-                    record.war_states.insert(d.ccode1);
-                }
             }
         }
-        for ((pair, _), (onset, level)) in disputes {
-            if (from..=to).contains(&onset) && level >= 4 {
-                record.force_dyads.insert(pair);
-            }
-        }
-        record
+        disputes
     }
 
     /// The first year a state entered the system, by COW code.

@@ -64,15 +64,7 @@ pub fn render(b: &Backtest) -> String {
         "\nskill: 1 - Brier / Brier of climatology (each state's or pair's own yearly frequency \
          before the origin); above 0 beats history repeating itself\n"
     );
-    let sum = |f: &dyn Fn(&crate::backtest::Entry) -> u64| b.entry.iter().map(f).sum::<u64>();
-    let pooled = crate::backtest::Entry {
-        origin: 0,
-        obligations: 0,
-        model_cases: sum(&|e| e.model_cases),
-        model_joined: sum(&|e| e.model_joined),
-        record_cases: sum(&|e| e.record_cases),
-        record_joined: sum(&|e| e.record_joined),
-    };
+    let pooled = crate::backtest::Entry::pooled(&b.entry);
     let rate = |r: Option<f64>| r.map_or("-".to_owned(), |r| format!("{:.1} %", 100.0 * r));
     let [model, record] = pooled.rates();
     let _ = writeln!(
