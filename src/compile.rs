@@ -95,8 +95,9 @@ impl Compiled {
             .source(self.sha256.clone(), self.override_texts())
     }
 
-    /// Compiles the scenario file of an interrupted run with that run's overrides, checks that it
-    /// is the file the run was made from, and returns the experiment that continues it.
+    /// Compiles the scenario file of an interrupted run with that run's overrides and checks that
+    /// it is the file the run was made from; its [`monte_carlo`](Self::monte_carlo) experiment then
+    /// continues the run with [`MonteCarlo::continue_from`].
     pub fn resume(path: impl AsRef<Path>, previous: &Summary) -> Result<Compiled, ResumeFailure> {
         let overrides = previous
             .provenance

@@ -123,15 +123,11 @@ impl<'w> MonteCarlo<'w> {
     pub fn with_world<'v>(&self, world: &'v World) -> MonteCarlo<'v> {
         MonteCarlo {
             world,
-            runs: self.runs,
-            seed: self.seed,
-            threads: self.threads,
-            shard: self.shard,
             rules: self.rules.clone(),
             scenario_sha256: String::new(),
             overrides: Vec::new(),
             previous: None,
-            precision: self.precision,
+            ..*self
         }
     }
 
