@@ -59,6 +59,9 @@ pub struct Plan {
     pub runs: u64,
     /// The seed of every origin's runs.
     pub seed: u64,
+    /// Changes applied to every origin's world (`parameters.deterrence=0.5`), as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 impl Plan {
@@ -143,6 +146,10 @@ pub struct Scores {
     /// Reliability: forecasts binned by probability (`[lo, hi)` in tenths), each bin's count,
     /// mean forecast and observed frequency.
     pub reliability: Vec<Bin>,
+    /// Of the `n` forecasts, those not listed: pairs that neither the model nor history gave any
+    /// chance and that saw nothing (certain non-events for both, which every score counts).
+    #[serde(default)]
+    pub omitted: usize,
 }
 
 /// One bin of a reliability diagram.
@@ -258,12 +265,18 @@ pub fn run(
     stop: Option<&AtomicBool>,
 ) -> Result<Backtest, BacktestError> {
     plan.check()?;
+    let overrides = plan
+        .overrides
+        .iter()
+        .map(|text| text.parse::<crate::scenario::Override>())
+        .collect::<Result<Vec<_>, _>>()?;
     let first_entry = history.first_entry();
     let yearly: BTreeMap<u32, Record> = (crate::import::FIRST_YEAR..crate::import::LAST_YEAR)
         .map(|y| (y, history.record(y, y)))
         .collect();
     let origins = plan.origins();
     let mut forecasts = Vec::new();
+    let mut omitted: BTreeMap<Target, usize> = BTreeMap::new();
     let mut totals = Vec::new();
     let mut entries = Vec::new();
     let mut complete = true;
@@ -275,6 +288,13 @@ pub fn run(
         let tables = history.tables(origin)?;
         let mut scenario = cow_atop(&tables);
         scenario.steps = plan.horizon_years * 12;
+        if !overrides.is_empty() {
+            scenario = crate::scenario::parse_with(
+                &crate::scenario::to_json(&scenario),
+                &format!("the world of {origin}"),
+                &overrides,
+            )?;
+        }
         let world = World::new(&scenario).map_err(|diagnostics| {
             crate::scenario::ScenarioError::Invalid {
                 file: format!("the world of {origin}"),
@@ -377,8 +397,9 @@ pub fn run(
                     ),
                 };
                 // Pairs that neither the model nor history give any chance and that saw nothing are
-                // left out: they would swamp the scores with certain non-events.
+                // scored but not listed: they would swamp the list with certain non-events.
                 if target == Target::DyadForce && c == 0 && clim == 0.0 && !observed {
+                    *omitted.entry(target).or_default() += 1;
                     continue;
                 }
                 forecasts.push(Forecast {
@@ -472,7 +493,10 @@ pub fn run(
         .iter()
         .map(|&t| {
             let of: Vec<&Forecast> = forecasts.iter().filter(|f| f.target == t).collect();
-            (t, score(&of, plan.runs))
+            (
+                t,
+                score(&of, omitted.get(&t).copied().unwrap_or(0), plan.runs),
+            )
         })
         .collect();
     Ok(Backtest {
@@ -525,9 +549,11 @@ impl Climate<'_> {
     }
 }
 
-/// The scores of a set of forecasts made from `runs` runs each.
-pub fn score(forecasts: &[&Forecast], runs: u64) -> Scores {
-    let n = forecasts.len();
+/// The scores of a set of forecasts made from `runs` runs each, and of `omitted` more units that
+/// both the model and climatology gave no chance and that saw nothing (scored, not listed), so that
+/// which units are scored does not depend on the model.
+pub fn score(forecasts: &[&Forecast], omitted: usize, runs: u64) -> Scores {
+    let n = forecasts.len() + omitted;
     let events = forecasts.iter().filter(|f| f.observed).count();
     let o = |f: &Forecast| f64::from(u8::from(f.observed));
     let mean = |x: f64| if n == 0 { 0.0 } else { x / n as f64 };
@@ -543,12 +569,14 @@ pub fn score(forecasts: &[&Forecast], runs: u64) -> Scores {
         let p = p.clamp(floor, 1.0 - floor);
         if happened { p.ln() } else { (1.0 - p).ln() }
     };
-    let log_score = mean(forecasts.iter().map(|f| log(f.p, f.observed)).sum());
+    let certain = omitted as f64 * log(0.0, false);
+    let log_score = mean(forecasts.iter().map(|f| log(f.p, f.observed)).sum::<f64>() + certain);
     let log_score_climatology = mean(
         forecasts
             .iter()
             .map(|f| log(f.climatology, f.observed))
-            .sum(),
+            .sum::<f64>()
+            + certain,
     );
     let reliability = (0..10)
         .filter_map(|k| {
@@ -557,12 +585,13 @@ pub fn score(forecasts: &[&Forecast], runs: u64) -> Scores {
                 .iter()
                 .filter(|f| f.p >= lo && (f.p < hi || (k == 9 && f.p <= hi)))
                 .collect();
-            (!bin.is_empty()).then(|| Bin {
+            let size = bin.len() + if k == 0 { omitted } else { 0 };
+            (size > 0).then(|| Bin {
                 lo,
                 hi,
-                n: bin.len(),
-                mean_forecast: bin.iter().map(|f| f.p).sum::<f64>() / bin.len() as f64,
-                observed: bin.iter().filter(|f| f.observed).count() as f64 / bin.len() as f64,
+                n: size,
+                mean_forecast: bin.iter().map(|f| f.p).sum::<f64>() / size as f64,
+                observed: bin.iter().filter(|f| f.observed).count() as f64 / size as f64,
             })
         })
         .collect();
@@ -578,14 +607,17 @@ pub fn score(forecasts: &[&Forecast], runs: u64) -> Scores {
         },
         log_score,
         log_score_climatology,
-        auc: auc(forecasts),
+        auc: auc(forecasts, omitted),
         reliability,
+        omitted,
     }
 }
 
-/// The area under the ROC curve (Mann–Whitney), ties counting half.
-fn auc(forecasts: &[&Forecast]) -> Option<f64> {
+/// The area under the ROC curve (Mann–Whitney), ties counting half, with `omitted` more
+/// non-events forecast at 0.
+fn auc(forecasts: &[&Forecast], omitted: usize) -> Option<f64> {
     let mut sorted: Vec<(f64, bool)> = forecasts.iter().map(|f| (f.p, f.observed)).collect();
+    sorted.extend(std::iter::repeat_n((0.0, false), omitted));
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
     let positives = sorted.iter().filter(|x| x.1).count() as f64;
     let negatives = sorted.len() as f64 - positives;
@@ -620,6 +652,9 @@ pub enum BacktestError {
     /// The runs could not be made.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// An override could not be read.
+    #[error(transparent)]
+    Override(#[from] crate::scenario::OverrideError),
 }
 
 #[cfg(test)]
@@ -642,7 +677,7 @@ mod tests {
     fn scores_match_hand_computed_values() {
         let fs = [f(0.9, true), f(0.2, false), f(0.2, true), f(0.0, false)];
         let refs: Vec<&Forecast> = fs.iter().collect();
-        let s = score(&refs, 100);
+        let s = score(&refs, 0, 100);
         // (0.01 + 0.04 + 0.64 + 0) / 4
         assert!((s.brier - 0.1725).abs() < 1e-12);
         assert!((s.brier_climatology - 0.25).abs() < 1e-12);
@@ -653,6 +688,33 @@ mod tests {
         let expected = (0.9f64.ln() + 0.8f64.ln() + 0.2f64.ln() + (1.0 - floor).ln()) / 4.0;
         assert!((s.log_score - expected).abs() < 1e-12);
         assert_eq!(s.reliability.iter().map(|b| b.n).sum::<usize>(), 4);
-        assert_eq!(auc(&refs[..1]), None);
+        assert_eq!(auc(&refs[..1], 0), None);
+    }
+
+    /// A unit left off the list scores exactly as the same unit listed: forecast 0 by both, not
+    /// observed.
+    #[test]
+    fn omitted_units_score_as_listed_certain_non_events() {
+        let mut fs = vec![f(0.9, true), f(0.2, false), f(0.4, true)];
+        let refs: Vec<&Forecast> = fs.iter().collect();
+        let omitted = score(&refs, 2, 100);
+        let mut nothing = f(0.0, false);
+        nothing.climatology = 0.0;
+        fs.extend([nothing.clone(), nothing]);
+        let refs: Vec<&Forecast> = fs.iter().collect();
+        let listed = score(&refs, 0, 100);
+        assert_eq!(omitted.n, listed.n);
+        assert_eq!(omitted.auc, listed.auc);
+        assert_eq!(omitted.reliability, listed.reliability);
+        for (a, b) in [
+            (omitted.brier, listed.brier),
+            (omitted.brier_climatology, listed.brier_climatology),
+            (omitted.brier_skill, listed.brier_skill),
+            (omitted.log_score, listed.log_score),
+            (omitted.log_score_climatology, listed.log_score_climatology),
+        ] {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+        assert_eq!((omitted.omitted, listed.omitted), (2, 0));
     }
 }

@@ -163,6 +163,7 @@ fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
         horizon_years: 10,
         runs: 200,
         seed: 1,
+        overrides: Vec::new(),
     };
     let b = backtest::run(&history, &plan, &|mc| mc, &mut |_, _, _| {}, None).unwrap();
     for (t, name) in [

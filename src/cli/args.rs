@@ -438,6 +438,9 @@ pub(crate) struct BacktestArgs {
     /// Years simulated from each origin and scored against the record (which ends with 2014).
     #[arg(long, default_value_t = 10)]
     pub(crate) horizon_years: u32,
+    /// Override a value of every origin's world, e.g. `parameters.deterrence=0.5`; repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub(crate) set: Vec<Override>,
     /// Runs per origin.
     #[arg(long, default_value_t = 200)]
     pub(crate) runs: u64,

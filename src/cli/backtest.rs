@@ -18,6 +18,7 @@ pub(crate) fn run(args: &BacktestArgs) -> anyhow::Result<ExitCode> {
         horizon_years: args.horizon_years,
         runs: args.runs,
         seed: args.seed,
+        overrides: args.set.iter().map(ToString::to_string).collect(),
     };
     // Everything that can be checked is checked before the first run.
     plan.check()?;

@@ -97,6 +97,48 @@ struct DisputeYear {
     hostlev1: i32,
     hostlev2: i32,
     orig1: u8,
+    orig2: u8,
+}
+
+impl DisputeYear {
+    /// Whether both states were in the dispute from its first day (MID originators).
+    fn originators(&self) -> bool {
+        self.orig1 == 1 && self.orig2 == 1
+    }
+
+    /// The level at which state 1 took part in the dispute, facing state 2: between two
+    /// originators, the higher of their hostility levels (the target of a seizure that did not
+    /// answer it took part in a use of force, as a founder does in a simulated conflict);
+    /// otherwise state 1's own level (a joiner is at the level it chose).
+    fn level1(&self) -> i32 {
+        if self.originators() {
+            self.hostlev1.max(self.hostlev2)
+        } else {
+            self.hostlev1
+        }
+    }
+
+    /// The level at which the two took part in the dispute against each other: between two
+    /// originators the higher of their levels, otherwise the lower (a pair is at force when both
+    /// were, as a pair of simulated participants is).
+    fn pair_level(&self) -> i32 {
+        if self.originators() {
+            self.hostlev1.max(self.hostlev2)
+        } else {
+            self.hostlev1.min(self.hostlev2)
+        }
+    }
+}
+
+/// One pair's part in one dispute ([`History::dyad_disputes`]).
+#[derive(Debug, Clone, Copy)]
+struct DyadDispute {
+    /// The first year the pair was in it.
+    onset: u32,
+    /// The highest hostility level either side reached.
+    either: i32,
+    /// The highest level at which the two took part against each other.
+    joint: i32,
 }
 
 /// One strategic rivalry.
@@ -338,9 +380,9 @@ impl History {
 
         // Per dyad, the disputes begun before `year`, at their highest hostility before it.
         let mut dyads: BTreeMap<(u32, u32), Vec<(u32, i32)>> = BTreeMap::new();
-        for ((pair, _), onset_level) in self.dyad_disputes(0, year - 1) {
-            if onset_level.0 < year {
-                dyads.entry(pair).or_default().push(onset_level);
+        for ((pair, _), d) in self.dyad_disputes(0, year - 1) {
+            if d.onset < year {
+                dyads.entry(pair).or_default().push((d.onset, d.either));
             }
         }
         let mut disputes = Vec::new();
@@ -443,7 +485,8 @@ impl History {
             .iter()
             .filter(|d| (from..=to).contains(&d.year))
         {
-            if d.hostlev1 >= 4 {
+            let level = d.level1();
+            if level >= 4 {
                 record.force_states.insert(d.ccode1);
                 record.force_sides.entry(d.dispnum).or_default().insert((
                     d.ccode1,
@@ -451,12 +494,12 @@ impl History {
                     d.orig1 == 1,
                 ));
             }
-            if d.hostlev1 >= 5 {
+            if level >= 5 {
                 record.war_states.insert(d.ccode1);
             }
         }
-        for ((pair, _), (onset, level)) in self.dyad_disputes(from, to) {
-            if (from..=to).contains(&onset) && level >= 4 {
+        for ((pair, _), DyadDispute { onset, joint, .. }) in self.dyad_disputes(from, to) {
+            if (from..=to).contains(&onset) && joint >= 4 {
                 record.force_dyads.insert(pair);
             }
         }
@@ -464,16 +507,22 @@ impl History {
     }
 
     /// Every dispute of every pair (lower code first), keyed by pair and dispute number: the first
-    /// year the pair was in it, and the highest hostility either side reached in the years `from`
-    /// to `to` (0 if none fall there).
-    fn dyad_disputes(&self, from: u32, to: u32) -> BTreeMap<((u32, u32), u32), (u32, i32)> {
-        let mut disputes: BTreeMap<((u32, u32), u32), (u32, i32)> = BTreeMap::new();
+    /// year the pair was in it and, over the years `from` to `to` (0 if none fall there), the
+    /// highest hostility either side reached and the highest level at which the two took part
+    /// against each other ([`DisputeYear::pair_level`]).
+    fn dyad_disputes(&self, from: u32, to: u32) -> BTreeMap<((u32, u32), u32), DyadDispute> {
+        let mut disputes: BTreeMap<((u32, u32), u32), DyadDispute> = BTreeMap::new();
         for d in &self.disputes {
             let pair = (d.ccode1.min(d.ccode2), d.ccode1.max(d.ccode2));
-            let e = disputes.entry((pair, d.dispnum)).or_insert((d.year, 0));
-            e.0 = e.0.min(d.year);
+            let e = disputes.entry((pair, d.dispnum)).or_insert(DyadDispute {
+                onset: d.year,
+                either: 0,
+                joint: 0,
+            });
+            e.onset = e.onset.min(d.year);
             if (from..=to).contains(&d.year) {
-                e.1 = e.1.max(d.hostlev1).max(d.hostlev2);
+                e.either = e.either.max(d.hostlev1).max(d.hostlev2);
+                e.joint = e.joint.max(d.pair_level());
             }
         }
         disputes
