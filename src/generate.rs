@@ -288,6 +288,8 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
         .map(|(&(a, b), &rate)| Dyad {
             between: [ids[a].clone(), ids[b].clone()],
             onset_rate: Some(rate),
+            seizure_share: None,
+            lethal_share: None,
             region: (continent[a] != continent[b]).then(|| HIGH_SEAS.to_owned()),
             source: Some(format!(
                 "Synthetic: exponential onset rate, mean {MEAN_ONSET_RATE}/yr (COW MID mean)."

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use casus::engine::triggers::{self, Context};
 use casus::engine::{Conflict, Event, Outcome, Participant, Route, Simulation, World};
-use casus::model::Level;
+use casus::model::{ForceAction, Level, Severity};
 use casus::scenario::{ObligationKind, Role, Territory};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -52,6 +52,8 @@ struct ObligationSpec {
     min_adversaries: Option<u32>,
     regions: Option<u16>,
     after: Option<(usize, usize)>,
+    /// `Some(true)`: `attack: armed`; `Some(false)`: `attack: any`; `None`: the kind's default.
+    armed: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +104,7 @@ fn obligation_spec() -> impl Strategy<Value = ObligationSpec> {
         (
             proptest::option::weighted(0.4, any::<u16>()),
             proptest::option::weighted(0.3, (0..4usize, 0..3usize)),
+            proptest::option::of(any::<bool>()),
         ),
     )
         .prop_map(
@@ -109,7 +112,7 @@ fn obligation_spec() -> impl Strategy<Value = ObligationSpec> {
                 (kind, holder, partner),
                 (role, min_level, unprovoked, territory_partner),
                 (adversaries, exclude, min_adversaries),
-                (regions, after),
+                (regions, after, armed),
             )| {
                 ObligationSpec {
                     kind,
@@ -124,6 +127,7 @@ fn obligation_spec() -> impl Strategy<Value = ObligationSpec> {
                     min_adversaries,
                     regions,
                     after,
+                    armed,
                 }
             },
         )
@@ -241,6 +245,9 @@ fn scenario(spec: &WorldSpec, honour_all: bool) -> Value {
             }
             if o.territory_partner {
                 trigger["territory"] = json!("partner");
+            }
+            if let Some(armed) = o.armed {
+                trigger["attack"] = json!(if armed { "armed" } else { "any" });
             }
             let adversaries = o
                 .adversaries
@@ -409,8 +416,12 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
                 .any(|&r| lies_within(w, region, r));
         in_listed && on_partner
     };
+    // An armed attack: a lethal attack or clash, or anything at war level or above.
+    let armed = |a: &casus::engine::Attack| {
+        a.level >= Level::War || (a.severity.action == ForceAction::Attack && a.severity.lethal)
+    };
     let mut adversaries = BTreeSet::new();
-    if c.attacks.is_empty() {
+    if c.attacks.is_empty() && !o.armed {
         let role_fits = match o.role {
             Role::Target => partner_side == 1,
             Role::Initiator => partner_side == 0,
@@ -425,7 +436,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             }
         }
     } else {
-        for a in &c.attacks {
+        for a in c.attacks.iter().filter(|a| !o.armed || armed(a)) {
             let as_target = matches!(o.role, Role::Target | Role::Any) && a.attacked == o.partner;
             let as_initiator =
                 matches!(o.role, Role::Initiator | Role::Any) && a.attacker == o.partner;
@@ -452,7 +463,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
 struct ConflictSpec {
     founders: (usize, usize),
     entrants: Vec<(usize, usize, u8)>,
-    attacks: Vec<(usize, usize, usize, u8)>,
+    attacks: Vec<(usize, usize, usize, u8, u8)>,
     level: u8,
     region: usize,
     fired: u64,
@@ -464,7 +475,7 @@ fn conflict_spec() -> impl Strategy<Value = ConflictSpec> {
     (
         (0..6usize, 0..6usize),
         proptest::collection::vec((0..6usize, 0..2usize, 1u8..=7), 0..4),
-        proptest::collection::vec((0..8usize, 0..8usize, 0..9usize, 4u8..=7), 0..5),
+        proptest::collection::vec((0..8usize, 0..8usize, 0..9usize, 4u8..=7, 0u8..4), 0..5),
         (
             1u8..=7,
             0..9usize,
@@ -514,7 +525,7 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
         }
     }
     let count = c.participants.len();
-    for &(x, y, region, l) in &spec.attacks {
+    for &(x, y, region, l, kind) in &spec.attacks {
         let (p, q) = (&c.participants[x % count], &c.participants[y % count]);
         if p.side != q.side {
             let attack = casus::engine::Attack {
@@ -523,6 +534,19 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
                 region: region % regions,
                 step: 0,
                 level: level(l),
+                // Below war any mix of action and deaths; at war and above, as the engine records it.
+                severity: if l >= 5 {
+                    Severity::LETHAL_ATTACK
+                } else {
+                    Severity {
+                        action: if kind < 2 {
+                            ForceAction::Seizure
+                        } else {
+                            ForceAction::Attack
+                        },
+                        lethal: kind % 2 == 1,
+                    }
+                },
             };
             if c.initiator.is_none() {
                 c.initiator = Some(p.side);

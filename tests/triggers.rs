@@ -98,6 +98,50 @@ fn min_level() {
     assert!(fires_for(t, json!([attack("B", "A", 5, "a_home", 1)])));
 }
 
+/// Defense answers an armed attack by default: a lethal attack or clash, or war; not a seizure or
+/// a clash without deaths. `attack: any` answers every use of force.
+#[test]
+fn armed_attack() {
+    let with = |action: &str, lethal: bool, level: u8| {
+        let mut e = attack("B", "A", level, "a_home", 1);
+        e["action"] = json!(action);
+        e["lethal"] = json!(lethal);
+        json!([e])
+    };
+    // The scripted default is a lethal attack.
+    assert!(fires_for(
+        json!({}),
+        json!([attack("B", "A", 4, "a_home", 1)])
+    ));
+    assert!(fires_for(json!({}), with("attack", true, 4)));
+    assert!(!fires_for(json!({}), with("attack", false, 4)));
+    assert!(!fires_for(json!({}), with("seizure", false, 4)));
+    // At war, whatever the event says, the use of force is an armed attack.
+    assert!(fires_for(json!({}), with("seizure", false, 5)));
+    let any = json!({"attack": "any"});
+    assert!(fires_for(any.clone(), with("seizure", false, 4)));
+    assert!(fires_for(any, with("attack", false, 4)));
+    assert!(fires_for(
+        json!({"attack": "armed"}),
+        with("attack", true, 4)
+    ));
+    // A seizure is never armed, so it does not fire defense; the reason says why.
+    let w = world(c_defends_a(json!({})), with("seizure", false, 4));
+    let mut sim = Simulation::new(&w, 1, 0);
+    sim.step(&mut ());
+    sim.step(&mut ());
+    let c = &sim.conflicts()[0];
+    let ctx = casus::engine::triggers::Context {
+        step: 1,
+        in_force: true,
+        holder_level: casus::model::Level::Peace,
+    };
+    assert_eq!(
+        casus::engine::triggers::check(&w, 0, c, &ctx),
+        Err(casus::engine::triggers::Reason::NotArmedAttack)
+    );
+}
+
 #[test]
 fn adversaries() {
     let t = json!({"adversaries": ["B"]});

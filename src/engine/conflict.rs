@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::world::{ActorIx, ObligationIx, RegionIx};
-use crate::model::Level;
+use crate::model::{Level, Severity};
 use crate::scenario::Step;
 
 /// Index of a conflict in the run's list of conflicts (its id).
@@ -51,6 +51,16 @@ pub struct Attack {
     pub step: Step,
     /// At what level.
     pub level: Level,
+    /// What it was: a seizure or an attack, lethal or not (at war level, a lethal attack).
+    pub severity: Severity,
+}
+
+impl Attack {
+    /// Whether it is an armed attack: a lethal attack or clash, or any use of force at war level
+    /// or above (docs/MODEL.md §3.3).
+    pub fn is_armed(&self) -> bool {
+        self.level >= Level::War || self.severity.is_armed_attack()
+    }
 }
 
 /// A crisis or war with two sides.

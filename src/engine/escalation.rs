@@ -68,7 +68,7 @@ impl Simulation<'_> {
         );
         self.set_level(c, up, Some(side), obs);
         if up.is_armed() && self.conflicts[c].peak == up {
-            self.record_attack(c, attacker, attacked, region, up, obs);
+            self.record_attack(c, attacker, attacked, region, up, None, obs);
         }
     }
 

@@ -6,7 +6,7 @@ use super::Simulation;
 use super::conflict::{Attack, Conflict, ConflictIx};
 use super::observe::{Event, LiftReason, Observer};
 use super::world::{Action, StanceChange, Timing};
-use crate::model::Level;
+use crate::model::{ForceAction, Level, Severity};
 use crate::scenario::ObligationKind;
 
 impl Simulation<'_> {
@@ -63,10 +63,11 @@ impl Simulation<'_> {
                 on,
                 level,
                 region,
+                severity,
             } => {
                 let level = level.unwrap_or_else(|| self.draw_start_level());
                 let region = region.unwrap_or(self.world.actors[on].regions[0]);
-                self.confront(by, on, level, region, obs);
+                self.confront(by, on, level, region, severity, obs);
             }
             Action::Sanction(r) => self.impose(r, obs),
             Action::Lift(r) => self.lift(r, LiftReason::Event, obs),
@@ -125,16 +126,40 @@ impl Simulation<'_> {
         Level::Force
     }
 
+    /// Draws what a use of force at level 4 between `a` and `b` is, from the pair's own mix or the
+    /// parameters' (docs/MODEL.md §3.3): a seizure (never lethal) with the seizure share, otherwise
+    /// an attack or clash, lethal with the lethal share. One uniform decides both.
+    pub(super) fn draw_severity(&mut self, a: usize, b: usize) -> Severity {
+        let world = self.world;
+        let p = &world.params;
+        let [seizure, lethal] = world.dyad_severity[a.min(b) * world.n() + a.max(b)]
+            .unwrap_or([p.seizure_share, p.lethal_share]);
+        let x = self.rng.random::<f64>();
+        if x < seizure {
+            Severity {
+                action: ForceAction::Seizure,
+                lethal: false,
+            }
+        } else {
+            Severity {
+                action: ForceAction::Attack,
+                lethal: (x - seizure) < lethal * (1.0 - seizure),
+            }
+        }
+    }
+
     /// `by` confronts `on` at `level` in `region`. If they are already on opposite sides of an
     /// active conflict, that conflict widens: its level rises to `level` if lower, and both take part
     /// up to it. Otherwise a new conflict begins (MODEL.md §1: a new attack between actors not
-    /// opposed anywhere is a new conflict). At force or above the confrontation records an attack.
+    /// opposed anywhere is a new conflict). At force or above the confrontation records an attack,
+    /// of `severity` if given, drawn otherwise.
     pub(super) fn confront(
         &mut self,
         by: usize,
         on: usize,
         level: Level,
         region: usize,
+        severity: Option<Severity>,
         obs: &mut dyn Observer,
     ) -> ConflictIx {
         let t = self.step;
@@ -185,14 +210,16 @@ impl Simulation<'_> {
             }
         };
         if level.is_armed() {
-            self.record_attack(c, by, on, region, level, obs);
+            self.record_attack(c, by, on, region, level, severity, obs);
         }
         self.note_levels(c);
         c
     }
 
-    /// Records a use of force; the first side to use force is the conflict's initiator. An attack
-    /// on a partner of a non-aggression obligation the attacker holds is a violation.
+    /// Records a use of force, of `severity` at level 4 if given (drawn otherwise; at war level
+    /// and above a lethal attack); the first side to use force is the conflict's initiator. An
+    /// attack on a partner of a non-aggression obligation the attacker holds is a violation.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn record_attack(
         &mut self,
         c: ConflictIx,
@@ -200,8 +227,14 @@ impl Simulation<'_> {
         attacked: usize,
         region: usize,
         level: Level,
+        severity: Option<Severity>,
         obs: &mut dyn Observer,
     ) {
+        let severity = if level >= Level::War {
+            Severity::LETHAL_ATTACK
+        } else {
+            severity.unwrap_or_else(|| self.draw_severity(attacker, attacked))
+        };
         let t = self.step;
         let conflict = &mut self.conflicts[c];
         if conflict.initiator.is_none() {
@@ -213,6 +246,7 @@ impl Simulation<'_> {
             region,
             step: t,
             level,
+            severity,
         });
         obs.observe(
             t,
@@ -222,6 +256,7 @@ impl Simulation<'_> {
                 attacked,
                 region,
                 level,
+                severity,
             },
         );
         let world = self.world;

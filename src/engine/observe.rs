@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::conflict::{ConflictIx, Route};
 use super::world::{ActorIx, ObligationIx, RegionIx};
-use crate::model::Level;
+use crate::model::{Level, Severity};
 use crate::scenario::{Step, Support};
 
 /// Why a sanction regime was lifted.
@@ -57,6 +57,8 @@ pub enum Event {
         region: RegionIx,
         /// At what level.
         level: Level,
+        /// What it was: a seizure or an attack, lethal or not (at war level, a lethal attack).
+        severity: Severity,
     },
     /// A conflict changed level.
     LevelChanged {

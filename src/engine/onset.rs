@@ -66,7 +66,7 @@ impl Simulation<'_> {
             };
             let level = self.draw_start_level();
             let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
-            self.confront(by, on, level, region, obs);
+            self.confront(by, on, level, region, None, obs);
         }
         // Keep any pair a confrontation made live meanwhile.
         if !self.live.list.is_empty() {

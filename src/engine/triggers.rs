@@ -42,6 +42,9 @@ pub enum Reason {
     /// No attack (or dispute) involving the partner in the required role meets the adversary, place
     /// and territory conditions.
     NoQualifyingAttack,
+    /// Attacks meet every other condition, but none is an armed attack (a lethal attack or clash,
+    /// or war): a seizure or a clash without deaths does not call for defense.
+    NotArmedAttack,
     /// Fewer distinct adversaries than `min_adversaries`.
     TooFewAdversaries,
     /// The `after` obligation has not fired in this conflict.
@@ -120,13 +123,24 @@ fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> 
     if o.unprovoked && conflict.initiator == Some(partner_side) {
         return Err(Reason::Provoked);
     }
-    if qualifying(world, o, conflict, partner_side)
+    if qualifying(world, o, conflict, partner_side, o.armed)
         .next()
         .is_none()
     {
-        return Err(Reason::NoQualifyingAttack);
+        return Err(
+            if o.armed
+                && qualifying(world, o, conflict, partner_side, false)
+                    .next()
+                    .is_some()
+            {
+                Reason::NotArmedAttack
+            } else {
+                Reason::NoQualifyingAttack
+            },
+        );
     }
-    let mut adversaries: Vec<ActorIx> = qualifying(world, o, conflict, partner_side).collect();
+    let mut adversaries: Vec<ActorIx> =
+        qualifying(world, o, conflict, partner_side, o.armed).collect();
     adversaries.sort_unstable();
     adversaries.dedup();
     if adversaries.len() < o.min_adversaries {
@@ -150,13 +164,15 @@ fn admits(o: &DirectedObligation, adversary: ActorIx) -> bool {
 }
 
 /// The adversaries, in attack order with repeats, of the attacks (or, below force, the dispute)
-/// that meet the obligation's role, adversary, place and territory conditions. Lazy, so that the
-/// common case of no qualifying attack allocates nothing.
+/// that meet the obligation's role, adversary, place and territory conditions, and, if `armed`,
+/// are armed attacks (no dispute below force is). Lazy, so that the common case of no qualifying
+/// attack allocates nothing.
 fn qualifying<'a>(
     world: &'a World,
     o: &'a DirectedObligation,
     conflict: &'a Conflict,
     partner_side: usize,
+    armed: bool,
 ) -> impl Iterator<Item = ActorIx> + 'a {
     let place_ok = move |region| {
         o.regions
@@ -172,7 +188,8 @@ fn qualifying<'a>(
         Role::Initiator => partner_side == 0,
         Role::Any => true,
     };
-    let from_dispute = conflict.attacks.is_empty() && dispute_role_ok && place_ok(conflict.region);
+    let from_dispute =
+        !armed && conflict.attacks.is_empty() && dispute_role_ok && place_ok(conflict.region);
     let dispute = conflict
         .participants
         .iter()
@@ -180,6 +197,9 @@ fn qualifying<'a>(
         .map(|p| p.actor)
         .filter(move |&a| admits(o, a));
     let attacks = conflict.attacks.iter().filter_map(move |attack| {
+        if armed && !attack.is_armed() {
+            return None;
+        }
         let adversary = match o.role {
             Role::Target if attack.attacked == o.partner => attack.attacker,
             Role::Initiator if attack.attacker == o.partner => attack.attacked,

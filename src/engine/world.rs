@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Level;
+use crate::model::{AttackCondition, ForceAction, Level, Severity};
 use crate::scenario::{
     self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Role, Scenario,
     Step, StepUnit, Support, Territory,
@@ -89,6 +89,8 @@ pub struct DirectedObligation {
     pub role: Role,
     /// Least conflict level.
     pub min_level: Level,
+    /// Only an armed attack counts (a lethal attack or clash, or war), not any use of force.
+    pub armed: bool,
     /// The partner must not have used force first.
     pub unprovoked: bool,
     /// The attack must fall on the partner's territory.
@@ -199,6 +201,8 @@ pub enum Action {
         level: Option<Level>,
         /// Where; `None` for the target's first region.
         region: Option<RegionIx>,
+        /// What the use of force is (at level 4); `None` draws it from the pair's mix.
+        severity: Option<Severity>,
     },
     /// Impose a regime.
     Sanction(usize),
@@ -285,6 +289,9 @@ pub struct World {
     /// Where each unordered pair's spontaneous disputes take place, row-major `i * n + j` (`i < j`);
     /// `None` for the target's first region.
     pub(crate) dyad_regions: Vec<Option<RegionIx>>,
+    /// Each unordered pair's own mix of uses of force, `[seizure share, lethal share]`, row-major
+    /// `i * n + j` (`i < j`); `None` where the parameters' mix applies.
+    pub(crate) dyad_severity: Vec<Option<[f64; 2]>>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
     /// Events.
@@ -558,6 +565,10 @@ impl<'a> Compiler<'a> {
                     kind,
                     role,
                     min_level,
+                    armed: o.trigger.attack.unwrap_or(match kind {
+                        ObligationKind::Defense => AttackCondition::Armed,
+                        _ => AttackCondition::Any,
+                    }) == AttackCondition::Armed,
                     unprovoked: o.trigger.unprovoked,
                     territory: o.trigger.territory,
                     adversaries: o.trigger.adversaries.as_deref().map(|a| self.actors(a)),
@@ -615,10 +626,18 @@ impl<'a> Compiler<'a> {
         }
         let mut dyad_rates = vec![None; n * n];
         let mut dyad_regions = vec![None; n * n];
+        let mut dyad_severity = vec![None; n * n];
         for d in &s.dyads {
             let (a, b) = (self.actor(&d.between[0]), self.actor(&d.between[1]));
-            dyad_rates[a.min(b) * n + a.max(b)] = d.onset_rate;
-            dyad_regions[a.min(b) * n + a.max(b)] = d.region.as_deref().map(|r| self.region(r));
+            let k = a.min(b) * n + a.max(b);
+            dyad_rates[k] = d.onset_rate;
+            dyad_regions[k] = d.region.as_deref().map(|r| self.region(r));
+            if d.seizure_share.is_some() || d.lethal_share.is_some() {
+                dyad_severity[k] = Some([
+                    d.seizure_share.unwrap_or(p.seizure_share),
+                    d.lethal_share.unwrap_or(p.lethal_share),
+                ]);
+            }
         }
         let live_pairs = (0..n)
             .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
@@ -695,6 +714,13 @@ impl<'a> Compiler<'a> {
                             .level
                             .or((e.kind == EventKind::Attack).then_some(Level::Force)),
                         region: e.region.as_deref().map(|r| self.region(r)),
+                        severity: (e.kind == EventKind::Attack).then(|| {
+                            let action = e.action.unwrap_or(ForceAction::Attack);
+                            Severity {
+                                action,
+                                lethal: e.lethal.unwrap_or(action == ForceAction::Attack),
+                            }
+                        }),
                     },
                     EventKind::Sanction => {
                         Action::Sanction(regime(e.regime.as_deref().unwrap_or_default()))
@@ -760,6 +786,7 @@ impl<'a> Compiler<'a> {
             initial_stances,
             dyad_rates,
             dyad_regions,
+            dyad_severity,
             sanctions,
             events,
             step_years: s.step.years(),

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::ImportError;
-use super::tables::{Contiguity, Disputes, Origin, State, Tables, Ties, read_rows};
+use super::tables::{Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, read_rows};
 use super::world::continent;
 
 /// The first year whose world can be built: disputes are counted from 1946.
@@ -98,6 +98,10 @@ struct DisputeYear {
     hostlev2: i32,
     orig1: u8,
     orig2: u8,
+    hiact1: i32,
+    hiact2: i32,
+    fatality1: i32,
+    fatality2: i32,
 }
 
 impl DisputeYear {
@@ -139,6 +143,19 @@ struct DyadDispute {
     either: i32,
     /// The highest level at which the two took part against each other.
     joint: i32,
+    /// The highest action either took (MID `hiact`).
+    action: i32,
+    /// The highest fatality level of either (MID `fatality`; −9 if unknown for both).
+    fatality: i32,
+}
+
+impl DyadDispute {
+    /// At the use of force short of war, what it was: `Some(true)` a seizure, blockade or
+    /// occupation (MID actions 13–15), `Some(false)` an attack, clash or declaration of war
+    /// (16–19); `None` for other levels.
+    fn seizure(&self) -> Option<bool> {
+        (self.either == 4).then_some(self.action <= 15)
+    }
 }
 
 /// One strategic rivalry.
@@ -379,10 +396,10 @@ impl History {
         }
 
         // Per dyad, the disputes begun before `year`, at their highest hostility before it.
-        let mut dyads: BTreeMap<(u32, u32), Vec<(u32, i32)>> = BTreeMap::new();
+        let mut dyads: BTreeMap<(u32, u32), Vec<DyadDispute>> = BTreeMap::new();
         for ((pair, _), d) in self.dyad_disputes(0, year - 1) {
             if d.onset < year {
-                dyads.entry(pair).or_default().push((d.onset, d.either));
+                dyads.entry(pair).or_default().push(d);
             }
         }
         let mut disputes = Vec::new();
@@ -391,25 +408,30 @@ impl History {
                 continue;
             }
             let from = FIRST_YEAR.max(first_entry[&lo]).max(first_entry[&hi]);
-            let counted: Vec<i32> = list
-                .iter()
-                .filter(|(onset, _)| *onset >= from)
-                .map(|&(_, level)| level)
-                .collect();
+            let counted: Vec<&DyadDispute> = list.iter().filter(|d| d.onset >= from).collect();
             if counted.is_empty() || from >= year {
                 continue;
             }
             let years = year - from;
             let onsets = counted.len() as u32;
+            let count =
+                |f: &dyn Fn(&DyadDispute) -> bool| counted.iter().filter(|d| f(d)).count() as u32;
+            let attack = |d: &DyadDispute| d.seizure() == Some(false);
             disputes.push(Disputes {
                 lo,
                 hi,
                 onsets,
-                force: counted.iter().filter(|&&l| l >= 4).count() as u32,
-                war: counted.iter().filter(|&&l| l >= 5).count() as u32,
+                force: count(&|d| d.either >= 4),
+                war: count(&|d| d.either >= 5),
                 from_year: from,
                 years,
                 onsets_per_year: f64::from(onsets) / f64::from(years),
+                severity: Some(ForceMix {
+                    seizures: count(&|d| d.seizure() == Some(true)),
+                    attacks: count(&attack),
+                    attacks_known: count(&|d| attack(d) && d.fatality >= 0),
+                    attacks_lethal: count(&|d| attack(d) && d.fatality >= 1),
+                }),
             });
         }
 
@@ -518,11 +540,15 @@ impl History {
                 onset: d.year,
                 either: 0,
                 joint: 0,
+                action: -9,
+                fatality: -9,
             });
             e.onset = e.onset.min(d.year);
             if (from..=to).contains(&d.year) {
                 e.either = e.either.max(d.hostlev1).max(d.hostlev2);
                 e.joint = e.joint.max(d.pair_level());
+                e.action = e.action.max(d.hiact1).max(d.hiact2);
+                e.fatality = e.fatality.max(d.fatality1).max(d.fatality2);
             }
         }
         disputes

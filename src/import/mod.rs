@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 pub use cliques::partition;
 pub use history::{FIRST_YEAR, HISTORY_FILES, History, LAST_YEAR, Record, nuclear_at};
-pub use tables::{Contiguity, Disputes, KINDS, Origin, State, Tables, Ties, file_names};
+pub use tables::{Contiguity, Disputes, ForceMix, KINDS, Origin, State, Tables, Ties, file_names};
 pub(crate) use world::{
     CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
 };

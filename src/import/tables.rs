@@ -78,6 +78,24 @@ pub struct Disputes {
     pub years: u32,
     /// `onsets / years`, as the table gives it.
     pub onsets_per_year: f64,
+    /// What its uses of force short of war were, where the tables say (the year-by-year MID
+    /// table; the 2018 snapshot table does not).
+    #[serde(skip)]
+    pub severity: Option<ForceMix>,
+}
+
+/// A pair's disputes that reached the use of force (MID hostility 4) but not war, by action and
+/// fatality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ForceMix {
+    /// Seizures, blockades and occupations (MID actions 13–15).
+    pub seizures: u32,
+    /// Attacks, clashes and declarations of war (MID actions 16–19).
+    pub attacks: u32,
+    /// Of the attacks, those whose fatality level is known.
+    pub attacks_known: u32,
+    /// Of those, the ones with deaths.
+    pub attacks_lethal: u32,
 }
 
 /// A contiguous pair in 2016 (`cow_contiguity_2016.csv`).

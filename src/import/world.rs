@@ -33,6 +33,12 @@ pub(crate) const HIGH_SEAS: &str = "high_seas";
 /// 4, up to 150 miles.
 const NEIGHBOURS_MAX_CONTTYPE: u8 = 4;
 
+/// The weight, in uses of force, of the whole record's mix in a pair's own (docs/MODEL.md §8.1): a
+/// pair's seizure and lethal shares are (its count + `SEVERITY_PRIOR` × the record's share) /
+/// (its cases + `SEVERITY_PRIOR`), so that a pair needs about this many uses of force before its
+/// own mix outweighs the record's.
+pub const SEVERITY_PRIOR: f64 = 10.0;
+
 /// Stance rule, in hundredths: what a defense obligation toward a state adds, what each other ATOP
 /// obligation adds, how many hundredths one MID a year takes away, and the most it takes away.
 const STANCE_DEFENSE: i32 = 50;
@@ -299,9 +305,26 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         dispute_rate.insert(pair, d.onsets_per_year);
         let contiguity = neighbours.get(&pair).copied();
         let near = contiguity.is_some_and(|c| c <= NEIGHBOURS_MAX_CONTTYPE);
+        // The pair's own mix of uses of force, shrunk toward the record's.
+        let shrunk = |count: u32, cases: u32, prior: f64| {
+            (cases > 0).then(|| {
+                let share = (f64::from(count) + SEVERITY_PRIOR * prior)
+                    / (f64::from(cases) + SEVERITY_PRIOR);
+                (share * 1000.0).round() / 1000.0
+            })
+        };
+        let defaults = Parameters::default();
+        let (seizure_share, lethal_share) = d.severity.map_or((None, None), |m| {
+            (
+                shrunk(m.seizures, m.seizures + m.attacks, defaults.seizure_share),
+                shrunk(m.attacks_lethal, m.attacks_known, defaults.lethal_share),
+            )
+        });
         dyads.push(Dyad {
             between: [states[pair.0].abb.clone(), states[pair.1].abb.clone()],
             onset_rate: Some(d.onsets_per_year),
+            seizure_share,
+            lethal_share,
             region: (!near).then(|| HIGH_SEAS.to_owned()),
             source: Some(format!(
                 "COW MID 5: {} onset{} {}-{mid_end} ({} with force, {} war); {}.",

@@ -122,6 +122,20 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
             attacked,
             region,
             level: l,
+            severity,
+            ..
+        } if *l < Level::War => format!(
+            "{} uses force on {} in {}: {}",
+            actor(world, *attacker),
+            actor(world, *attacked),
+            world.regions[*region].id,
+            severity
+        ),
+        Event::Attack {
+            attacker,
+            attacked,
+            region,
+            level: l,
             ..
         } => format!(
             "{} attacks {} in {}: {}",

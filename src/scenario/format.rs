@@ -8,7 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::Level;
+use crate::model::{AttackCondition, ForceAction, Level};
 
 pub use super::parameters::Parameters;
 
@@ -220,6 +220,14 @@ pub struct Dyad {
     /// MID onset rate per dyad: North–South Korea 0.47 a year, 1949–2014 (COW MID v5.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onset_rate: Option<f64>,
+    /// Of their uses of force (level 4), the share that are seizures, blockades or occupations.
+    /// Default: `parameters.seizure_share`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seizure_share: Option<f64>,
+    /// Of their attacks and clashes (level 4), the share that kill. Default:
+    /// `parameters.lethal_share`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lethal_share: Option<f64>,
     /// Where their spontaneous disputes take place (a contested area, such as disputed islands).
     /// Default: the first region of the actor drawn as target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,6 +410,12 @@ pub struct Trigger {
     /// offense and neutrality; 3 for mobilisation; 2 for consultation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_level: Option<Level>,
+    /// Which uses of force count: `armed`, an armed attack (a lethal attack or clash, or war), or
+    /// `any`, seizures, blockades, occupations and clashes without deaths too. Default by kind:
+    /// `armed` for defense (the "armed attack" of NATO Art. 5 and the US–Japan and US–ROK
+    /// treaties); `any` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack: Option<AttackCondition>,
     /// The partner must not be the side that used force first (ATOP NPR; Triple Alliance
     /// "without direct provocation").
     #[serde(default)]
@@ -592,6 +606,13 @@ pub struct Event {
     /// Attack and dispute: the level reached (attack: 4–7, default 4; dispute: 1–3, default drawn).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// Attack (at level 4): what the use of force is. Default `attack`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<ForceAction>,
+    /// Attack (at level 4): whether it kills. Default: true for an attack, false for a seizure.
+    /// An attack at war level or above is always lethal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lethal: Option<bool>,
     /// Attack and dispute: where. Default: the first region of `on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,

@@ -447,6 +447,14 @@ impl<'a> Validator<'a> {
             if let Some(rate) = dyad.onset_rate {
                 self.in_range(path.key("onset_rate"), rate, 0.0, 1000.0);
             }
+            for (key, share) in [
+                ("seizure_share", dyad.seizure_share),
+                ("lethal_share", dyad.lethal_share),
+            ] {
+                if let Some(share) = share {
+                    self.in_range(path.key(key), share, 0.0, 1.0);
+                }
+            }
             if let Some(region) = &dyad.region {
                 self.region_ref(path.key("region"), region);
             }
@@ -893,7 +901,8 @@ impl<'a> Validator<'a> {
         use EventKind::*;
         // The fields each kind takes; any other action field is a mistake.
         let allowed: &[&str] = match e.kind {
-            Attack | Dispute => &["by", "on", "level", "region"],
+            Attack => &["by", "on", "level", "region", "action", "lethal"],
+            Dispute => &["by", "on", "level", "region"],
             Sanction | Lift => &["regime"],
             Sign => &["treaty"],
             Withdraw => &["treaty", "actor"],
@@ -905,6 +914,8 @@ impl<'a> Validator<'a> {
             ("on", e.on.is_some()),
             ("level", e.level.is_some()),
             ("region", e.region.is_some()),
+            ("action", e.action.is_some()),
+            ("lethal", e.lethal.is_some()),
             ("regime", e.regime.is_some()),
             ("treaty", e.treaty.is_some()),
             ("actor", e.actor.is_some()),
