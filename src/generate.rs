@@ -288,6 +288,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
         .map(|(&(a, b), &rate)| Dyad {
             between: [ids[a].clone(), ids[b].clone()],
             onset_rate: Some(rate),
+            force_share: None,
             seizure_share: None,
             lethal_share: None,
             region: (continent[a] != continent[b]).then(|| HIGH_SEAS.to_owned()),

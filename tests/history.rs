@@ -181,8 +181,47 @@ fn the_world_of_2015_reproduces_the_snapshot_dispute_table() {
     assert_eq!(from_history.len(), compared, "no dyad the snapshot lacks");
     // One dyad (Russia-China, 16 against 17) counts one force-level dispute fewer than the
     // snapshot table, whose rule for that dispute is not recovered; force counts only name
-    // the dyads' sources, and the rates agree.
+    // the dyads' sources.
     assert!(force_differs <= 1, "{force_differs} dyads differ in force");
+}
+
+/// A pair's rate weighs each year by half every `RATE_HALF_LIFE_YEARS` back from the world's year:
+/// recomputed here for the United States and Russia in the world of 2015 from the raw table.
+#[test]
+fn rates_weigh_recent_years_more() {
+    let world = History::read(Path::new(DATA))
+        .unwrap()
+        .tables(2015)
+        .unwrap();
+    let usa_rus = world
+        .disputes
+        .iter()
+        .find(|d| (d.lo, d.hi) == (2, 365))
+        .unwrap();
+    let mut reader =
+        csv::Reader::from_path(Path::new(DATA).join("mid_directed_dispute_years_1816_2014.csv"))
+            .unwrap();
+    let mut onsets: BTreeMap<String, u32> = BTreeMap::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        if (&row[1], &row[2]) == ("2", "365") {
+            let year: u32 = row[3].parse().unwrap();
+            let first = onsets.entry(row[0].to_owned()).or_insert(year);
+            *first = (*first).min(year);
+        }
+    }
+    let weight = |y: u32| 0.5f64.powf(f64::from(2014 - y) / casus::import::RATE_HALF_LIFE_YEARS);
+    let counted: Vec<u32> = onsets.values().copied().filter(|&y| y >= 1946).collect();
+    assert_eq!(counted.len() as u32, usa_rus.onsets);
+    let expected =
+        counted.iter().map(|&y| weight(y)).sum::<f64>() / (1946..2015).map(weight).sum::<f64>();
+    assert!(
+        (usa_rus.onsets_per_year - expected).abs() < 1e-12,
+        "{} against {expected}",
+        usa_rus.onsets_per_year
+    );
+    // Fewer disputes lately than in the Cold War: below the flat average.
+    assert!(usa_rus.onsets_per_year < f64::from(usa_rus.onsets) / f64::from(usa_rus.years));
 }
 
 #[test]

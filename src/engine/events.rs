@@ -9,6 +9,11 @@ use super::world::{Action, StanceChange, Timing};
 use crate::model::{ForceAction, Level, Severity};
 use crate::scenario::ObligationKind;
 
+/// The share of MID disputes 1946–2014 that reached force or war (69.2 % + 1.7 %): the share the
+/// default starting levels are calibrated to give (docs/MODEL.md §4), against which a pair's own
+/// `force_share` scales the odds of starting at force.
+pub const RECORD_FORCE_SHARE: f64 = 0.709;
+
 impl Simulation<'_> {
     /// Runs every scripted event due this step, in the order the scenario lists them.
     pub(super) fn scripted_events(&mut self, obs: &mut dyn Observer) {
@@ -65,7 +70,7 @@ impl Simulation<'_> {
                 region,
                 severity,
             } => {
-                let level = level.unwrap_or_else(|| self.draw_start_level());
+                let level = level.unwrap_or_else(|| self.draw_start_level(by, on));
                 let region = region.unwrap_or(self.world.actors[on].regions[0]);
                 self.confront(by, on, level, region, severity, obs);
             }
@@ -106,11 +111,30 @@ impl Simulation<'_> {
         }
     }
 
-    /// Draws a starting level for a new dispute from the onset distribution (threat, display or
-    /// force, weighted by `start_*`).
-    pub(super) fn draw_start_level(&mut self) -> Level {
-        let p = &self.world.params;
-        let weights = [p.start_threat, p.start_display, p.start_force];
+    /// Draws a starting level for a new dispute between `a` and `b` from the onset distribution
+    /// (threat, display or force, weighted by `start_*`), with the odds of starting at force
+    /// scaled by the pair's odds of reaching force (its `force_share`) against the record's
+    /// ([`RECORD_FORCE_SHARE`]; docs/MODEL.md §3.3).
+    pub(super) fn draw_start_level(&mut self, a: usize, b: usize) -> Level {
+        let world = self.world;
+        let p = &world.params;
+        let mut weights = [p.start_threat, p.start_display, p.start_force];
+        if let Some(share) = world.dyad_force_share[a.min(b) * world.n() + a.max(b)] {
+            let odds = |q: f64| q / (1.0 - q);
+            let below = weights[0] + weights[1];
+            weights[2] = if share >= 1.0 {
+                f64::INFINITY
+            } else {
+                p.start_force * odds(share) / odds(RECORD_FORCE_SHARE)
+            };
+            if !weights[2].is_finite() || below <= 0.0 {
+                return if share > 0.0 || below <= 0.0 {
+                    Level::Force
+                } else {
+                    Level::Display
+                };
+            }
+        }
         let total: f64 = weights.iter().sum();
         let mut x = self.rng.random::<f64>() * total;
         for (weight, level) in

@@ -64,7 +64,7 @@ impl Simulation<'_> {
             } else {
                 (j, i)
             };
-            let level = self.draw_start_level();
+            let level = self.draw_start_level(i, j);
             let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
             self.confront(by, on, level, region, None, obs);
         }

@@ -292,6 +292,9 @@ pub struct World {
     /// Each unordered pair's own mix of uses of force, `[seizure share, lethal share]`, row-major
     /// `i * n + j` (`i < j`); `None` where the parameters' mix applies.
     pub(crate) dyad_severity: Vec<Option<[f64; 2]>>,
+    /// Each unordered pair's own share of disputes reaching force, row-major `i * n + j` (`i < j`);
+    /// `None` where the starting levels apply unchanged.
+    pub(crate) dyad_force_share: Vec<Option<f64>>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
     /// Events.
@@ -627,11 +630,13 @@ impl<'a> Compiler<'a> {
         let mut dyad_rates = vec![None; n * n];
         let mut dyad_regions = vec![None; n * n];
         let mut dyad_severity = vec![None; n * n];
+        let mut dyad_force_share = vec![None; n * n];
         for d in &s.dyads {
             let (a, b) = (self.actor(&d.between[0]), self.actor(&d.between[1]));
             let k = a.min(b) * n + a.max(b);
             dyad_rates[k] = d.onset_rate;
             dyad_regions[k] = d.region.as_deref().map(|r| self.region(r));
+            dyad_force_share[k] = d.force_share;
             if d.seizure_share.is_some() || d.lethal_share.is_some() {
                 dyad_severity[k] = Some([
                     d.seizure_share.unwrap_or(p.seizure_share),
@@ -787,6 +792,7 @@ impl<'a> Compiler<'a> {
             dyad_rates,
             dyad_regions,
             dyad_severity,
+            dyad_force_share,
             sanctions,
             events,
             step_years: s.step.years(),

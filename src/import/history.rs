@@ -12,6 +12,15 @@ use super::world::continent;
 
 /// The first year whose world can be built: disputes are counted from 1946.
 pub const FIRST_YEAR: u32 = 1946;
+
+/// The half-life, in years, of a dispute's weight in the rates of a world (docs/MODEL.md §8.1): a
+/// dispute this many years before the world's year counts half as much as one the year before.
+pub const RATE_HALF_LIFE_YEARS: f64 = 10.0;
+
+/// The weight of year `y` in the rates of the world of `year`.
+fn weight(y: u32, year: u32) -> f64 {
+    0.5f64.powf(f64::from(year - 1 - y) / RATE_HALF_LIFE_YEARS)
+}
 /// The last: the MID records end with 2014, and a world uses the records before its year.
 pub const LAST_YEAR: u32 = 2015;
 
@@ -402,6 +411,15 @@ impl History {
                 dyads.entry(pair).or_default().push(d);
             }
         }
+        // The era's share of disputes that reached force, weighted as the rates are.
+        let (mut all, mut at_force) = (0.0, 0.0);
+        for d in dyads.values().flatten().filter(|d| d.onset >= FIRST_YEAR) {
+            all += weight(d.onset, year);
+            if d.either >= 4 {
+                at_force += weight(d.onset, year);
+            }
+        }
+        let era_force_share = if all > 0.0 { at_force / all } else { 0.0 };
         let mut disputes = Vec::new();
         for (&(lo, hi), list) in &dyads {
             if !(member(lo) && member(hi)) {
@@ -417,6 +435,17 @@ impl History {
             let count =
                 |f: &dyn Fn(&DyadDispute) -> bool| counted.iter().filter(|d| f(d)).count() as u32;
             let attack = |d: &DyadDispute| d.seizure() == Some(false);
+            let weighted = |f: &dyn Fn(&DyadDispute) -> bool| -> f64 {
+                counted
+                    .iter()
+                    .filter(|d| f(d))
+                    .map(|d| weight(d.onset, year))
+                    .sum()
+            };
+            let exposure: f64 = (from..year).map(|y| weight(y, year)).sum();
+            let (onsets_weighted, force_weighted) =
+                (weighted(&|_| true), weighted(&|d| d.either >= 4));
+            let prior = crate::import::world::SEVERITY_PRIOR;
             disputes.push(Disputes {
                 lo,
                 hi,
@@ -425,7 +454,10 @@ impl History {
                 war: count(&|d| d.either >= 5),
                 from_year: from,
                 years,
-                onsets_per_year: f64::from(onsets) / f64::from(years),
+                onsets_per_year: onsets_weighted / exposure,
+                force_share: Some(
+                    (force_weighted + prior * era_force_share) / (onsets_weighted + prior),
+                ),
                 severity: Some(ForceMix {
                     seizures: count(&|d| d.seizure() == Some(true)),
                     attacks: count(&attack),

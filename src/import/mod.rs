@@ -21,7 +21,9 @@ mod world;
 use std::path::PathBuf;
 
 pub use cliques::partition;
-pub use history::{FIRST_YEAR, HISTORY_FILES, History, LAST_YEAR, Record, nuclear_at};
+pub use history::{
+    FIRST_YEAR, HISTORY_FILES, History, LAST_YEAR, RATE_HALF_LIFE_YEARS, Record, nuclear_at,
+};
 pub use tables::{Contiguity, Disputes, ForceMix, KINDS, Origin, State, Tables, Ties, file_names};
 pub(crate) use world::{
     CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,

@@ -78,6 +78,10 @@ pub struct Disputes {
     pub years: u32,
     /// `onsets / years`, as the table gives it.
     pub onsets_per_year: f64,
+    /// The share of its disputes expected to reach the use of force, where the tables say (the
+    /// year-by-year tables: its own share, recent years weighted more, shrunk toward the era's).
+    #[serde(skip)]
+    pub force_share: Option<f64>,
     /// What its uses of force short of war were, where the tables say (the year-by-year MID
     /// table; the 2018 snapshot table does not).
     #[serde(skip)]

@@ -323,6 +323,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         dyads.push(Dyad {
             between: [states[pair.0].abb.clone(), states[pair.1].abb.clone()],
             onset_rate: Some(d.onsets_per_year),
+            force_share: d.force_share.map(|f| (f * 1000.0).round() / 1000.0),
             seizure_share,
             lethal_share,
             region: (!near).then(|| HIGH_SEAS.to_owned()),

@@ -220,6 +220,11 @@ pub struct Dyad {
     /// MID onset rate per dyad: North–South Korea 0.47 a year, 1949–2014 (COW MID v5.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub onset_rate: Option<f64>,
+    /// The share of their disputes that reach the use of force (level 4 or more). Default: the
+    /// share the parameters' starting levels give (about 0.71, the MID record 1946–2014). It
+    /// scales the odds of a dispute's starting at force (docs/MODEL.md §3.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_share: Option<f64>,
     /// Of their uses of force (level 4), the share that are seizures, blockades or occupations.
     /// Default: `parameters.seizure_share`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -448,6 +448,7 @@ impl<'a> Validator<'a> {
                 self.in_range(path.key("onset_rate"), rate, 0.0, 1000.0);
             }
             for (key, share) in [
+                ("force_share", dyad.force_share),
                 ("seizure_share", dyad.seizure_share),
                 ("lethal_share", dyad.lethal_share),
             ] {
