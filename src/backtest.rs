@@ -215,12 +215,57 @@ impl Entry {
 
     /// The model's rate of joining, and the record's.
     pub fn rates(&self) -> [Option<f64>; 2] {
-        let rate = |j: u64, c: u64| (c > 0).then(|| j as f64 / c as f64);
         [
-            rate(self.model_joined, self.model_cases),
-            rate(self.record_joined, self.record_cases),
+            share(self.model_joined, self.model_cases),
+            share(self.record_joined, self.record_cases),
         ]
     }
+}
+
+/// How often the pairs that began a dispute reaching force (its two founders; MID originators) had
+/// an armed attack between them (a lethal attack or clash, or war; docs/MODEL.md §3.3), at one
+/// origin, in the model (summed over runs) and in the record: the severity draw, apart from who
+/// joins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lethality {
+    /// The origin year.
+    pub origin: u32,
+    /// Model: founder pairs of conflicts at force, over all runs.
+    pub model_pairs: u64,
+    /// Model: of those, the pairs whose conflict had an armed attack.
+    pub model_armed: u64,
+    /// Record: originator pairs at force whose fatality is known (an attack or clash of unknown
+    /// fatality and no armed attack leaves the pair out).
+    pub record_pairs: u64,
+    /// Record: of those, the pairs with an armed attack.
+    pub record_armed: u64,
+}
+
+impl Lethality {
+    /// The sum over several origins (origin 0).
+    pub fn pooled(all: &[Lethality]) -> Lethality {
+        let sum = |f: fn(&Lethality) -> u64| all.iter().map(f).sum();
+        Lethality {
+            origin: 0,
+            model_pairs: sum(|l| l.model_pairs),
+            model_armed: sum(|l| l.model_armed),
+            record_pairs: sum(|l| l.record_pairs),
+            record_armed: sum(|l| l.record_armed),
+        }
+    }
+
+    /// The model's armed share, and the record's.
+    pub fn rates(&self) -> [Option<f64>; 2] {
+        [
+            share(self.model_armed, self.model_pairs),
+            share(self.record_armed, self.record_pairs),
+        ]
+    }
+}
+
+/// `part / whole`, if there is a whole.
+fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// A backtest's results.
@@ -238,6 +283,9 @@ pub struct Backtest {
     pub totals: Vec<Totals>,
     /// Per origin, alliance entry.
     pub entry: Vec<Entry>,
+    /// Per origin, the armed share of the pairs at force.
+    #[serde(default)]
+    pub lethality: Vec<Lethality>,
     /// Every forecast, origin by origin.
     pub forecasts: Vec<Forecast>,
 }
@@ -252,6 +300,8 @@ struct RunEvents {
     /// Of the defense pairs (holder, partner), those where the holder joined the partner's side
     /// at force, by index into the list of pairs.
     joined: Vec<usize>,
+    /// The founder pairs of conflicts that reached force, and how many of them saw an armed attack.
+    founders: [usize; 2],
 }
 
 /// Runs the backtest: for each origin, the world of that year (docs/MODEL.md §8.1) simulated
@@ -279,6 +329,7 @@ pub fn run(
     let mut omitted: BTreeMap<Target, usize> = BTreeMap::new();
     let mut totals = Vec::new();
     let mut entries = Vec::new();
+    let mut lethality = Vec::new();
     let mut complete = true;
     for (done, &origin) in origins.iter().enumerate() {
         if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -335,8 +386,17 @@ pub fn run(
                 // One pass over each conflict's participants at force: the pairs on opposite sides,
                 // and the (joiner, partner) pairs on the same side where the joiner is no founder.
                 let mut dyads = BTreeSet::new();
+                let mut founders = BTreeSet::new();
+                let mut armed = BTreeSet::new();
                 let mut beside = BTreeSet::new();
                 for c in sim.conflicts() {
+                    let (f0, f1) = (c.founder(0), c.founder(1));
+                    if c.peak >= Level::Force {
+                        founders.insert((f0.min(f1), f0.max(f1)));
+                        if c.attacks.iter().any(|a| a.is_armed()) {
+                            armed.insert((f0.min(f1), f0.max(f1)));
+                        }
+                    }
                     let at_force: Vec<_> = c
                         .participants
                         .iter()
@@ -352,6 +412,7 @@ pub fn run(
                         }
                     }
                 }
+                events.founders = [founders.len(), armed.len()];
                 events.dyads = dyads.into_iter().collect();
                 events.joined = (0..defense.len())
                     .filter(|&k| beside.contains(&defense[k]))
@@ -487,6 +548,16 @@ pub fn run(
             }
         }
         entries.push(entry);
+        let in_system = |(a, b): &&(u32, u32)| ccode.contains(a) && ccode.contains(b);
+        let record_armed = record.armed_dyads.iter().filter(in_system).count() as u64;
+        lethality.push(Lethality {
+            origin,
+            model_pairs: runs.iter().map(|r| r.founders[0] as u64).sum(),
+            model_armed: runs.iter().map(|r| r.founders[1] as u64).sum(),
+            record_pairs: record.originator_dyads.iter().filter(in_system).count() as u64
+                - record.unknown_dyads.iter().filter(in_system).count() as u64,
+            record_armed,
+        });
         progress(origin, done + 1, origins.len());
     }
     let scores = Target::ALL
@@ -506,6 +577,7 @@ pub fn run(
         scores,
         totals,
         entry: entries,
+        lethality,
         forecasts,
     })
 }

@@ -24,7 +24,7 @@ fn validate_accepts_every_bundled_scenario() {
     assert_eq!(out.stdout.lines().count(), files.len());
     assert!(out.stdout.contains(
         "ok scenarios/northeast_asia_2024.json: 8 actors, 6 treaties (11 obligations), \
-         3 sanction regimes, 4 events, 120 steps of a month"
+         3 sanction regimes, 5 events, 120 steps of a month"
     ));
 }
 

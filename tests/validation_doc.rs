@@ -183,6 +183,9 @@ fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
     let rate = |r: Option<f64>| format!("{:.1} %", 100.0 * r.unwrap());
     f.insert("bt.entry.model", rate(model));
     f.insert("bt.entry.record", rate(record));
+    let [model, record] = backtest::Lethality::pooled(&b.lethality).rates();
+    f.insert("bt.armed.model", rate(model));
+    f.insert("bt.armed.record", rate(record));
     let last = b.totals.iter().find(|t| t.origin == 2004).unwrap();
     f.insert(
         "bt.2004.force.model",

@@ -108,6 +108,17 @@ impl Simulation<'_> {
                     }
                 }
             }
+            Action::Join(by, on, cap) => {
+                // The earliest active conflict `on` takes part in and `by` does not.
+                let joined = self.membership.active().iter().copied().find(|&c| {
+                    self.conflicts[c].participant(on).is_some() && !self.takes_part(by, c)
+                });
+                if let Some(c) = joined
+                    && let Some(side) = self.conflicts[c].side_of(on)
+                {
+                    self.join(c, by, 1 - side, super::Route::Voluntary, cap, obs);
+                }
+            }
         }
     }
 

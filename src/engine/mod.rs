@@ -371,7 +371,19 @@ impl<'w> Simulation<'w> {
 
     /// Hostility of a pair: max(0, −(s_ij + s_ji)/2).
     fn hostility(&self, a: usize, b: usize) -> f64 {
-        (-(self.stance(a, b) + self.stance(b, a)) / 2.0).max(0.0)
+        self.signed_hostility(a, b).max(0.0)
+    }
+
+    /// −(s_ij + s_ji)/2: above 0 hostile, below 0 friendly.
+    fn signed_hostility(&self, a: usize, b: usize) -> f64 {
+        -(self.stance(a, b) + self.stance(b, a)) / 2.0
+    }
+
+    /// How much more hostile a pair is now than at step 0 (negative if friendlier).
+    fn hostility_change(&self, a: usize, b: usize) -> f64 {
+        let n = self.n();
+        let initial = &self.world.initial_stances;
+        self.signed_hostility(a, b) + (initial[a * n + b] + initial[b * n + a]) / 2.0
     }
 
     /// An actor's capability eroded by sanction pressure.

@@ -8,8 +8,9 @@ use super::observe::Observer;
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
-    /// probability 1 − exp(−λ·Δt), where λ = rate·h(t)/h(0) for a pair with its own rate (λ = rate
-    /// when h(0) = 0) and λ = `onset_rate`·h(t) otherwise, times `deterrence` when the would-be
+    /// probability 1 − exp(−λ·Δt), where λ = rate·exp(`onset_memory`·(h(t) − h(0))) for a pair
+    /// with its own rate (h signed: friendlier than at step 0 lowers it) and λ = `onset_rate`·h(t)
+    /// otherwise, times `deterrence` when the would-be
     /// target is the partner of an applicable defense obligation. The initiator is drawn in
     /// proportion to each side's own hostility (even odds when both are indifferent); the dispute
     /// takes place in the pair's `region`, or else in the target's first region.
@@ -28,16 +29,9 @@ impl Simulation<'_> {
             self.live.sorted = true;
         }
         for &(i, j) in &live {
-            let h = self.hostility(i, j);
             let rate = match world.dyad_rates[i * n + j] {
-                Some(rate) => {
-                    let h0 = (-(world.initial_stances[i * n + j]
-                        + world.initial_stances[j * n + i])
-                        / 2.0)
-                        .max(0.0);
-                    if h0 > 0.0 { rate * h / h0 } else { rate }
-                }
-                None => p.onset_rate * h,
+                Some(rate) => rate * (p.onset_memory * self.hostility_change(i, j)).exp(),
+                None => p.onset_rate * self.hostility(i, j),
             };
             if rate <= 0.0 || self.opposed(i, j) {
                 continue;

@@ -221,6 +221,8 @@ pub enum Action {
     },
     /// Conflicts between the two end.
     Ceasefire(ActorIx, ActorIx),
+    /// The first actor joins the conflict of the second, on the side facing it, up to the level.
+    Join(ActorIx, ActorIx, Level),
 }
 
 /// A stance event's change.
@@ -756,6 +758,9 @@ impl<'a> Compiler<'a> {
                     EventKind::Ceasefire => {
                         let (a, b) = pair(&e.between);
                         Action::Ceasefire(a, b)
+                    }
+                    EventKind::Join => {
+                        Action::Join(one(&e.by), one(&e.on), e.level.unwrap_or(Level::War))
                     }
                 };
                 EventInfo {

@@ -156,6 +156,8 @@ struct DyadDispute {
     action: i32,
     /// The highest fatality level of either (MID `fatality`; −9 if unknown for both).
     fatality: i32,
+    /// Whether both were among the dispute's originators.
+    originators: bool,
 }
 
 impl DyadDispute {
@@ -513,6 +515,15 @@ pub struct Record {
     pub war_states: BTreeSet<u32>,
     /// Pairs (lower code first) between whom a dispute began that reached level 4 or 5.
     pub force_dyads: BTreeSet<(u32, u32)>,
+    /// Of those, the pairs that began such a dispute as its originators (MID `orig`), the two
+    /// sides of the first day.
+    pub originator_dyads: BTreeSet<(u32, u32)>,
+    /// Of the originator pairs, those with an armed attack in such a dispute: war, or an attack or
+    /// clash (MID actions 16–19) with deaths.
+    pub armed_dyads: BTreeSet<(u32, u32)>,
+    /// Of the other originator pairs, those whose attack or clash is of unknown fatality: neither
+    /// armed nor not, so left out of the armed share.
+    pub unknown_dyads: BTreeSet<(u32, u32)>,
     /// Per dispute, each state in it at level 4 or 5: (state, side A, originator).
     pub force_sides: BTreeMap<u32, BTreeSet<(u32, bool, bool)>>,
 }
@@ -552,11 +563,23 @@ impl History {
                 record.war_states.insert(d.ccode1);
             }
         }
-        for ((pair, _), DyadDispute { onset, joint, .. }) in self.dyad_disputes(from, to) {
-            if (from..=to).contains(&onset) && joint >= 4 {
+        for ((pair, _), d) in self.dyad_disputes(from, to) {
+            if (from..=to).contains(&d.onset) && d.joint >= 4 {
                 record.force_dyads.insert(pair);
+                if !d.originators {
+                    continue;
+                }
+                record.originator_dyads.insert(pair);
+                let attack = d.action >= 16;
+                if d.joint >= 5 || attack && d.fatality >= 1 {
+                    record.armed_dyads.insert(pair);
+                } else if attack && d.fatality < 0 {
+                    record.unknown_dyads.insert(pair);
+                }
             }
         }
+        let armed = &record.armed_dyads;
+        record.unknown_dyads.retain(|pair| !armed.contains(pair));
         record
     }
 
@@ -574,6 +597,7 @@ impl History {
                 joint: 0,
                 action: -9,
                 fatality: -9,
+                originators: d.originators(),
             });
             e.onset = e.onset.min(d.year);
             if (from..=to).contains(&d.year) {

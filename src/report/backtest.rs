@@ -78,6 +78,20 @@ pub fn render(b: &Backtest) -> String {
         thousands(pooled.record_cases),
         rate(record)
     );
+    let armed = crate::backtest::Lethality::pooled(&b.lethality);
+    let [model, record] = armed.rates();
+    let _ = writeln!(
+        out,
+        "armed attacks: of the pairs that began a dispute reaching force, those with a lethal \
+         attack or clash, or war, between them\n  \
+         model {} of {} ({}), record {} of {} of known fatality ({})\n",
+        thousands(armed.model_armed),
+        thousands(armed.model_pairs),
+        rate(model),
+        thousands(armed.record_armed),
+        thousands(armed.record_pairs),
+        rate(record)
+    );
     let _ = writeln!(
         out,
         "{:>6}  {:>6}  {:<28} {:<28} {:<28}",

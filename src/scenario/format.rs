@@ -572,6 +572,10 @@ pub enum EventKind {
     Stance,
     /// The conflicts between the two actors `between` return to peace.
     Ceasefire,
+    /// `by` joins the conflict in which `on` takes part (the earliest, if several), on the side
+    /// facing `on`, up to `level` (default war), without an attack and outside any treaty: North
+    /// Korea's troops fighting beside Russia's from late 2024.
+    Join,
 }
 
 /// A scripted event.
@@ -602,13 +606,14 @@ pub struct Event {
     /// A condition that must hold when it happens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
-    /// Attack and dispute: the actor that acts.
+    /// Attack, dispute and join: the actor that acts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
-    /// Attack and dispute: the actor acted upon.
+    /// Attack, dispute and join: the actor acted upon (for join, the one it fights).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on: Option<String>,
-    /// Attack and dispute: the level reached (attack: 4–7, default 4; dispute: 1–3, default drawn).
+    /// Attack, dispute and join: the level reached (attack: 4–7, default 4; dispute: 1–3, default
+    /// drawn; join: 1–7, the highest at which the joiner takes part, default 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Attack (at level 4): what the use of force is. Default `attack`.

@@ -21,6 +21,12 @@ pub struct Parameters {
     /// Factor on the onset rate when the would-be target is the partner of an applicable defense
     /// obligation. Default 0.82: −18 % initiation against conditionally defended states (Benson 2011).
     pub deterrence: f64,
+    /// How a pair with its own `dyads` rate follows its stances: the rate is multiplied by
+    /// exp(`onset_memory` × the change in the pair's hostility since step 0), so that allies drawing
+    /// closer clash less and enemies drawing apart too. Default 1.5: a design choice that halves the
+    /// rate of the most hostile pairs (h = 0.9) when their hostility halves, as the earlier linear
+    /// rule did.
+    pub onset_memory: f64,
     /// Weight of a threat (2) as the starting level of a new dispute. Default 0.035, calibrated with
     /// the two below to the MID v5.0 highest-level distribution (docs/MODEL.md §4).
     pub start_threat: f64,
@@ -183,6 +189,7 @@ impl Default for Parameters {
         Parameters {
             onset_rate: 0.065,
             deterrence: 0.82,
+            onset_memory: 1.5,
             start_threat: 0.035,
             start_display: 0.315,
             start_force: 0.65,
@@ -278,9 +285,10 @@ impl Parameters {
         const W: (f64, f64) = (-20.0, 20.0); // a logit weight
         const R: (f64, f64) = (0.0, 1000.0); // a rate per year
         let p = self;
-        let entries: [(&'static str, f64, (f64, f64)); 55] = [
+        let entries: [(&'static str, f64, (f64, f64)); 56] = [
             ("onset_rate", p.onset_rate, R),
             ("deterrence", p.deterrence, P),
+            ("onset_memory", p.onset_memory, (0.0, 20.0)),
             ("start_threat", p.start_threat, P),
             ("start_display", p.start_display, P),
             ("start_force", p.start_force, P),

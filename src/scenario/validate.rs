@@ -909,6 +909,7 @@ impl<'a> Validator<'a> {
             Withdraw => &["treaty", "actor"],
             Stance => &["from", "to", "between", "value", "delta"],
             Ceasefire => &["between"],
+            Join => &["by", "on", "level"],
         };
         let given = [
             ("by", e.by.is_some()),
@@ -1034,6 +1035,23 @@ impl<'a> Validator<'a> {
                     self.actor_pair(path.key("between"), pair);
                 }
             }
+            Join => {
+                if let Some(by) = self.required(path, kind, "by", &e.by) {
+                    self.actor_ref(path.key("by"), by);
+                }
+                if let Some(on) = self.required(path, kind, "on", &e.on)
+                    && self.actor_ref(path.key("on"), on)
+                    && e.by.as_ref() == Some(on)
+                {
+                    self.error(path.key("on"), format!("`{on}` cannot fight itself"));
+                }
+                if e.level == Some(Level::Peace) {
+                    self.error(
+                        path.key("level"),
+                        "a `join` event takes a level from 1 to 7, found 0",
+                    );
+                }
+            }
         }
     }
 
@@ -1103,6 +1121,7 @@ fn kind_name(kind: EventKind) -> &'static str {
         EventKind::Withdraw => "withdraw",
         EventKind::Stance => "stance",
         EventKind::Ceasefire => "ceasefire",
+        EventKind::Join => "join",
     }
 }
 
