@@ -18,8 +18,8 @@ use crate::import::{
     CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
 };
 use crate::scenario::{
-    Actor, Dyad, MonteCarloDefaults, Objective, Parameters, SanctionRegime, Scenario, StepUnit,
-    Support,
+    Actor, Dyad, MonteCarloDefaults, Objective, Parameters, Reach, SanctionRegime, Scenario,
+    StepUnit, Support,
 };
 
 /// What to generate.
@@ -176,6 +176,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
     let regions = world_regions((0..n).map(|i| (ids[i].to_ascii_lowercase(), None, continent[i])));
     let actors: Vec<Actor> = (0..n)
         .map(|i| Actor {
+            reach: Reach::Global,
             id: ids[i].clone(),
             name: format!("State {}", i + 1),
             capability: capability[i],

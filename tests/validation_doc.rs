@@ -141,12 +141,112 @@ fn figures() -> BTreeMap<&'static str, String> {
     f.insert("1914.tur", at_war(&j, "TUR"));
 
     backtest_figures(&mut f);
+    us_incidents(&mut f);
 
     let s_all = summary("scenarios/september_1939.json", 2_000, &all);
     let s = summary("scenarios/september_1939.json", 2_000, &[]);
     f.insert("1939.all.ukg", at_war(&s_all, "UKG"));
     f.insert("1939.ukg", at_war(&s, "UKG"));
     f
+}
+
+/// Northeast Asia: the share of runs (4,000, the scenario's seed) in which a conflict at force
+/// sets the United States against China, Russia or North Korea (both at force, on opposite sides),
+/// beside the post-Cold-War record: P(at least one in ten years) at each pair's rate of force-level
+/// MID onsets 1992-2014, read from the raw table (a dispute whose highest level, either side, is 4
+/// or 5, counted once per pair).
+fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
+    let model = casus::compile("scenarios/northeast_asia_2024.json", &[]).unwrap();
+    let world = &model.world;
+    let index = |id: &str| world.actors.iter().position(|a| a.id == id).unwrap();
+    let usa = index("USA");
+    let rivals = [
+        ("chn", "CHN", 710u32),
+        ("rus", "RUS", 365),
+        ("prk", "PRK", 731),
+    ];
+    let rival_ix: Vec<usize> = rivals.iter().map(|r| index(r.1)).collect();
+    let runs = model
+        .monte_carlo()
+        .runs(4_000)
+        .map_runs(
+            |_, mut sim| {
+                while !sim.is_finished() {
+                    sim.step(&mut ());
+                }
+                rival_ix
+                    .iter()
+                    .map(|&x| {
+                        sim.conflicts().iter().any(|c| {
+                            let at_force = |a: usize| {
+                                c.participant(a)
+                                    .filter(|p| p.cap.min(c.peak) >= Level::Force)
+                                    .map(|p| p.side)
+                            };
+                            matches!((at_force(usa), at_force(x)), (Some(s), Some(t)) if s != t)
+                        })
+                    })
+                    .collect::<Vec<bool>>()
+            },
+            &mut (),
+            None,
+        )
+        .unwrap();
+    let share = |hit: &dyn Fn(&Vec<bool>) -> bool| {
+        format!(
+            "{:.0} %",
+            100.0 * runs.iter().filter(|r| hit(r)).count() as f64 / runs.len() as f64
+        )
+    };
+    // The record: force-level disputes begun 1992-2014 between the United States (2) and each.
+    let mut reader = csv::Reader::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/data/mid_directed_dispute_years_1816_2014.csv"
+    ))
+    .unwrap();
+    let mut disputes: BTreeMap<(u32, String), (u32, u32)> = BTreeMap::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let (a, b): (u32, u32) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+        if a != 2 || !rivals.iter().any(|r| r.2 == b) {
+            continue;
+        }
+        let year: u32 = row[3].parse().unwrap();
+        let level = row[14]
+            .parse::<u32>()
+            .unwrap()
+            .max(row[15].parse().unwrap());
+        let e = disputes.entry((b, row[0].to_owned())).or_insert((year, 0));
+        e.0 = e.0.min(year);
+        e.1 = e.1.max(level);
+    }
+    let rate = |code: u32| {
+        disputes
+            .iter()
+            .filter(|((b, _), (onset, level))| {
+                *b == code && (1992..=2014).contains(onset) && *level >= 4
+            })
+            .count() as f64
+            / 23.0
+    };
+    let within_ten = |r: f64| format!("{:.0} %", 100.0 * (1.0 - (-10.0 * r).exp()));
+    let names = [
+        ("ne.us.chn.model", "ne.us.chn.record"),
+        ("ne.us.rus.model", "ne.us.rus.record"),
+        ("ne.us.prk.model", "ne.us.prk.record"),
+    ];
+    for (k, (m, r)) in names.iter().enumerate() {
+        f.insert(m, share(&|hits: &Vec<bool>| hits[k]));
+        f.insert(r, within_ten(rate(rivals[k].2)));
+    }
+    f.insert(
+        "ne.us.any.model",
+        share(&|hits: &Vec<bool>| hits.iter().any(|&h| h)),
+    );
+    f.insert(
+        "ne.us.any.record",
+        within_ten(rivals.iter().map(|r| rate(r.2)).sum()),
+    );
 }
 
 /// `cargo run --release -- backtest --data scenarios/data`: the default plan.

@@ -10,8 +10,8 @@ use crate::model::{ForceAction, Level, Severity};
 use crate::scenario::ObligationKind;
 
 /// The share of MID disputes 1946–2014 that reached force or war (69.2 % + 1.7 %): the share the
-/// default starting levels are calibrated to give (docs/MODEL.md §4), against which a pair's own
-/// `force_share` scales the odds of starting at force.
+/// default starting levels are calibrated to give (docs/MODEL.md §4), from which the share of
+/// disputes started below force that escalate to force is read.
 pub const RECORD_FORCE_SHARE: f64 = 0.709;
 
 impl Simulation<'_> {
@@ -123,28 +123,31 @@ impl Simulation<'_> {
     }
 
     /// Draws a starting level for a new dispute between `a` and `b` from the onset distribution
-    /// (threat, display or force, weighted by `start_*`), with the odds of starting at force
-    /// scaled by the pair's odds of reaching force (its `force_share`) against the record's
-    /// ([`RECORD_FORCE_SHARE`]; docs/MODEL.md §3.3).
+    /// (threat, display or force, weighted by `start_*`). For a pair with its own `force_share`
+    /// f, the weight of force is set so that a dispute starts at force with the probability q′
+    /// that, with the share c of disputes started below force that the escalation rule takes to
+    /// force, gives f: q′ + (1 − q′)·c = f, where c is what the calibration implies
+    /// ([`RECORD_FORCE_SHARE`] reached with the parameters' weights), and q′ = 0 if f < c
+    /// (docs/MODEL.md §3.3).
     pub(super) fn draw_start_level(&mut self, a: usize, b: usize) -> Level {
         let world = self.world;
         let p = &world.params;
         let mut weights = [p.start_threat, p.start_display, p.start_force];
-        if let Some(share) = world.dyad_force_share[a.min(b) * world.n() + a.max(b)] {
-            let odds = |q: f64| q / (1.0 - q);
-            let below = weights[0] + weights[1];
-            weights[2] = if share >= 1.0 {
-                f64::INFINITY
+        let below = weights[0] + weights[1];
+        if let Some(share) = world.dyad_force_share[a.min(b) * world.n() + a.max(b)]
+            && below > 0.0
+        {
+            let q = p.start_force / (below + p.start_force);
+            let c = ((RECORD_FORCE_SHARE - q) / (1.0 - q)).clamp(0.0, 1.0);
+            let start = if c < 1.0 {
+                ((share - c) / (1.0 - c)).clamp(0.0, 1.0)
             } else {
-                p.start_force * odds(share) / odds(RECORD_FORCE_SHARE)
+                1.0
             };
-            if !weights[2].is_finite() || below <= 0.0 {
-                return if share > 0.0 || below <= 0.0 {
-                    Level::Force
-                } else {
-                    Level::Display
-                };
+            if start >= 1.0 {
+                return Level::Force;
             }
+            weights[2] = below * start / (1.0 - start);
         }
         let total: f64 = weights.iter().sum();
         let mut x = self.rng.random::<f64>() * total;

@@ -10,7 +10,8 @@ impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
     /// probability 1 − exp(−λ·Δt), where λ = rate·exp(`onset_memory`·(h(t) − h(0))) for a pair
     /// with its own rate (h signed: friendlier than at step 0 lowers it) and λ = `onset_rate`·h(t)
-    /// otherwise, times `deterrence` when the would-be
+    /// otherwise, where only a side whose reach takes in the other can start it, times
+    /// `deterrence` when the would-be
     /// target is the partner of an applicable defense obligation. The initiator is drawn in
     /// proportion to each side's own hostility (even odds when both are indifferent); the dispute
     /// takes place in the pair's `region`, or else in the target's first region.
@@ -29,11 +30,19 @@ impl Simulation<'_> {
             self.live.sorted = true;
         }
         for &(i, j) in &live {
-            let rate = match world.dyad_rates[i * n + j] {
-                Some(rate) => rate * (p.onset_memory * self.hostility_change(i, j)).exp(),
-                None => p.onset_rate * self.hostility(i, j),
+            // Who can start it: either side of a pair with its own record; otherwise only a side
+            // whose reach takes in the other (docs/MODEL.md §3.3).
+            let (mut rate, can) = match world.dyad_rates[i * n + j] {
+                Some(rate) => (
+                    rate * (p.onset_memory * self.hostility_change(i, j)).exp(),
+                    [true, true],
+                ),
+                None => (
+                    p.onset_rate * self.hostility(i, j),
+                    [world.reaches[i * n + j], world.reaches[j * n + i]],
+                ),
             };
-            if rate <= 0.0 || self.opposed(i, j) {
+            if rate <= 0.0 || can == [false, false] || self.opposed(i, j) {
                 continue;
             }
             let draw = self.rng.random::<f64>();
@@ -43,9 +52,18 @@ impl Simulation<'_> {
             if draw >= rate * p.deterrence.max(1.0) * world.step_years * (1.0 + 1e-9) {
                 continue;
             }
-            // Initiator in proportion to own hostility, −s, floored at 0.
+            // Initiator in proportion to own hostility, −s, floored at 0; where only one side can
+            // start it, only that side's part of the rate remains, and it is the initiator.
             let (hi, hj) = ((-self.stance(i, j)).max(0.0), (-self.stance(j, i)).max(0.0));
-            let share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
+            let mut share_i = if hi + hj > 0.0 { hi / (hi + hj) } else { 0.5 };
+            match can {
+                [true, false] => (rate, share_i) = (rate * share_i, 1.0),
+                [false, true] => (rate, share_i) = (rate * (1.0 - share_i), 0.0),
+                _ => {}
+            }
+            if rate <= 0.0 {
+                continue;
+            }
             // Deterrence depends on who would be the target: average it over the two directions.
             let deter = share_i * self.deterrence_factor(i, j)
                 + (1.0 - share_i) * self.deterrence_factor(j, i);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::model::{AttackCondition, ForceAction, Level, Severity};
 use crate::scenario::{
-    self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Role, Scenario,
-    Step, StepUnit, Support, Territory,
+    self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Reach, Role,
+    Scenario, Step, StepUnit, Support, Territory,
 };
 
 /// Index of an actor in [`World::actors`].
@@ -37,6 +37,8 @@ pub struct ActorInfo {
     pub regions: Vec<RegionIx>,
     /// Highest support posture short of fighting.
     pub max_support: Support,
+    /// Where it can start a dispute with an actor it has no dyad rate with.
+    pub reach: Reach,
 }
 
 /// A region and its parent.
@@ -297,6 +299,10 @@ pub struct World {
     /// Each unordered pair's own share of disputes reaching force, row-major `i * n + j` (`i < j`);
     /// `None` where the starting levels apply unchanged.
     pub(crate) dyad_force_share: Vec<Option<f64>>,
+    /// For each ordered pair, row-major `from * n + to`: whether `from` can start a dispute with
+    /// `to` without a rate of their own (its reach is global, or their territories share a
+    /// top-level region; docs/MODEL.md §3.3).
+    pub(crate) reaches: Vec<bool>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
     /// Events.
@@ -514,6 +520,7 @@ impl<'a> Compiler<'a> {
                     None => vec![self.region(&a.id)],
                 },
                 max_support: a.max_support,
+                reach: a.reach,
             })
             .collect();
 
@@ -646,6 +653,24 @@ impl<'a> Compiler<'a> {
                 ]);
             }
         }
+        // The top-level regions of each actor's territory.
+        let top = |mut r: RegionIx| {
+            while let Some(parent) = self.regions[r].parent {
+                r = parent;
+            }
+            r
+        };
+        let tops: Vec<Vec<RegionIx>> = actors
+            .iter()
+            .map(|a| a.regions.iter().map(|&r| top(r)).collect())
+            .collect();
+        let reaches = (0..n * n)
+            .map(|k| {
+                let (from, to) = (k / n, k % n);
+                actors[from].reach == Reach::Global
+                    || tops[from].iter().any(|r| tops[to].contains(r))
+            })
+            .collect();
         let live_pairs = (0..n)
             .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
             .filter(|&(i, j)| {
@@ -798,6 +823,7 @@ impl<'a> Compiler<'a> {
             dyad_regions,
             dyad_severity,
             dyad_force_share,
+            reaches,
             sanctions,
             events,
             step_years: s.step.years(),

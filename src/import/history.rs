@@ -447,7 +447,7 @@ impl History {
             let exposure: f64 = (from..year).map(|y| weight(y, year)).sum();
             let (onsets_weighted, force_weighted) =
                 (weighted(&|_| true), weighted(&|d| d.either >= 4));
-            let prior = crate::import::world::SEVERITY_PRIOR;
+            let prior = crate::import::world::SHARE_PRIOR;
             disputes.push(Disputes {
                 lo,
                 hi,

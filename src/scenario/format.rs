@@ -142,6 +142,26 @@ pub struct Region {
     pub source: Option<String>,
 }
 
+/// Where an actor can start a dispute with a state it has no record of disputes with
+/// (docs/MODEL.md §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reach {
+    /// Anywhere: a power that projects force beyond its own part of the world (default).
+    #[default]
+    Global,
+    /// Only against actors with territory in the same top-level region as its own.
+    Regional,
+}
+
+impl Reach {
+    /// Whether this is the default, global reach.
+    pub fn is_global(&self) -> bool {
+        *self == Reach::Global
+    }
+}
+
 /// The most a non-belligerent gives any side of a conflict.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
@@ -182,6 +202,10 @@ pub struct Actor {
     /// The highest support posture it gives any side without being a belligerent. Default: `lethal`.
     #[serde(default)]
     pub max_support: Support,
+    /// Where it can start a dispute with an actor it has no `dyads` rate with: `global` (default)
+    /// anywhere; `regional` only with actors whose territory shares a top-level region with its own.
+    #[serde(default, skip_serializing_if = "Reach::is_global")]
+    pub reach: Reach,
     /// Where the actor's figures come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
