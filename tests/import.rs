@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use casus::engine::World;
-use casus::import::{Tables, cow_atop};
+use casus::import::cow_atop;
 use casus::scenario::{self, ObligationKind};
 use common::{casus, scratch_dir};
 
@@ -80,7 +80,8 @@ fn counts_match_the_tables() {
         3412
     );
 
-    // Every MID dyad of two states in the 2016 system, with its rate.
+    // Every MID dyad of two states in the 2016 system, with the snapshot's count of onsets and the
+    // rate of the world of 2015 (recent years weighted; docs/MODEL.md §8.1).
     let codes: BTreeSet<String> = states.iter().map(|r| r["ccode"].clone()).collect();
     let mids: Vec<_> = rows("mid_dyad_onsets_1946_2014.csv")
         .into_iter()
@@ -88,11 +89,31 @@ fn counts_match_the_tables() {
         .collect();
     assert_eq!(world.dyads.len(), mids.len());
     assert_eq!(world.dyads.len(), 646);
+    let of_2015: std::collections::BTreeMap<(u32, u32), f64> =
+        casus::import::History::read(Path::new(DATA))
+            .unwrap()
+            .tables(2015)
+            .unwrap()
+            .disputes
+            .iter()
+            .map(|d| ((d.lo, d.hi), d.onsets_per_year))
+            .collect();
     for (dyad, row) in world.dyads.iter().zip(&mids) {
         assert_eq!(dyad.between, [row["abb_lo"].clone(), row["abb_hi"].clone()]);
+        let pair: (u32, u32) = (
+            row["ccode_lo"].parse().unwrap(),
+            row["ccode_hi"].parse().unwrap(),
+        );
         assert_eq!(
             dyad.onset_rate,
-            Some(row["onsets_per_year"].parse().unwrap())
+            Some((of_2015[&pair] * 1e4).round() / 1e4),
+            "{pair:?}"
+        );
+        let onsets = format!("COW MID 5: {} onset", row["onsets"]);
+        assert!(
+            dyad.source.as_deref().unwrap().starts_with(&onsets),
+            "{:?}",
+            dyad.source
         );
     }
 
@@ -203,7 +224,7 @@ fn rebuilding_gives_the_same_bytes() {
          scenarios/data --out scenarios/world_2018.json`"
     );
     // The library gives the same scenario.
-    let tables = Tables::read(Path::new(DATA), 2018).unwrap();
+    let tables = casus::import::tables_for(Path::new(DATA), 2018).unwrap();
     assert_eq!(cow_atop(&tables), scenario::load(WORLD).unwrap());
 }
 

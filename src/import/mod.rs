@@ -47,7 +47,21 @@ pub fn tables_for(dir: &std::path::Path, year: u32) -> Result<Tables, ImportErro
     let snapshot = dir.join(file_names(year)[1].as_str()).exists();
     // Without the year-by-year tables, the snapshot's reader says which years the directory holds.
     if snapshot || !dir.join(HISTORY_FILES[0]).exists() {
-        Tables::read(dir, year)
+        let mut tables = Tables::read(dir, year)?;
+        // A present-day world takes its pairs' rates and shares from the year-by-year dispute table
+        // where the directory has it, weighted toward recent years as any year's world is
+        // (docs/MODEL.md §8): the same pairs, disputes and years as the snapshot's table.
+        if snapshot && HISTORY_FILES.iter().all(|f| dir.join(f).exists()) {
+            let present: std::collections::BTreeSet<u32> =
+                tables.states.iter().map(|s| s.ccode).collect();
+            tables.disputes = History::read(dir)?
+                .tables(LAST_YEAR)?
+                .disputes
+                .into_iter()
+                .filter(|d| present.contains(&d.lo) && present.contains(&d.hi))
+                .collect();
+        }
+        Ok(tables)
     } else {
         History::read(dir)?.tables(year)
     }

@@ -331,18 +331,26 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         });
         dyads.push(Dyad {
             between: [states[pair.0].abb.clone(), states[pair.1].abb.clone()],
-            onset_rate: Some(d.onsets_per_year),
+            onset_rate: Some((d.onsets_per_year * 1e4).round() / 1e4),
             force_share: d.force_share.map(|f| (f * 1000.0).round() / 1000.0),
             seizure_share,
             lethal_share,
             region: (!near).then(|| HIGH_SEAS.to_owned()),
             source: Some(format!(
-                "COW MID 5: {} onset{} {}-{mid_end} ({} with force, {} war); {}.",
+                "COW MID 5: {} onset{} {}-{mid_end} ({} with force, {} war){}; {}.",
                 d.onsets,
                 if d.onsets == 1 { "" } else { "s" },
                 d.from_year,
                 d.force,
                 d.war,
+                if d.force_share.is_some() {
+                    format!(
+                        "; recent years weigh more (half-life {} years, docs/MODEL.md §8.1)",
+                        super::RATE_HALF_LIFE_YEARS
+                    )
+                } else {
+                    String::new()
+                },
                 match contiguity {
                     Some(1) => "land border".to_owned(),
                     Some(c) if c <= NEIGHBOURS_MAX_CONTTYPE =>
