@@ -583,6 +583,71 @@ fn cases() -> Vec<Case> {
             "treaties[0].obligations[0].trigger.adversaries_exclude[0]",
             "both a named adversary and excluded",
         ),
+        case(
+            "attack condition misspelt",
+            Add(
+                "/treaties/0/obligations/0/trigger",
+                "attack",
+                json!("lethal"),
+            ),
+            "treaties[0].obligations[0].trigger.attack",
+            "unknown variant `lethal`, expected `armed` or `any`",
+        ),
+        case(
+            "use of force of an unknown kind",
+            Add("/events/0", "action", json!("raid")),
+            "events[0].action",
+            "unknown variant `raid`, expected `seizure` or `attack`",
+        ),
+        case(
+            "lethality on a dispute event",
+            Set(
+                "/events/0",
+                json!({"kind": "dispute", "by": "PRK", "on": "ROK", "lethal": true, "at": 1}),
+            ),
+            "events[0].lethal",
+            "`lethal` does not apply to a `dispute` event",
+        ),
+        case(
+            "a join event without the actor it fights",
+            Set("/events/0", json!({"kind": "join", "by": "USA", "at": 1})),
+            "events[0]",
+            "a `join` event needs `on`",
+        ),
+        case(
+            "a join event against itself",
+            Set(
+                "/events/0",
+                json!({"kind": "join", "by": "USA", "on": "USA", "at": 1}),
+            ),
+            "events[0].on",
+            "`USA` cannot act against itself",
+        ),
+        case(
+            "a join event at peace",
+            Set(
+                "/events/0",
+                json!({"kind": "join", "by": "USA", "on": "PRK", "level": 0, "at": 1}),
+            ),
+            "events[0].level",
+            "takes a level from 1 to 7",
+        ),
+        case(
+            "a share above one",
+            Add(
+                "",
+                "dyads",
+                json!([{"between": ["PRK", "ROK"], "onset_rate": 0.4, "lethal_share": 1.5}]),
+            ),
+            "dyads[0].lethal_share",
+            "expected a number from 0 to 1, found 1.5",
+        ),
+        case(
+            "an unknown reach",
+            Add("/actors/0", "reach", json!("continental")),
+            "actors[0].reach",
+            "unknown variant `continental`, expected `global` or `regional`",
+        ),
     ]
 }
 

@@ -508,3 +508,34 @@ fn a_holder_never_defends_against_itself() {
     );
     assert!(fired(&w, &run(&w)).is_empty());
 }
+
+/// A `join` event puts its actor into the conflict of the one it fights, on the other side, by the
+/// voluntary route and without an attack; with no such conflict it does nothing.
+#[test]
+fn join_event() {
+    let join =
+        |on: &str, at: u32| json!({"kind": "join", "by": "C", "on": on, "level": "war", "at": at});
+    let w = world(
+        json!([]),
+        json!([attack("A", "B", 5, "b_home", 0), join("B", 2)]),
+    );
+    let mut sim = Simulation::new(&w, 1, 0);
+    for _ in 0..3 {
+        sim.step(&mut ());
+    }
+    let c = &sim.conflicts()[0];
+    let b_side = c.side_of(1).unwrap();
+    let joiner = c.participant(2).expect("C joined");
+    assert_eq!(joiner.side, 1 - b_side);
+    assert_eq!(joiner.via, Route::Voluntary);
+    assert_eq!(joiner.joined, 2);
+    assert!(c.attacks.iter().all(|a| a.attacker != 2), "no attack by C");
+    let o = sim.finish();
+    assert_eq!(joined(&w, &o), ["C@2"]);
+    // Nobody fights D: the event finds no conflict.
+    let w = world(
+        json!([]),
+        json!([attack("A", "B", 5, "b_home", 0), join("D", 2)]),
+    );
+    assert!(joined(&w, &run(&w)).is_empty());
+}

@@ -941,15 +941,7 @@ impl<'a> Validator<'a> {
         }
         match e.kind {
             Attack | Dispute => {
-                if let Some(by) = self.required(path, kind, "by", &e.by) {
-                    self.actor_ref(path.key("by"), by);
-                }
-                if let Some(on) = self.required(path, kind, "on", &e.on)
-                    && self.actor_ref(path.key("on"), on)
-                    && e.by.as_ref() == Some(on)
-                {
-                    self.error(path.key("on"), format!("`{on}` cannot act against itself"));
-                }
+                self.by_and_on(path, kind, e);
                 let (lo, hi) = if e.kind == Attack {
                     (Level::Force, Level::MAX)
                 } else {
@@ -1036,15 +1028,7 @@ impl<'a> Validator<'a> {
                 }
             }
             Join => {
-                if let Some(by) = self.required(path, kind, "by", &e.by) {
-                    self.actor_ref(path.key("by"), by);
-                }
-                if let Some(on) = self.required(path, kind, "on", &e.on)
-                    && self.actor_ref(path.key("on"), on)
-                    && e.by.as_ref() == Some(on)
-                {
-                    self.error(path.key("on"), format!("`{on}` cannot fight itself"));
-                }
+                self.by_and_on(path, kind, e);
                 if e.level == Some(Level::Peace) {
                     self.error(
                         path.key("level"),
@@ -1052,6 +1036,19 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
+        }
+    }
+
+    /// The two actors of an attack, dispute or join: both required, known, and not the same.
+    fn by_and_on(&mut self, path: &JsonPath, kind: &str, e: &Event) {
+        if let Some(by) = self.required(path, kind, "by", &e.by) {
+            self.actor_ref(path.key("by"), by);
+        }
+        if let Some(on) = self.required(path, kind, "on", &e.on)
+            && self.actor_ref(path.key("on"), on)
+            && e.by.as_ref() == Some(on)
+        {
+            self.error(path.key("on"), format!("`{on}` cannot act against itself"));
         }
     }
 
