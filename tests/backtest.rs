@@ -156,6 +156,8 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
             horizon,
             "--runs",
             "20",
+            "--set",
+            "parameters.reliability_defense=0.2",
             "--out",
             out.to_str().unwrap(),
         ])
@@ -194,6 +196,21 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
     assert_eq!(report.code, 0, "{}", report.stderr);
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("<h2 id=\"backtest\">Against history</h2>"));
+    // The override is recorded and shown; the entry and armed shares stand beside the record's.
+    assert_eq!(json.plan.overrides, ["parameters.reliability_defense=0.2"]);
+    assert!(
+        page.contains("Every world changed by <code>parameters.reliability_defense=0.2</code>")
+    );
+    assert!(page.contains("<table id=\"backtest-shares\">"));
+    for [model, record] in [
+        backtest::Entry::pooled(&json.entry).rates(),
+        backtest::Lethality::pooled(&json.lethality).rates(),
+    ] {
+        for share in [model, record] {
+            let shown = format!("{:.1}&nbsp;%", 100.0 * share.unwrap());
+            assert!(page.contains(&shown), "{shown}");
+        }
+    }
     assert_eq!(page.matches("<figure").count(), 4);
     assert!(page.contains("state_war") && page.contains("dyad_force"));
 }

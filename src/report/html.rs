@@ -450,13 +450,21 @@ fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
          only, run {} times over {} years (seed {}), its forecasts set against the MID record of \
          those years and against climatology, each state's or pair's own yearly frequency before \
          the origin. Skill is 1&nbsp;−&nbsp;Brier&nbsp;/&nbsp;Brier of climatology: above 0, \
-         better than history repeating itself.{}</p>",
+         better than history repeating itself.{}{}</p>",
         p.from,
         p.to,
         p.every,
         thousands(p.runs),
         p.horizon_years,
         p.seed,
+        if p.overrides.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Every world changed by <code>{}</code>.",
+                esc(&p.overrides.join(", "))
+            )
+        },
         if b.complete {
             ""
         } else {
@@ -490,6 +498,42 @@ fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
             "#skill",
             "#AUC",
         ],
+        &rows,
+    );
+    // The shares that say how the model's conflicts unfold, against the record's.
+    let entry = crate::backtest::Entry::pooled(&b.entry);
+    let armed = crate::backtest::Lethality::pooled(&b.lethality);
+    let share = |r: Option<f64>| r.map_or("–".to_owned(), pct);
+    let shares = [
+        (
+            "alliance entry: a state owed defense uses force or is attacked, and its ally joins \
+             its side (MID: a joiner on the partner's side, not an originator)",
+            entry.rates(),
+            [entry.model_cases, entry.record_cases],
+        ),
+        (
+            "armed attacks: of the pairs that began a dispute reaching force, those with a lethal \
+             attack or clash, or war, between them (MID: fatality known)",
+            armed.rates(),
+            [armed.model_pairs, armed.record_pairs],
+        ),
+    ];
+    let rows: Vec<Vec<String>> = shares
+        .iter()
+        .map(|(what, [model, record], [model_cases, record_cases])| {
+            vec![
+                esc(what),
+                share(*model),
+                thousands(*model_cases),
+                share(*record),
+                thousands(*record_cases),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "backtest-shares",
+        &["share", "#model", "#cases (all runs)", "#record", "#cases"],
         &rows,
     );
     let charts = plot::backtest_charts(b)?;
