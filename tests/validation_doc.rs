@@ -160,12 +160,13 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
     let world = &model.world;
     let index = |id: &str| world.actors.iter().position(|a| a.id == id).unwrap();
     let usa = index("USA");
+    // Each adversary: its id, its COW code, and the names of its two figures.
     let rivals = [
-        ("chn", "CHN", 710u32),
-        ("rus", "RUS", 365),
-        ("prk", "PRK", 731),
+        ("CHN", 710u32, "ne.us.chn.model", "ne.us.chn.record"),
+        ("RUS", 365, "ne.us.rus.model", "ne.us.rus.record"),
+        ("PRK", 731, "ne.us.prk.model", "ne.us.prk.record"),
     ];
-    let rival_ix: Vec<usize> = rivals.iter().map(|r| index(r.1)).collect();
+    let rival_ix: Vec<usize> = rivals.iter().map(|r| index(r.0)).collect();
     let runs = model
         .monte_carlo()
         .runs(4_000)
@@ -204,19 +205,24 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
         "/scenarios/data/mid_directed_dispute_years_1816_2014.csv"
     ))
     .unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let [dispnum, ccode1, ccode2, year, hostlev1, hostlev2] = [
+        "dispnum", "ccode1", "ccode2", "year", "hostlev1", "hostlev2",
+    ]
+    .map(col);
     let mut disputes: BTreeMap<(u32, String), (u32, u32)> = BTreeMap::new();
     for row in reader.records() {
         let row = row.unwrap();
-        let (a, b): (u32, u32) = (row[1].parse().unwrap(), row[2].parse().unwrap());
-        if a != 2 || !rivals.iter().any(|r| r.2 == b) {
+        let number = |i: usize| row[i].parse::<u32>().unwrap();
+        let b = number(ccode2);
+        if number(ccode1) != 2 || !rivals.iter().any(|r| r.1 == b) {
             continue;
         }
-        let year: u32 = row[3].parse().unwrap();
-        let level = row[14]
-            .parse::<u32>()
-            .unwrap()
-            .max(row[15].parse().unwrap());
-        let e = disputes.entry((b, row[0].to_owned())).or_insert((year, 0));
+        let (year, level) = (number(year), number(hostlev1).max(number(hostlev2)));
+        let e = disputes
+            .entry((b, row[dispnum].to_owned()))
+            .or_insert((year, 0));
         e.0 = e.0.min(year);
         e.1 = e.1.max(level);
     }
@@ -230,14 +236,9 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
             / 23.0
     };
     let within_ten = |r: f64| format!("{:.0} %", 100.0 * (1.0 - (-10.0 * r).exp()));
-    let names = [
-        ("ne.us.chn.model", "ne.us.chn.record"),
-        ("ne.us.rus.model", "ne.us.rus.record"),
-        ("ne.us.prk.model", "ne.us.prk.record"),
-    ];
-    for (k, (m, r)) in names.iter().enumerate() {
-        f.insert(m, share(&|hits: &Vec<bool>| hits[k]));
-        f.insert(r, within_ten(rate(rivals[k].2)));
+    for (k, &(_, code, model, record)) in rivals.iter().enumerate() {
+        f.insert(model, share(&|hits: &Vec<bool>| hits[k]));
+        f.insert(record, within_ten(rate(code)));
     }
     f.insert(
         "ne.us.any.model",
@@ -245,7 +246,7 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
     );
     f.insert(
         "ne.us.any.record",
-        within_ten(rivals.iter().map(|r| rate(r.2)).sum()),
+        within_ten(rivals.iter().map(|r| rate(r.1)).sum()),
     );
 }
 

@@ -134,7 +134,7 @@ impl Simulation<'_> {
         let p = &world.params;
         let mut weights = [p.start_threat, p.start_display, p.start_force];
         let below = weights[0] + weights[1];
-        if let Some(share) = world.dyad_force_share[a.min(b) * world.n() + a.max(b)]
+        if let Some(share) = world.dyad_force_share[world.pair(a, b)]
             && below > 0.0
         {
             let q = p.start_force / (below + p.start_force);
@@ -170,8 +170,8 @@ impl Simulation<'_> {
     pub(super) fn draw_severity(&mut self, a: usize, b: usize) -> Severity {
         let world = self.world;
         let p = &world.params;
-        let [seizure, lethal] = world.dyad_severity[a.min(b) * world.n() + a.max(b)]
-            .unwrap_or([p.seizure_share, p.lethal_share]);
+        let [seizure, lethal] =
+            world.dyad_severity[world.pair(a, b)].unwrap_or([p.seizure_share, p.lethal_share]);
         let x = self.rng.random::<f64>();
         if x < seizure {
             Severity {

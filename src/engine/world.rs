@@ -332,8 +332,13 @@ impl World {
     /// gives one (either order); without one the rate is `onset_rate` times the pair's hostility
     /// (docs/MODEL.md §3.3).
     pub fn dyad_onset_rate(&self, a: ActorIx, b: ActorIx) -> Option<f64> {
-        let (i, j) = (a.min(b), a.max(b));
-        self.dyad_rates[i * self.n() + j]
+        self.dyad_rates[self.pair(a, b)]
+    }
+
+    /// The index of the unordered pair {a, b} in the per-pair tables (`dyad_rates` and its
+    /// siblings): row-major with the lower index first.
+    pub(crate) fn pair(&self, a: ActorIx, b: ActorIx) -> usize {
+        a.min(b) * self.n() + a.max(b)
     }
 
     /// The step's length in years.

@@ -163,9 +163,13 @@ struct DyadDispute {
 impl DyadDispute {
     /// At the use of force short of war, what it was: `Some(true)` a seizure, blockade or
     /// occupation (MID actions 13–15), `Some(false)` an attack, clash or declaration of war
-    /// (16–19); `None` for other levels.
+    /// (16–19); `None` for other levels, or an action outside those (missing, −9).
     fn seizure(&self) -> Option<bool> {
-        (self.either == 4).then_some(self.action <= 15)
+        match (self.either, self.action) {
+            (4, 13..=15) => Some(true),
+            (4, 16..=19) => Some(false),
+            _ => None,
+        }
     }
 }
 
