@@ -13,8 +13,9 @@ use std::sync::atomic::AtomicBool;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Route, World};
-use crate::import::{History, ImportError, Record, cow_atop};
+use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
+use crate::scenario::ObligationKind;
 use crate::monte_carlo::MonteCarlo;
 
 /// What a backtest forecasts.
@@ -263,6 +264,39 @@ impl Lethality {
     }
 }
 
+/// Honouring at one origin: of the holders of a defense tie whose partner was attacked at war scale
+/// or in a limited armed attack, how many joined its side, in the model (the defense obligations
+/// fired for a holder not yet in the conflict, summed over runs) and in the record
+/// ([`History::honouring`] of the disputes begun in the horizon). The decision itself, apart from
+/// how often partners are attacked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Honour {
+    /// The origin year.
+    pub origin: u32,
+    /// The model's.
+    pub model: Honouring,
+    /// The record's.
+    pub record: Honouring,
+}
+
+impl Honour {
+    /// The sum over several origins (origin 0).
+    pub fn pooled(all: &[Honour]) -> Honour {
+        let mut sum = Honour {
+            origin: 0,
+            model: Honouring::default(),
+            record: Honouring::default(),
+        };
+        for h in all {
+            sum.model.war += h.model.war;
+            sum.model.limited += h.model.limited;
+            sum.record.war += h.record.war;
+            sum.record.limited += h.record.limited;
+        }
+        sum
+    }
+}
+
 /// `part / whole`, if there is a whole.
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
@@ -286,6 +320,9 @@ pub struct Backtest {
     /// Per origin, the armed share of the pairs at force.
     #[serde(default)]
     pub lethality: Vec<Lethality>,
+    /// Per origin, how often holders of a defense tie joined a partner attacked, by scale.
+    #[serde(default)]
+    pub honouring: Vec<Honour>,
     /// Every forecast, origin by origin.
     pub forecasts: Vec<Forecast>,
 }
@@ -302,6 +339,8 @@ struct RunEvents {
     joined: Vec<usize>,
     /// The founder pairs of conflicts that reached force, and how many of them saw an armed attack.
     founders: [usize; 2],
+    /// The defense obligations fired for a holder not yet in the conflict, and their honouring.
+    honouring: Honouring,
 }
 
 /// Runs the backtest: for each origin, the world of that year (docs/MODEL.md §8.1) simulated
@@ -330,6 +369,7 @@ pub fn run(
     let mut totals = Vec::new();
     let mut entries = Vec::new();
     let mut lethality = Vec::new();
+    let mut honouring = Vec::new();
     let mut complete = true;
     for (done, &origin) in origins.iter().enumerate() {
         if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
@@ -413,6 +453,16 @@ pub fn run(
                     }
                 }
                 events.founders = [founders.len(), armed.len()];
+                for t in o.triggers.iter().filter(|t| !t.engaged) {
+                    if world.obligations[t.obligation].kind == ObligationKind::Defense {
+                        let tally = if t.war {
+                            &mut events.honouring.war
+                        } else {
+                            &mut events.honouring.limited
+                        };
+                        tally.add(t.honoured);
+                    }
+                }
                 events.dyads = dyads.into_iter().collect();
                 events.joined = (0..defense.len())
                     .filter(|&k| beside.contains(&defense[k]))
@@ -550,6 +600,16 @@ pub fn run(
         entries.push(entry);
         let in_system = |(a, b): &&(u32, u32)| ccode.contains(a) && ccode.contains(b);
         let record_armed = record.armed_dyads.iter().filter(in_system).count() as u64;
+        let mut model = Honouring::default();
+        for r in &runs {
+            model.war += r.honouring.war;
+            model.limited += r.honouring.limited;
+        }
+        honouring.push(Honour {
+            origin,
+            model,
+            record: history.honouring(origin, origin + plan.horizon_years - 1),
+        });
         lethality.push(Lethality {
             origin,
             model_pairs: runs.iter().map(|r| r.founders[0] as u64).sum(),
@@ -578,6 +638,7 @@ pub fn run(
         totals,
         entry: entries,
         lethality,
+        honouring,
         forecasts,
     })
 }

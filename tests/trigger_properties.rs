@@ -7,10 +7,10 @@
 //! case is shrunk and saved under `proptest-regressions/`, which is committed so that it is replayed
 //! first on every later run.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use casus::engine::triggers::{self, Context};
-use casus::engine::{Conflict, Event, Outcome, Participant, Route, Simulation, World};
+use casus::engine::{Conflict, Event, Fired, Outcome, Participant, Route, Simulation, World};
 use casus::model::{ForceAction, Level, Severity};
 use casus::scenario::{ObligationKind, Role, Territory};
 use proptest::prelude::*;
@@ -342,11 +342,18 @@ fn lies_within(w: &World, r: usize, ancestor: usize) -> bool {
 
 fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
     let o = &w.obligations[ob];
-    if o.kind == ObligationKind::NonAggression || !ctx.in_force || c.fired.contains(&ob) {
+    if o.kind == ObligationKind::NonAggression
+        || !ctx.in_force
+        || c.fired.iter().any(|f| f.obligation == ob && f.war)
+    {
         return false;
     }
+    let fired_limited = c.fired.iter().any(|f| f.obligation == ob);
     if let Some(after) = o.after
-        && !c.fired.iter().any(|&f| w.obligations[f].clause == after)
+        && !c
+            .fired
+            .iter()
+            .any(|f| w.obligations[f.obligation].clause == after)
     {
         return false;
     }
@@ -421,6 +428,9 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
         a.level >= Level::War || (a.severity.action == ForceAction::Attack && a.severity.lethal)
     };
     let mut adversaries = BTreeSet::new();
+    // Whether some qualifying attack is at war level: a defense or offense obligation fired by a
+    // limited attack decides again only then.
+    let mut war = !matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense);
     if c.attacks.is_empty() && !o.armed {
         let role_fits = match o.role {
             Role::Target => partner_side == 1,
@@ -449,10 +459,11 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             };
             if admitted(adversary) && place(a.region) {
                 adversaries.insert(adversary);
+                war |= a.level >= Level::War;
             }
         }
     }
-    !adversaries.is_empty() && adversaries.len() >= o.min_adversaries
+    !(fired_limited && !war) && !adversaries.is_empty() && adversaries.len() >= o.min_adversaries
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +478,7 @@ struct ConflictSpec {
     level: u8,
     region: usize,
     fired: u64,
+    fired_war: u64,
     holder_level: u8,
     in_force: bool,
 }
@@ -479,13 +491,18 @@ fn conflict_spec() -> impl Strategy<Value = ConflictSpec> {
         (
             1u8..=7,
             0..9usize,
-            any::<u64>(),
+            (any::<u64>(), any::<u64>()),
             0u8..=7,
             proptest::bool::weighted(0.85),
         ),
     )
         .prop_map(
-            |(founders, entrants, attacks, (level, region, fired, holder_level, in_force))| {
+            |(
+                founders,
+                entrants,
+                attacks,
+                (level, region, (fired, fired_war), holder_level, in_force),
+            )| {
                 ConflictSpec {
                     founders,
                     entrants,
@@ -493,6 +510,7 @@ fn conflict_spec() -> impl Strategy<Value = ConflictSpec> {
                     level,
                     region,
                     fired,
+                    fired_war,
                     holder_level,
                     in_force,
                 }
@@ -554,7 +572,18 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
             c.attacks.push(attack);
         }
     }
-    c.fired = subset(spec.fired, w.obligations.len().min(64));
+    c.fired = subset(spec.fired, w.obligations.len().min(64))
+        .into_iter()
+        .map(|ob| Fired {
+            obligation: ob,
+            // Only defense and offense duties read the scale: the others' firings are final.
+            war: spec.fired_war >> ob & 1 == 1
+                || !matches!(
+                    w.obligations[ob].kind,
+                    ObligationKind::Defense | ObligationKind::Offense
+                ),
+        })
+        .collect();
     c
 }
 
@@ -750,11 +779,17 @@ fn check_run(
     conflicts: &[Conflict],
     events: &[(u32, Event)],
 ) -> Result<(), TestCaseError> {
-    // Each obligation fires at most once per conflict.
-    let mut seen = BTreeSet::new();
+    // Each obligation fires at most once per conflict, or twice if a defense or offense duty fired
+    // by a limited attack fires again at war scale.
+    let mut seen = BTreeMap::new();
     for t in &o.triggers {
+        let kind = w.obligations[t.obligation].kind;
+        let before = seen.insert((t.obligation, t.conflict), t.war);
         prop_assert!(
-            seen.insert((t.obligation, t.conflict)),
+            before.is_none()
+                || before == Some(false)
+                    && t.war
+                    && matches!(kind, ObligationKind::Defense | ObligationKind::Offense),
             "{:?} fired twice",
             t
         );

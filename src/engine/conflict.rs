@@ -86,8 +86,19 @@ pub struct Conflict {
     pub participants: Vec<Participant>,
     /// Every use of force, in order.
     pub attacks: Vec<Attack>,
-    /// Obligations that have fired in this conflict, in order of firing.
-    pub fired: Vec<ObligationIx>,
+    /// Obligations that have fired in this conflict, in order of firing. A defense or offense
+    /// obligation fired by a limited attack may fire once more for a war-scale one.
+    pub fired: Vec<Fired>,
+}
+
+/// An obligation's firing in a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fired {
+    /// The obligation.
+    pub obligation: ObligationIx,
+    /// Whether what fired it was war-scale: an attack at war level or above meeting its conditions
+    /// (docs/MODEL.md §3.6). Always true of kinds whose decision does not depend on the scale.
+    pub war: bool,
 }
 
 impl Conflict {
@@ -170,7 +181,13 @@ impl Conflict {
 
     /// Whether an obligation has fired in this conflict.
     pub fn has_fired(&self, obligation: ObligationIx) -> bool {
-        self.fired.contains(&obligation)
+        self.fired.iter().any(|f| f.obligation == obligation)
+    }
+
+    /// Whether an obligation has fired in this conflict for a war-scale attack (or, for kinds that
+    /// do not read the scale, at all): it cannot fire again.
+    pub fn has_fired_at_war(&self, obligation: ObligationIx) -> bool {
+        self.fired.iter().any(|f| f.obligation == obligation && f.war)
     }
 
     /// Sets the level, tracking the peak and the step it was reached.

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use conflict::{Attack, Conflict, ConflictIx, Participant, Route};
+pub use conflict::{Attack, Conflict, ConflictIx, Fired, Participant, Route};
 pub use observe::{Event, LiftReason, Observer};
 pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation, route_name};
 pub use rules::{
@@ -54,6 +54,7 @@ use crate::model::{Level, Pathway};
 use crate::scenario::{Step, Support};
 use derived::{Change, Derived};
 use membership::Membership;
+use obligations::Decision;
 
 /// An entry decided but not yet made: the holder joins after its delay.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +138,9 @@ pub struct Simulation<'w> {
     /// Per conflict, the neutrality obligations honoured in it, ordered by holder: the holder may
     /// not join against its partner.
     neutral: Vec<Vec<ObligationIx>>,
+    /// The honouring draws made so far, one per clause, conflict and scale: the holders of one
+    /// clause decide together (docs/MODEL.md §3.6).
+    decisions: Vec<Decision>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
     outcome: Outcome,
@@ -251,6 +255,7 @@ impl<'w> Simulation<'w> {
             event_step,
             sanction_active: vec![false; world.sanctions.len()],
             neutral: Vec::new(),
+            decisions: Vec::new(),
             treaty_in_force: vec![false; t],
             scratch: Scratch::default(),
             outcome: Outcome {

@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 
 use rand::RngExt;
 
-use super::conflict::{ConflictIx, Route};
+use super::conflict::{ConflictIx, Fired, Route};
 use super::observe::{Event, Observer};
 use super::outcome::Trigger;
 use super::rules::HonourContext;
@@ -37,7 +37,8 @@ impl<'w> Simulation<'w> {
     /// Fires every obligation whose conditions hold, repeating until none does: an obligation that
     /// fires can satisfy another's `after`, and an entry with no delay changes who is engaged. Each
     /// round checks every (conflict, obligation) pair in index order; each pair fires at most once
-    /// per run, so the cascade ends within as many rounds as there are obligations.
+    /// per step (a second firing, at war scale after a limited one, needs a new attack), so the
+    /// cascade ends within as many rounds as there are obligations.
     fn fire_obligations(&mut self, obs: &mut dyn Observer) {
         let world = self.world;
         let mobilisation = !world.mobilize_obligations.is_empty();
@@ -56,7 +57,7 @@ impl<'w> Simulation<'w> {
                 }
                 self.candidates(c, &mut candidates);
                 for &ob in &candidates {
-                    if !self.conflicts[c].has_fired(ob) && self.verdict(ob, c).is_ok() {
+                    if !self.conflicts[c].has_fired_at_war(ob) && self.verdict(ob, c).is_ok() {
                         due.push((c, ob));
                     }
                 }
@@ -184,14 +185,17 @@ impl<'w> Simulation<'w> {
         let world = self.world;
         let o = &world.obligations[ob];
         let t = self.step;
-        self.conflicts[c].fired.push(ob);
+        self.conflicts[c].fired.push(Fired {
+            obligation: ob,
+            war: firing.war,
+        });
         // A firing can satisfy another obligation's `after` in this conflict: check it again.
         self.derived.invalidate(super::derived::Change::Moved(c));
         let (honoured, probability) = if firing.engaged {
             (true, 1.0) // already fighting on that side: nothing to decide
         } else {
             let probability = self.honour_probability(ob, c, &firing);
-            (self.rng.random::<f64>() < probability, probability)
+            (self.decision(o.clause, c, firing.war) < probability, probability)
         };
         let joins = matches!(
             o.kind,
@@ -216,6 +220,7 @@ impl<'w> Simulation<'w> {
             step: t,
             adversaries: firing.adversaries.clone(),
             engaged: firing.engaged,
+            war: firing.war,
             honoured,
             probability,
         });
@@ -271,6 +276,21 @@ impl<'w> Simulation<'w> {
         }
     }
 
+    /// The uniform draw against which the holders of `clause` decide for conflict `c` at a scale:
+    /// drawn at the first firing, shared by the clause's other holders. Each holder honours if it
+    /// falls below its own probability, so each keeps its own chance and they decide together: the
+    /// record's joins come in blocs (the seven Arab states that joined Kuwait's side in 1990 were
+    /// every post-1945 join of a partner attacked at war scale; docs/MODEL.md §3.6).
+    fn decision(&mut self, clause: usize, c: ConflictIx, war: bool) -> f64 {
+        let key = (clause, c, war);
+        if let Some(d) = self.decisions.iter().find(|d| d.key == key) {
+            return d.draw;
+        }
+        let draw = self.rng.random::<f64>();
+        self.decisions.push(Decision { key, draw });
+        draw
+    }
+
     fn honour_probability(&self, ob: usize, c: ConflictIx, firing: &Firing) -> f64 {
         let world = self.world;
         // A scenario switch, applied here so that no replaceable rule can ignore it.
@@ -296,6 +316,7 @@ impl<'w> Simulation<'w> {
             stance_adversary,
             capability_holder: self.effective_capability(o.holder),
             capability_adversary,
+            war: firing.war,
             params: &world.params,
         })
     }
@@ -355,6 +376,14 @@ impl<'w> Simulation<'w> {
         // Each side has its founder, so neither count is 0.
         sum[side] / count[side] as f64 - sum[1 - side] / count[1 - side] as f64
     }
+}
+
+/// An honouring draw shared by the holders of a clause in a conflict at a scale
+/// ([`Simulation::decision`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decision {
+    key: (usize, ConflictIx, bool),
+    draw: f64,
 }
 
 /// The order in which due obligations fire ([`Simulation::firing_key`]): compared field by field.

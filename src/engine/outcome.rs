@@ -36,6 +36,8 @@ pub struct Trigger {
     pub adversaries: Vec<ActorIx>,
     /// The holder already took part on that side.
     pub engaged: bool,
+    /// What fired it was war-scale ([`Firing::war`](super::triggers::Firing::war)).
+    pub war: bool,
     /// Whether it honoured.
     pub honoured: bool,
     /// With what probability.

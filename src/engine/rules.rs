@@ -90,6 +90,9 @@ pub struct HonourContext<'a> {
     pub capability_holder: f64,
     /// The adversaries' effective capability.
     pub capability_adversary: f64,
+    /// Whether what fired it is war-scale (an attack at war level or above) rather than limited;
+    /// always true of kinds other than defense and offense.
+    pub war: bool,
     /// The parameters.
     pub params: &'a Parameters,
 }
@@ -111,7 +114,8 @@ pub trait HonouringRule: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogitEscalation;
 
-/// The default honouring rule: logit p = logit(reliability) + w_stance·gap − w_risk·ln(C_adv / C_holder).
+/// The default honouring rule: logit p = logit(reliability) + w_stance·gap − w_risk·ln(C_adv / C_holder),
+/// plus `honour_limited` when what fired it is a limited attack.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LogitHonouring;
 
@@ -226,7 +230,8 @@ impl HonouringRule for LogitHonouring {
         }
         let ratio = (c.capability_adversary.max(1e-12) / c.capability_holder.max(1e-12)).ln();
         let x = logit(c.reliability) + p.honour_stance * (c.stance_partner - c.stance_adversary)
-            - p.honour_risk * ratio;
+            - p.honour_risk * ratio
+            + if c.war { 0.0 } else { p.honour_limited };
         logistic(x)
     }
 }
@@ -376,9 +381,17 @@ mod tests {
             stance_adversary: 0.0,
             capability_holder: 1.0,
             capability_adversary: 1.0,
+            war: true,
             params: &p,
         };
         assert!((LogitHonouring.probability(&ctx) - 0.41).abs() < 1e-12);
+        let limited = HonourContext {
+            war: false,
+            ..ctx.clone()
+        };
+        let odds = |p: f64| p / (1.0 - p);
+        let ratio = odds(LogitHonouring.probability(&limited)) / odds(0.41);
+        assert!((ratio.ln() - p.honour_limited).abs() < 1e-9, "{ratio}");
         let friendly = HonourContext {
             stance_partner: 0.8,
             stance_adversary: -0.8,

@@ -18,6 +18,10 @@ pub struct Firing {
     pub adversaries: Vec<ActorIx>,
     /// The holder already takes part on that side: the duty arises but there is nothing to decide.
     pub engaged: bool,
+    /// What fired it is war-scale: an attack at war level or above meeting the conditions, rather
+    /// than a limited one (a clash, a seizure, a dispute below force). Always true of kinds other
+    /// than defense and offense, whose decision does not depend on the scale (docs/MODEL.md §3.6).
+    pub war: bool,
 }
 
 /// Why an obligation does not fire.
@@ -29,7 +33,8 @@ pub enum Reason {
     NeverFires,
     /// The treaty is not in force, or the holder or partner has withdrawn.
     NotInForce,
-    /// It has fired in this conflict already.
+    /// It has fired in this conflict already: at war scale, or at a limited scale and no
+    /// war-scale attack meets its conditions since.
     AlreadyFired,
     /// The partner takes no part in the conflict (or, for mobilisation, no adversary has mobilised).
     PartnerNotInvolved,
@@ -85,7 +90,7 @@ pub fn check(world: &World, ob: ObligationIx, conflict: &Conflict, ctx: &Context
     if !ctx.in_force {
         return Err(Reason::NotInForce);
     }
-    if conflict.has_fired(ob) {
+    if conflict.has_fired_at_war(ob) {
         return Err(Reason::AlreadyFired);
     }
     let firing = if o.kind == ObligationKind::Mobilize {
@@ -96,11 +101,15 @@ pub fn check(world: &World, ob: ObligationIx, conflict: &Conflict, ctx: &Context
     } else {
         check_partner(world, o, conflict)?
     };
+    // Fired for a limited attack: only a war-scale one is a new decision.
+    if !firing.war && conflict.has_fired(ob) {
+        return Err(Reason::AlreadyFired);
+    }
     if let Some(after) = o.after
         && !conflict
             .fired
             .iter()
-            .any(|&f| world.obligations[f].clause == after)
+            .any(|f| world.obligations[f.obligation].clause == after)
     {
         return Err(Reason::AfterNotFired);
     }
@@ -139,8 +148,11 @@ fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> 
             },
         );
     }
-    let mut adversaries: Vec<ActorIx> =
+    let mut adversaries: Vec<(ActorIx, bool)> =
         qualifying(world, o, conflict, partner_side, o.armed).collect();
+    let scaled = matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense);
+    let war = !scaled || adversaries.iter().any(|&(_, war)| war);
+    let mut adversaries: Vec<ActorIx> = adversaries.drain(..).map(|(a, _)| a).collect();
     adversaries.sort_unstable();
     adversaries.dedup();
     if adversaries.len() < o.min_adversaries {
@@ -150,6 +162,7 @@ fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> 
         side: partner_side,
         adversaries,
         engaged,
+        war,
     })
 }
 
@@ -165,15 +178,15 @@ fn admits(o: &DirectedObligation, adversary: ActorIx) -> bool {
 
 /// The adversaries, in attack order with repeats, of the attacks (or, below force, the dispute)
 /// that meet the obligation's role, adversary, place and territory conditions, and, if `armed`,
-/// are armed attacks (no dispute below force is). Lazy, so that the common case of no qualifying
-/// attack allocates nothing.
+/// are armed attacks (no dispute below force is); each with whether its attack is at war level or
+/// above. Lazy, so that the common case of no qualifying attack allocates nothing.
 fn qualifying<'a>(
     world: &'a World,
     o: &'a DirectedObligation,
     conflict: &'a Conflict,
     partner_side: usize,
     armed: bool,
-) -> impl Iterator<Item = ActorIx> + 'a {
+) -> impl Iterator<Item = (ActorIx, bool)> + 'a {
     let place_ok = move |region| {
         o.regions
             .as_ref()
@@ -194,8 +207,8 @@ fn qualifying<'a>(
         .participants
         .iter()
         .filter(move |p| from_dispute && p.side != partner_side)
-        .map(|p| p.actor)
-        .filter(move |&a| admits(o, a));
+        .map(|p| (p.actor, false))
+        .filter(move |&(a, _)| admits(o, a));
     let attacks = conflict.attacks.iter().filter_map(move |attack| {
         if armed && !attack.is_armed() {
             return None;
@@ -207,7 +220,8 @@ fn qualifying<'a>(
             Role::Any if attack.attacker == o.partner => attack.attacked,
             _ => return None,
         };
-        (admits(o, adversary) && place_ok(attack.region)).then_some(adversary)
+        (admits(o, adversary) && place_ok(attack.region))
+            .then_some((adversary, attack.level >= Level::War))
     });
     dispute.chain(attacks)
 }
@@ -248,5 +262,6 @@ fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
         side,
         adversaries,
         engaged,
+        war: true,
     })
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::ImportError;
 use super::tables::{Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, read_rows};
@@ -497,6 +497,7 @@ impl History {
                 })
                 .collect(),
             rivals: rivals.into_iter().collect(),
+            honouring: Some(self.honouring(FIRST_YEAR, year - 1).war),
             origin: Origin::History,
         })
     }
@@ -541,6 +542,45 @@ impl Record {
                 .iter()
                 .any(|&(p, side, _)| p == partner && states.contains(&(joiner, side, false)))
         })
+    }
+}
+
+/// How often the holders of a defense tie joined a partner that was attacked, by the scale of the
+/// attack: what the honouring rule's `honour_limited` rests on (docs/MODEL.md §3.6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Honouring {
+    /// Attacks at war level (MID hostility 5): cases and joins.
+    pub war: Tally,
+    /// Limited armed attacks (an attack or clash with deaths below war): cases and joins.
+    pub limited: Tally,
+}
+
+/// A count of cases and of those in which something happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Cases.
+    pub cases: u64,
+    /// Of those, the cases in which it happened.
+    pub hits: u64,
+}
+
+impl Tally {
+    /// Adds a case.
+    pub fn add(&mut self, hit: bool) {
+        self.cases += 1;
+        self.hits += u64::from(hit);
+    }
+
+    /// The share of cases that were hits, if there are cases.
+    pub fn share(&self) -> Option<f64> {
+        (self.cases > 0).then(|| self.hits as f64 / self.cases as f64)
+    }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.cases += other.cases;
+        self.hits += other.hits;
     }
 }
 
@@ -612,6 +652,82 @@ impl History {
             }
         }
         disputes
+    }
+
+    /// Alliance honouring in the record of disputes that began in the years `from` to `to`, as far
+    /// as the record of those years goes (a world reads nothing from its own year on): each
+    /// case is a state attacked on the first day of a dispute (a side-B originator, facing a
+    /// side-A originator in an armed attack: war, or an attack or clash with deaths; MID actions
+    /// 16–19) and a state that held a defense tie toward it the year before (ATOP), not itself an
+    /// attacker; the holder joined if it took part on the partner's side at force without being an
+    /// originator. A partner attacked at war scale counts there; one attacked only in limited
+    /// attacks counts as limited.
+    pub fn honouring(&self, from: u32, to: u32) -> Honouring {
+        let mut onset: BTreeMap<u32, u32> = BTreeMap::new();
+        for d in &self.disputes {
+            let year = onset.entry(d.dispnum).or_insert(d.year);
+            *year = (*year).min(d.year);
+        }
+        // Per dispute: each attacked partner with whether an attack on it was at war; the
+        // attackers; and each state in it at force by side, as (state, side A, originator).
+        let mut attacked: BTreeMap<u32, BTreeMap<u32, bool>> = BTreeMap::new();
+        let mut attackers: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        let mut at_force: BTreeMap<u32, BTreeSet<(u32, bool, bool)>> = BTreeMap::new();
+        for d in &self.disputes {
+            if !(from..=to).contains(&onset[&d.dispnum]) || d.year > to {
+                continue;
+            }
+            if d.level1() >= 4 {
+                at_force
+                    .entry(d.dispnum)
+                    .or_default()
+                    .insert((d.ccode1, d.sidea1 == 1, d.orig1 == 1));
+            }
+            if d.originators() && d.sidea1 == 1 {
+                attackers.entry(d.dispnum).or_default().insert(d.ccode1);
+                let level = d.pair_level();
+                let armed = level >= 5
+                    || level >= 4
+                        && d.hiact1.max(d.hiact2) >= 16
+                        && d.fatality1.max(d.fatality2) >= 1;
+                if armed {
+                    let war = attacked
+                        .entry(d.dispnum)
+                        .or_default()
+                        .entry(d.ccode2)
+                        .or_default();
+                    *war |= level >= 5;
+                }
+            }
+        }
+        let mut holders: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
+        for a in self.alliances.iter().filter(|a| a.atop_defense == 1) {
+            if a.ccode1 != a.ccode2 {
+                holders.entry((a.year, a.ccode2)).or_default().push(a.ccode1);
+            }
+        }
+        let mut honouring = Honouring::default();
+        for (dispnum, partners) in &attacked {
+            let year = onset[dispnum];
+            let states = at_force.get(dispnum);
+            for (&partner, &war) in partners {
+                let Some(held) = holders.get(&(year - 1, partner)) else {
+                    continue;
+                };
+                for &holder in held {
+                    if attackers[dispnum].contains(&holder) {
+                        continue;
+                    }
+                    let joined = states.is_some_and(|s| s.contains(&(holder, false, false)));
+                    if war {
+                        honouring.war.add(joined);
+                    } else {
+                        honouring.limited.add(joined);
+                    }
+                }
+            }
+        }
+        honouring
     }
 
     /// The first year a state entered the system, by COW code.

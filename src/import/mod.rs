@@ -22,7 +22,8 @@ use std::path::PathBuf;
 
 pub use cliques::partition;
 pub use history::{
-    FIRST_YEAR, HISTORY_FILES, History, LAST_YEAR, RATE_HALF_LIFE_YEARS, Record, nuclear_at,
+    FIRST_YEAR, HISTORY_FILES, History, Honouring, LAST_YEAR, RATE_HALF_LIFE_YEARS, Record, Tally,
+    nuclear_at,
 };
 pub use tables::{Contiguity, Disputes, ForceMix, KINDS, Origin, State, Tables, Ties, file_names};
 pub(crate) use world::{
@@ -50,12 +51,14 @@ pub fn tables_for(dir: &std::path::Path, year: u32) -> Result<Tables, ImportErro
         let mut tables = Tables::read(dir, year)?;
         // A present-day world takes its pairs' rates and shares from the year-by-year dispute table
         // where the directory has it, weighted toward recent years as any year's world is
-        // (docs/MODEL.md §8): the same pairs, disputes and years as the snapshot's table.
+        // (docs/MODEL.md §8): the same pairs, disputes and years as the snapshot's table; and the
+        // record of honouring to 2014.
         if snapshot && HISTORY_FILES.iter().all(|f| dir.join(f).exists()) {
             let present: std::collections::BTreeSet<u32> =
                 tables.states.iter().map(|s| s.ccode).collect();
-            tables.disputes = History::read(dir)?
-                .tables(LAST_YEAR)?
+            let history = History::read(dir)?.tables(LAST_YEAR)?;
+            tables.honouring = history.honouring;
+            tables.disputes = history
                 .disputes
                 .into_iter()
                 .filter(|d| present.contains(&d.lo) && present.contains(&d.hi))

@@ -138,6 +138,10 @@ pub struct Tables {
     pub contiguity: Vec<Contiguity>,
     /// Strategic rivalries under way, as pairs of COW codes (lower first); none in the snapshot.
     pub rivals: Vec<(u32, u32)>,
+    /// How often holders of a defense tie joined a partner attacked at war scale, in disputes
+    /// begun from 1946 to the year before ([`History::honouring`](super::History::honouring)):
+    /// the reliability of the world's defense ties. None where the year-by-year tables are absent.
+    pub honouring: Option<super::Tally>,
     /// Which records these are.
     pub origin: Origin,
 }
@@ -257,6 +261,7 @@ impl Tables {
             disputes,
             contiguity,
             rivals: Vec::new(),
+            honouring: None,
             origin: Origin::Snapshot,
         })
     }

@@ -439,9 +439,31 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         treaties,
         sanctions: Vec::new(),
         events: Vec::new(),
-        parameters: Parameters::default(),
+        parameters: Parameters {
+            reliability_defense: tables
+                .honouring
+                .map_or(Parameters::default().reliability_defense, defense_reliability),
+            ..Parameters::default()
+        },
         monte_carlo: MonteCarloDefaults::default(),
     }
+}
+
+/// The weight, in cases, of the default defense reliability (Berkemeier & Fuhrmann's 0.41 for
+/// alliances whose conditions were met) in an imported world's: the record's own rate outweighs it
+/// once it has more cases than this, as a pair's shares do (`SHARE_PRIOR`).
+pub const HONOUR_PRIOR: f64 = SHARE_PRIOR;
+
+/// The reliability of an imported world's defense ties: how often, in the record before the world's
+/// year, the holder of an ATOP defense tie joined a partner attacked at war scale
+/// ([`History::honouring`](super::History::honouring)), shrunk toward the default by
+/// [`HONOUR_PRIOR`] cases, to three places (docs/MODEL.md §3.6, §8). ATOP's table gives a tie's
+/// type but not its conditions, so a tie counts wherever its partner was attacked; the record's
+/// rate for such ties is what a tie of unknown conditions is worth.
+pub fn defense_reliability(record: super::Tally) -> f64 {
+    let prior = Parameters::default().reliability_defense;
+    let rate = (record.hits as f64 + HONOUR_PRIOR * prior) / (record.cases as f64 + HONOUR_PRIOR);
+    (rate * 1000.0).round() / 1000.0
 }
 
 /// The regions of a world of states: the five COW continents, the high seas, and each state's

@@ -78,6 +78,26 @@ pub fn render(b: &Backtest) -> String {
         thousands(pooled.record_cases),
         rate(record)
     );
+    let honour = crate::backtest::Honour::pooled(&b.honouring);
+    let tally = |t: crate::import::Tally| {
+        format!(
+            "{} of {} ({})",
+            thousands(t.hits),
+            thousands(t.cases),
+            rate(t.share())
+        )
+    };
+    let _ = writeln!(
+        out,
+        "honouring: a state attacked, an ally owing it defense not yet in the conflict joins
+           war-scale attack  model {}, record {}
+           limited attack    model {}, record {}
+",
+        tally(honour.model.war),
+        tally(honour.record.war),
+        tally(honour.model.limited),
+        tally(honour.record.limited),
+    );
     let armed = crate::backtest::Lethality::pooled(&b.lethality);
     let [model, record] = armed.rates();
     let _ = writeln!(

@@ -129,6 +129,12 @@ pub struct Parameters {
     /// Logit weight of ln(C_adversary / C_holder) against honouring. Default 0.5: a design choice;
     /// violations follow changes in power (Leeds 2003).
     pub honour_risk: f64,
+    /// Logit shift of honouring a defense or offense obligation when what fired it is a limited
+    /// attack (a lethal clash below war; a seizure or a dispute where the trigger admits those)
+    /// rather than a war-scale one. Default −3.2: post-1945, holders of defense ties joined a
+    /// partner attacked at war scale 7 times in 136 and one attacked in a limited armed attack 4
+    /// times in 1,781, a log odds ratio of −3.2 (docs/MODEL.md §3.6, `casus backtest`).
+    pub honour_limited: f64,
     /// Honour every triggered obligation, so that the treaty logic alone decides who joins.
     /// Default false. For historical checks with all reliabilities at 1.
     pub honour_all: bool,
@@ -225,6 +231,7 @@ impl Default for Parameters {
             commitment_discretionary: 0.75,
             honour_stance: 1.0,
             honour_risk: 0.5,
+            honour_limited: -3.2,
             honour_all: false,
             defection_shock: 0.3,
             consultation_shock: 0.05,
@@ -285,7 +292,7 @@ impl Parameters {
         const W: (f64, f64) = (-20.0, 20.0); // a logit weight
         const R: (f64, f64) = (0.0, 1000.0); // a rate per year
         let p = self;
-        let entries: [(&'static str, f64, (f64, f64)); 56] = [
+        let entries: [(&'static str, f64, (f64, f64)); 57] = [
             ("onset_rate", p.onset_rate, R),
             ("deterrence", p.deterrence, P),
             ("onset_memory", p.onset_memory, (0.0, 20.0)),
@@ -328,6 +335,7 @@ impl Parameters {
             ("commitment_discretionary", p.commitment_discretionary, P),
             ("honour_stance", p.honour_stance, W),
             ("honour_risk", p.honour_risk, W),
+            ("honour_limited", p.honour_limited, W),
             ("defection_shock", p.defection_shock, (0.0, 2.0)),
             ("consultation_shock", p.consultation_shock, (0.0, 2.0)),
             ("support_diplomatic", p.support_diplomatic, (0.0, 2.0)),
