@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Route, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
-use crate::scenario::ObligationKind;
 use crate::monte_carlo::MonteCarlo;
+use crate::scenario::ObligationKind;
 
 /// What a backtest forecasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

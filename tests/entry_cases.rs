@@ -1,7 +1,7 @@
 //! Named post-1945 cases of alliance entry (docs/VALIDATION.md, "Who enters"): an attack on a state
 //! that others owe defense, scripted at step 0 of the world of its year imported from the bundled
 //! tables, and how often any of those allies joins its side within a year. Sources in
-//! docs/SOURCES.md A5. `cargo test --release --test entry_cases -- --nocapture` prints the figures.
+//! docs/SOURCES.md A4. `cargo test --release --test entry_cases -- --nocapture` prints the figures.
 
 use casus::engine::{Route, Simulation, World};
 use casus::import::{History, cow_atop};
@@ -56,7 +56,9 @@ fn joined(year: u32, by: &str, on: &str, level: u8) -> (f64, Vec<(String, f64)>)
         .collect();
     joiners.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let share = any as f64 / RUNS as f64;
-    eprintln!("{year} {by} -> {on} at level {level}: an ally joins in {share:.3} of runs; {joiners:?}");
+    eprintln!(
+        "{year} {by} -> {on} at level {level}: an ally joins in {share:.3} of runs; {joiners:?}"
+    );
     (share, joiners)
 }
 
@@ -99,7 +101,10 @@ fn kuwait_1990_draws_arab_allies_in_only_rarely() {
     let likeliest: Vec<&str> = joiners.iter().take(3).map(|(id, _)| id.as_str()).collect();
     for id in &likeliest {
         assert!(
-            ["EGY", "SAU", "SYR", "ALG", "MOR", "JOR", "UAE", "QAT", "BAH", "OMA"].contains(id),
+            [
+                "EGY", "SAU", "SYR", "ALG", "MOR", "JOR", "UAE", "QAT", "BAH", "OMA"
+            ]
+            .contains(id),
             "{likeliest:?}"
         );
     }

@@ -463,7 +463,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             }
         }
     }
-    !(fired_limited && !war) && !adversaries.is_empty() && adversaries.len() >= o.min_adversaries
+    (war || !fired_limited) && !adversaries.is_empty() && adversaries.len() >= o.min_adversaries
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -187,7 +187,9 @@ impl Conflict {
     /// Whether an obligation has fired in this conflict for a war-scale attack (or, for kinds that
     /// do not read the scale, at all): it cannot fire again.
     pub fn has_fired_at_war(&self, obligation: ObligationIx) -> bool {
-        self.fired.iter().any(|f| f.obligation == obligation && f.war)
+        self.fired
+            .iter()
+            .any(|f| f.obligation == obligation && f.war)
     }
 
     /// Sets the level, tracking the peak and the step it was reached.

@@ -195,7 +195,10 @@ impl<'w> Simulation<'w> {
             (true, 1.0) // already fighting on that side: nothing to decide
         } else {
             let probability = self.honour_probability(ob, c, &firing);
-            (self.decision(o.clause, c, firing.war) < probability, probability)
+            (
+                self.decision(o.clause, c, firing.war) < probability,
+                probability,
+            )
         };
         let joins = matches!(
             o.kind,

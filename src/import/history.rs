@@ -678,10 +678,11 @@ impl History {
                 continue;
             }
             if d.level1() >= 4 {
-                at_force
-                    .entry(d.dispnum)
-                    .or_default()
-                    .insert((d.ccode1, d.sidea1 == 1, d.orig1 == 1));
+                at_force.entry(d.dispnum).or_default().insert((
+                    d.ccode1,
+                    d.sidea1 == 1,
+                    d.orig1 == 1,
+                ));
             }
             if d.originators() && d.sidea1 == 1 {
                 attackers.entry(d.dispnum).or_default().insert(d.ccode1);
@@ -703,7 +704,10 @@ impl History {
         let mut holders: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
         for a in self.alliances.iter().filter(|a| a.atop_defense == 1) {
             if a.ccode1 != a.ccode2 {
-                holders.entry((a.year, a.ccode2)).or_default().push(a.ccode1);
+                holders
+                    .entry((a.year, a.ccode2))
+                    .or_default()
+                    .push(a.ccode1);
             }
         }
         let mut honouring = Honouring::default();

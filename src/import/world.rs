@@ -440,9 +440,10 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         sanctions: Vec::new(),
         events: Vec::new(),
         parameters: Parameters {
-            reliability_defense: tables
-                .honouring
-                .map_or(Parameters::default().reliability_defense, defense_reliability),
+            reliability_defense: tables.honouring.map_or(
+                Parameters::default().reliability_defense,
+                defense_reliability,
+            ),
             ..Parameters::default()
         },
         monte_carlo: MonteCarloDefaults::default(),
