@@ -80,6 +80,9 @@ pub struct Conflict {
     pub level_since: Step,
     /// The step it ended, if it has.
     pub ended: Option<Step>,
+    /// Steps it had already spent at its current level before `level_since` (a war under way when
+    /// the scenario begins: the event's `under_way`); 0 once the level changes.
+    pub prior: Step,
     /// The side that used force first, if any has.
     pub initiator: Option<usize>,
     /// Everyone taking part, in order of joining.
@@ -126,11 +129,17 @@ impl Conflict {
             started: step,
             level_since: step,
             ended: None,
+            prior: 0,
             initiator: None,
             participants: vec![founder(by, 0), founder(on, 1)],
             attacks: Vec::new(),
             fired: Vec::new(),
         }
+    }
+
+    /// Steps at the current level by `step`, counting those spent there before the run.
+    pub fn steps_at_level(&self, step: Step) -> Step {
+        step - self.level_since + self.prior
     }
 
     /// Whether the conflict is still going on.
@@ -197,6 +206,7 @@ impl Conflict {
         if level != self.level {
             self.level = level;
             self.level_since = step;
+            self.prior = 0;
         }
         self.peak = self.peak.max(level);
     }

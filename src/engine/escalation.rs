@@ -84,12 +84,13 @@ impl Simulation<'_> {
             sum / count.max(1) as f64
         };
         let nuclear = |side| conflict.side(side).any(|a| world.actors[a].nuclear);
+        let deterrent = |side| self.nuclear_weight(c, side);
         EscalationContext {
             founders: [world.actors[f0].id.as_str(), world.actors[f1].id.as_str()],
             region: world.regions[conflict.region].id.as_str(),
             level: conflict.level,
             peak: conflict.peak,
-            steps_at_level: self.step - conflict.level_since,
+            steps_at_level: conflict.steps_at_level(self.step),
             hostility: self.hostility(f0, f1),
             capability,
             reinforcement: {
@@ -101,6 +102,7 @@ impl Simulation<'_> {
             },
             pressure: [mean_pressure(0), mean_pressure(1)],
             nuclear: [nuclear(0), nuclear(1)],
+            nuclear_weight: [deterrent(0), deterrent(1)],
             months_per_step: world.step_years * 12.0,
             params: &world.params,
         }

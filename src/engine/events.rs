@@ -69,10 +69,15 @@ impl Simulation<'_> {
                 level,
                 region,
                 severity,
+                under_way,
             } => {
                 let level = level.unwrap_or_else(|| self.draw_start_level(by, on));
                 let region = region.unwrap_or(self.world.actors[on].regions[0]);
-                self.confront(by, on, level, region, severity, obs);
+                let c = self.confront(by, on, level, region, severity, obs);
+                let conflict = &mut self.conflicts[c];
+                if conflict.started == t && conflict.level == level {
+                    conflict.prior = under_way;
+                }
             }
             Action::Sanction(r) => self.impose(r, obs),
             Action::Lift(r) => self.lift(r, LiftReason::Event, obs),

@@ -398,26 +398,48 @@ impl<'w> Simulation<'w> {
     }
 
     /// A side's effective capability: its members plus weighted supporters.
-    fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
+    /// The weight of a supporter's aid: the share of its capability (and of its nuclear deterrent)
+    /// that counts for the side it supports.
+    fn support_weight(&self, support: Support) -> f64 {
         let p = &self.world.params;
+        match support {
+            Support::Lethal => p.support_lethal_weight,
+            Support::Material => p.support_material_weight,
+            Support::Diplomatic | Support::None => 0.0,
+        }
+    }
+
+    /// The postures of conflict `c`'s supporters of `side`.
+    fn supporters(&self, c: ConflictIx, side: usize) -> impl Iterator<Item = &Posture> + '_ {
+        // Postures are in (conflict, actor) order: this conflict's are one run.
+        let from = self.postures.partition_point(|s| s.conflict < c);
+        self.postures[from..]
+            .iter()
+            .take_while(move |s| s.conflict == c)
+            .filter(move |s| s.side == side)
+    }
+
+    /// How much nuclear arms weigh for a side: 1 with a nuclear member, otherwise the largest support
+    /// weight of a nuclear-armed supporter (docs/MODEL.md §3.4), 0 without either.
+    fn nuclear_weight(&self, c: ConflictIx, side: usize) -> f64 {
+        let actors = &self.world.actors;
+        if self.conflicts[c].side(side).any(|a| actors[a].nuclear) {
+            return 1.0;
+        }
+        self.supporters(c, side)
+            .filter(|s| actors[s.actor].nuclear)
+            .map(|s| self.support_weight(s.support))
+            .fold(0.0, f64::max)
+    }
+
+    fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
         let members: f64 = self.conflicts[c]
             .side(side)
             .map(|a| self.effective_capability(a))
             .sum();
-        // Postures are in (conflict, actor) order: this conflict's are one run.
-        let from = self.postures.partition_point(|s| s.conflict < c);
-        let supporters: f64 = self.postures[from..]
-            .iter()
-            .take_while(|s| s.conflict == c)
-            .filter(|s| s.side == side)
-            .map(|s| {
-                let weight = match s.support {
-                    Support::Lethal => p.support_lethal_weight,
-                    Support::Material => p.support_material_weight,
-                    Support::Diplomatic | Support::None => 0.0,
-                };
-                weight * self.effective_capability(s.actor)
-            })
+        let supporters: f64 = self
+            .supporters(c, side)
+            .map(|s| self.support_weight(s.support) * self.effective_capability(s.actor))
             .sum();
         members + supporters
     }

@@ -18,7 +18,7 @@ pub struct EscalationContext<'a> {
     pub level: Level,
     /// Its highest level so far.
     pub peak: Level,
-    /// Steps since it reached its current level.
+    /// Steps since it reached its current level (with those before the run, for a war under way).
     pub steps_at_level: u32,
     /// Hostility between the two sides' founders, in [0, 1].
     pub hostility: f64,
@@ -31,6 +31,9 @@ pub struct EscalationContext<'a> {
     pub pressure: [f64; 2],
     /// Whether each side has a nuclear member.
     pub nuclear: [bool; 2],
+    /// How much nuclear arms weigh for each side: 1 with a nuclear member, otherwise the support
+    /// weight of its strongest-backing nuclear-armed supporter (docs/MODEL.md §3.4), else 0.
+    pub nuclear_weight: [f64; 2],
     /// The step's length in months.
     pub months_per_step: f64,
     /// The parameters.
@@ -188,13 +191,19 @@ impl EscalationRule for LogitEscalation {
                 - p.escalation_imbalance * imbalance
                 - p.escalation_deterrence * (1.0 + c.reinforcement[side]).ln()
                 - p.escalation_pressure * c.pressure[side]
-                - if c.level >= Level::Force && c.nuclear[1 - side] {
-                    p.escalation_nuclear
+                - if c.level >= Level::Force {
+                    p.escalation_nuclear * c.nuclear_weight[1 - side]
                 } else {
                     0.0
                 };
         }
-        let u_down = utility(down) - p.escalation_hostility * c.hostility + duration;
+        // Wars that have lasted longer are likelier to go on (docs/MODEL.md §3.4, endurance).
+        let endurance = if c.level >= Level::War {
+            p.war_endurance * (1.0 + f64::from(c.steps_at_level) * c.months_per_step).ln()
+        } else {
+            0.0
+        };
+        let u_down = utility(down) - p.escalation_hostility * c.hostility + duration - endurance;
         let u_settle = utility(settle) - p.escalation_hostility * c.hostility + duration;
         let exps = [u_up[0].exp(), u_up[1].exp(), u_down.exp(), u_settle.exp()];
         let total = 1.0 + exps.iter().sum::<f64>();
@@ -252,6 +261,7 @@ mod tests {
             reinforcement: [0.0, 0.0],
             pressure: [0.0, 0.0],
             nuclear: [false, false],
+            nuclear_weight: [0.0, 0.0],
             months_per_step: 1.0,
             params,
         }
@@ -289,10 +299,18 @@ mod tests {
         let base = LogitEscalation.transition(&neutral(Level::Force, Level::Force, &p));
         let t = LogitEscalation.transition(&EscalationContext {
             nuclear: [false, true],
+            nuclear_weight: [0.0, 1.0],
             ..neutral(Level::Force, Level::Force, &p)
         });
         assert!((t.up[0] / base.up[0] - (-p.escalation_nuclear).exp()).abs() < 0.01);
         assert!((t.up[1] - base.up[1]).abs() < 1e-4);
+        // A nuclear-armed supporter of side 1 deters in proportion to its support weight.
+        let backed = LogitEscalation.transition(&EscalationContext {
+            nuclear_weight: [0.0, p.support_lethal_weight],
+            ..neutral(Level::Force, Level::Force, &p)
+        });
+        let expected = (-p.escalation_nuclear * p.support_lethal_weight).exp();
+        assert!((backed.up[0] / base.up[0] - expected).abs() < 0.01);
     }
 
     #[test]
@@ -351,6 +369,7 @@ mod tests {
                         reinforcement: [1e12, 0.0],
                         pressure: [1.0, 0.0],
                         nuclear: [true, true],
+                        nuclear_weight: [1.0, 1.0],
                         months_per_step: 12.0,
                         ..neutral(level, Level::MAX, &p)
                     };

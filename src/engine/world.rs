@@ -205,6 +205,8 @@ pub enum Action {
         region: Option<RegionIx>,
         /// What the use of force is (at level 4); `None` draws it from the pair's mix.
         severity: Option<Severity>,
+        /// Steps a conflict it opens has already lasted at its level.
+        under_way: Step,
     },
     /// Impose a regime.
     Sanction(usize),
@@ -758,6 +760,7 @@ impl<'a> Compiler<'a> {
                                 lethal: e.lethal.unwrap_or(action == ForceAction::Attack),
                             }
                         }),
+                        under_way: e.under_way.unwrap_or(0),
                     },
                     EventKind::Sanction => {
                         Action::Sanction(regime(e.regime.as_deref().unwrap_or_default()))

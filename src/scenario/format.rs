@@ -674,6 +674,11 @@ pub struct Event {
     /// Stance: the shift in [−2, 2], clamped into [−1, 1] after adding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<f64>,
+    /// Attack: the steps the conflict it opens has already lasted at its level before the event (a
+    /// war under way when the scenario begins). Default 0. The war's chance of ending reads it
+    /// (docs/MODEL.md §3.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under_way: Option<Step>,
     /// Where the event comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -902,7 +902,15 @@ impl<'a> Validator<'a> {
         use EventKind::*;
         // The fields each kind takes; any other action field is a mistake.
         let allowed: &[&str] = match e.kind {
-            Attack => &["by", "on", "level", "region", "action", "lethal"],
+            Attack => &[
+                "by",
+                "on",
+                "level",
+                "region",
+                "action",
+                "lethal",
+                "under_way",
+            ],
             Dispute => &["by", "on", "level", "region"],
             Sanction | Lift => &["regime"],
             Sign => &["treaty"],
@@ -926,6 +934,7 @@ impl<'a> Validator<'a> {
             ("between", e.between.is_some()),
             ("value", e.value.is_some()),
             ("delta", e.delta.is_some()),
+            ("under_way", e.under_way.is_some()),
         ];
         let kind = kind_name(e.kind);
         for (key, present) in given {
