@@ -84,9 +84,10 @@ fn july_1914_with_default_reliabilities() {
     assert!(ottoman > 0);
 }
 
-/// September 1939: Britain's duty to Poland named Germany only (the secret protocol), so Britain
-/// goes to war with Germany and not with the Soviet Union; without the protocol it would have been
-/// bound against both.
+/// September 1939: Britain's duty to Poland named Germany only (the secret protocol, clause 1(a)),
+/// so Britain goes to war with Germany and not with the Soviet Union, for whose invasion it owes
+/// consultation (clause 1(b)); France goes to war with Britain under its alliance with Poland;
+/// without the protocol Britain would have been bound against both.
 #[test]
 fn september_1939_the_secret_protocol_decides() {
     let w = world(
@@ -124,6 +125,32 @@ fn september_1939_the_secret_protocol_decides() {
             .all(|c| !c.opposed(britain, w.actor("SOV").unwrap())),
         "Britain and the Soviet Union never opposed"
     );
+    // France declared war with Britain on 3 September, under its 1921 alliance, against Germany
+    // only.
+    let france = w.actor("FRN").unwrap();
+    let entry = o.entries.iter().find(|e| e.actor == france).unwrap();
+    assert_eq!(
+        (entry.step, founders(entry.conflict).0),
+        (2, "GMY"),
+        "France at war on 3 September"
+    );
+    assert!(
+        conflicts
+            .iter()
+            .all(|c| !c.opposed(france, w.actor("SOV").unwrap())),
+        "France and the Soviet Union never opposed"
+    );
+    // Clause 1(b) of the secret protocol: for the Soviet invasion Britain owed consultation, and
+    // consulting brings no one in.
+    let consult: Vec<_> = fired(&w, &o, "anglo_polish_1939/protocol_1b", "UKG")
+        .into_iter()
+        .map(founders)
+        .collect();
+    assert_eq!(
+        consult,
+        [("SOV", 16)],
+        "consultation for the Soviet invasion only"
+    );
 
     let without = world(
         "scenarios/september_1939.json",
@@ -144,8 +171,8 @@ fn september_1939_the_secret_protocol_decides() {
     );
 }
 
-/// With the default reliabilities Britain honours its duty only some of the time, but never owes
-/// anything for the Soviet invasion.
+/// With the default reliabilities Britain and France honour their duties only some of the time, but
+/// never owe the Soviet invasion more than Britain's consultation.
 #[test]
 fn september_1939_with_default_reliabilities() {
     let w = world("scenarios/september_1939.json", &[]);
@@ -153,13 +180,15 @@ fn september_1939_with_default_reliabilities() {
     for r in 0..500 {
         let (o, conflicts) = run(&w, r);
         for t in &o.triggers {
-            assert_eq!(
-                w.actors[conflicts[t.conflict].founder(0)].id,
-                "GMY",
-                "run {r}"
-            );
-            honoured += usize::from(t.honoured);
+            let clause = w.clause_name(w.obligations[t.obligation].clause);
+            let founder = w.actors[conflicts[t.conflict].founder(0)].id.as_str();
+            if founder == "SOV" {
+                assert_eq!(clause, "anglo_polish_1939/protocol_1b", "run {r}");
+            } else {
+                assert_eq!(founder, "GMY", "run {r}");
+                honoured += usize::from(t.honoured);
+            }
         }
     }
-    assert!(honoured > 0 && honoured < 500, "{honoured} of 500");
+    assert!(honoured > 0 && honoured < 1000, "{honoured} of 1000");
 }

@@ -147,6 +147,8 @@ fn figures() -> BTreeMap<&'static str, String> {
     let s = summary("scenarios/september_1939.json", 2_000, &[]);
     f.insert("1939.all.ukg", at_war(&s_all, "UKG"));
     f.insert("1939.ukg", at_war(&s, "UKG"));
+    f.insert("1939.all.frn", at_war(&s_all, "FRN"));
+    f.insert("1939.frn", at_war(&s, "FRN"));
     f
 }
 
