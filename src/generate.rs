@@ -177,6 +177,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
     let actors: Vec<Actor> = (0..n)
         .map(|i| Actor {
             reach: Reach::Global,
+            voluntary_entry: None,
             id: ids[i].clone(),
             name: format!("State {}", i + 1),
             capability: capability[i],

@@ -648,6 +648,22 @@ fn cases() -> Vec<Case> {
             "actors[0].reach",
             "unknown variant `continental`, expected `global` or `regional`",
         ),
+        case(
+            "allies of adversaries without adversaries",
+            Add(
+                "/treaties/0/obligations/0/trigger",
+                "adversaries_allies",
+                json!(true),
+            ),
+            "treaties[0].obligations[0].trigger.adversaries_allies",
+            "expected `adversaries` beside it: the states whose allies count too",
+        ),
+        case(
+            "a negative propensity for voluntary entry",
+            Add("/actors/0", "voluntary_entry", json!(-1)),
+            "actors[0].voluntary_entry",
+            "expected a number from 0 to 1000, found -1",
+        ),
     ]
 }
 

@@ -334,3 +334,47 @@ fn stances_revert_and_draw_together() {
         "and against A"
     );
 }
+
+/// Voluntary entry reads each actor's own propensity: a lethal supporter with the default joins the
+/// war it arms, one with `voluntary_entry` 0 arms it and never fights (the Soviet Union in Korea,
+/// 1950), and one with 2 joins sooner.
+#[test]
+fn voluntary_entry_is_each_actors_own() {
+    let build = |propensity: Option<f64>| {
+        let mut c = json!({"id": "C", "name": "C", "capability": 1.0, "max_support": "lethal"});
+        if let Some(v) = propensity {
+            c["voluntary_entry"] = json!(v);
+        }
+        let s = json!({
+            "casus": 1, "name": "entry", "step": "month", "steps": 24,
+            "actors": [
+                {"id": "A", "name": "A", "capability": 1.0},
+                {"id": "B", "name": "B", "capability": 1.0},
+                c
+            ],
+            "stances": [
+                {"from": "C", "to": "B", "value": 1.0},
+                {"from": "C", "to": "A", "value": -1.0}
+            ],
+            "events": [{"kind": "attack", "by": "A", "on": "B", "level": "war", "at": 0}],
+            "parameters": {"onset_rate": 0.0, "voluntary_entry_rate": 0.5, "down_war": 0.0,
+                           "up_war": 0.0, "stance_reversion": 0.0}
+        });
+        World::new(&casus::scenario::from_value(&s, "entry").unwrap()).unwrap()
+    };
+    let entries = |w: &World| {
+        (0..400)
+            .filter(|&r| {
+                let o = Simulation::new(w, 1, r).run_to_end(&mut ());
+                o.entries.iter().any(|e| e.actor == 2)
+            })
+            .count()
+    };
+    let (default, never, keen) = (
+        entries(&build(None)),
+        entries(&build(Some(0.0))),
+        entries(&build(Some(2.0))),
+    );
+    assert_eq!(never, 0);
+    assert!(default > 100 && keen > default, "{default} {keen}");
+}

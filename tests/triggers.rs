@@ -152,6 +152,29 @@ fn adversaries() {
     assert!(!fires_for(t, json!([attack("D", "A", 4, "a_home", 1)])));
 }
 
+/// "B or any state allied with B" (the 1950 Sino-Soviet treaty's "Japan or any state allied with
+/// it"): D, B's ally in another treaty, counts; E, allied with no one, does not.
+#[test]
+fn adversaries_allies() {
+    let world_with = |attacker: &str| {
+        world(
+            json!([
+                {"id": "pact", "members": ["A", "C"], "obligations": [
+                    {"id": "def", "kind": "defense", "holder": "C", "partner": "A",
+                     "trigger": {"adversaries": ["B"], "adversaries_allies": true}}
+                ]},
+                {"id": "bd", "members": ["B", "D"], "obligations": [{"id": "def", "kind": "defense"}]}
+            ]),
+            json!([attack(attacker, "A", 4, "a_home", 1)]),
+        )
+    };
+    for (attacker, fires) in [("B", true), ("D", true), ("E", false)] {
+        let w = world_with(attacker);
+        let got = fired(&w, &run(&w)).contains(&"pact/def C>A".to_owned());
+        assert_eq!(got, fires, "attack by {attacker}");
+    }
+}
+
 #[test]
 fn adversaries_exclude() {
     let t = json!({"adversaries_exclude": ["B"]});

@@ -325,8 +325,9 @@ impl<'w> Simulation<'w> {
     }
 
     /// A lethal supporter of a side in a conflict at force or above joins it with probability
-    /// 1 − exp(−rate·gap·Δt), where gap is its stance gap between the sides; never against a partner
-    /// of a neutrality or non-aggression obligation it holds.
+    /// 1 − exp(−rate·v·gap·Δt), where v is its own `voluntary_entry` multiple and gap its stance gap
+    /// between the sides; never against a partner of a neutrality or non-aggression obligation it
+    /// holds.
     fn voluntary_entry(&mut self, obs: &mut dyn Observer) {
         let rate = self.world.params.voluntary_entry_rate;
         if rate <= 0.0 {
@@ -348,7 +349,10 @@ impl<'w> Simulation<'w> {
                 continue;
             }
             let gap = self.stance_gap(actor, c, side);
-            let probability = self.world.per_step_from_yearly_rate(rate * gap.max(0.0));
+            let propensity = self.world.actors[actor].voluntary_entry;
+            let probability = self
+                .world
+                .per_step_from_yearly_rate(rate * propensity * gap.max(0.0));
             if self.rng.random::<f64>() < probability {
                 let cap = self.conflicts[c].level.min(Level::War);
                 self.join(c, actor, side, Route::Voluntary, cap, obs);

@@ -39,6 +39,8 @@ pub struct ActorInfo {
     pub max_support: Support,
     /// Where it can start a dispute with an actor it has no dyad rate with.
     pub reach: Reach,
+    /// Its multiple of `voluntary_entry_rate`.
+    pub voluntary_entry: f64,
 }
 
 /// A region and its parent.
@@ -528,6 +530,7 @@ impl<'a> Compiler<'a> {
                 },
                 max_support: a.max_support,
                 reach: a.reach,
+                voluntary_entry: a.voluntary_entry.unwrap_or(1.0),
             })
             .collect();
 
@@ -590,7 +593,14 @@ impl<'a> Compiler<'a> {
                     }) == AttackCondition::Armed,
                     unprovoked: o.trigger.unprovoked,
                     territory: o.trigger.territory,
-                    adversaries: o.trigger.adversaries.as_deref().map(|a| self.actors(a)),
+                    adversaries: o.trigger.adversaries.as_deref().map(|a| {
+                        let listed = self.actors(a);
+                        if o.trigger.adversaries_allies {
+                            allied_with(s, ti, &listed, |id| self.actor(id))
+                        } else {
+                            listed
+                        }
+                    }),
                     adversaries_exclude: self.actors(&o.trigger.adversaries_exclude),
                     min_adversaries: o.trigger.min_adversaries.unwrap_or(1) as usize,
                     regions: o
@@ -841,4 +851,31 @@ impl<'a> Compiler<'a> {
             params: p,
         }
     }
+}
+
+/// `listed` with every state allied with one of them: a fellow member of a treaty of the scenario,
+/// other than treaty `own`, that holds a defense or offense obligation. Ascending, without repeats.
+fn allied_with(
+    s: &Scenario,
+    own: TreatyIx,
+    listed: &[ActorIx],
+    actor: impl Fn(&str) -> ActorIx,
+) -> Vec<ActorIx> {
+    let mut out = listed.to_vec();
+    for (ti, t) in s.treaties.iter().enumerate() {
+        let binds = t
+            .obligations
+            .iter()
+            .any(|o| matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense));
+        if ti == own || !binds {
+            continue;
+        }
+        let members: Vec<ActorIx> = t.members.iter().map(|m| actor(m)).collect();
+        if members.iter().any(|m| listed.contains(m)) {
+            out.extend(members);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -133,6 +133,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                 } else {
                     Reach::Regional
                 },
+                voluntary_entry: None,
                 source: Some(source),
             }
         })

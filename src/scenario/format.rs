@@ -206,6 +206,11 @@ pub struct Actor {
     /// anywhere; `regional` only with actors whose territory shares a top-level region with its own.
     #[serde(default, skip_serializing_if = "Reach::is_global")]
     pub reach: Reach,
+    /// How readily it joins, of its own accord, a war whose side it arms: a multiple of
+    /// `voluntary_entry_rate` (docs/MODEL.md §3.6). Default 1; 0 never (the Soviet Union arming
+    /// North Korea in 1950 without fighting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voluntary_entry: Option<f64>,
     /// Where the actor's figures come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -455,6 +460,12 @@ pub struct Trigger {
     /// Only attacks by these actors count (ATOP ADV).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adversaries: Option<Vec<String>>,
+    /// With `adversaries`: attacks by any state allied with one of them count too (the 1950
+    /// Sino-Soviet treaty: an attack "by Japan or any state allied with it"). Allied: a fellow
+    /// member of another treaty of the scenario that holds a defense or offense obligation. Default
+    /// false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adversaries_allies: bool,
     /// Attacks by these actors never count (Tripartite Pact Art. 5: the USSR).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adversaries_exclude: Vec<String>,

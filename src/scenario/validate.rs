@@ -383,6 +383,9 @@ impl<'a> Validator<'a> {
             if let Some(economy) = actor.economy {
                 self.positive(path.key("economy"), economy);
             }
+            if let Some(v) = actor.voluntary_entry {
+                self.in_range(path.key("voluntary_entry"), v, 0.0, 1000.0);
+            }
             if let Some(regions) = &actor.regions {
                 if regions.is_empty() {
                     self.error(
@@ -620,6 +623,12 @@ impl<'a> Validator<'a> {
             for (k, actor) in adversaries.iter().enumerate() {
                 self.actor_ref(tpath.key("adversaries").index(k), actor);
             }
+        }
+        if trigger.adversaries_allies && trigger.adversaries.is_none() {
+            self.error(
+                tpath.key("adversaries_allies"),
+                "expected `adversaries` beside it: the states whose allies count too",
+            );
         }
         for (k, actor) in trigger.adversaries_exclude.iter().enumerate() {
             let apath = tpath.key("adversaries_exclude").index(k);
