@@ -615,6 +615,15 @@ fn cases() -> Vec<Case> {
             "a `join` event needs `on`",
         ),
         case(
+            "a declaration of war at a level",
+            Set(
+                "/events/0",
+                json!({"kind": "declare", "by": "USA", "on": "PRK", "level": "war", "at": 1}),
+            ),
+            "events[0].level",
+            "`level` does not apply to a `declare` event, which takes `by`, `on`",
+        ),
+        case(
             "a join event against itself",
             Set(
                 "/events/0",

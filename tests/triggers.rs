@@ -532,6 +532,48 @@ fn a_holder_never_defends_against_itself() {
     assert!(fired(&w, &run(&w)).is_empty());
 }
 
+/// A `declare` event: against a state at war the declarer joins the side facing it, by the
+/// voluntary route and without an attack; against a state at peace it opens a war with no attack,
+/// which no defense clause (armed attacks only) reads.
+#[test]
+fn declare_event() {
+    let declare =
+        |by: &str, on: &str, at: u32| json!({"kind": "declare", "by": by, "on": on, "at": at});
+    let w = world(
+        json!([]),
+        json!([attack("A", "B", 5, "b_home", 0), declare("C", "A", 1)]),
+    );
+    let mut sim = Simulation::new(&w, 1, 0);
+    for _ in 0..2 {
+        sim.step(&mut ());
+    }
+    let c = &sim.conflicts()[0];
+    let declarer = c.participant(2).expect("C at war");
+    assert_eq!(declarer.side, c.side_of(1).unwrap());
+    assert_eq!(declarer.via, Route::Voluntary);
+    assert!(c.attacks.iter().all(|a| a.attacker != 2), "no attack by C");
+
+    let w = world(
+        json!([treaty(
+            "pact",
+            &["A", "E"],
+            json!([{"id": "def", "kind": "defense", "holder": "E", "partner": "A"}])
+        )]),
+        json!([declare("D", "A", 1)]),
+    );
+    let mut sim = Simulation::new(&w, 1, 0);
+    for _ in 0..3 {
+        sim.step(&mut ());
+    }
+    let c = &sim.conflicts()[0];
+    assert_eq!(
+        (c.founder(0), c.founder(1), c.level),
+        (3, 0, casus::model::Level::War)
+    );
+    assert!(c.attacks.is_empty() && c.initiator.is_none());
+    assert!(fired(&w, &sim.finish()).is_empty(), "no defense duty");
+}
+
 /// A `join` event puts its actor into the conflict of the one it fights, on the other side, by the
 /// voluntary route and without an attack; with no such conflict it does nothing.
 #[test]

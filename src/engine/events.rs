@@ -113,6 +113,27 @@ impl Simulation<'_> {
                     }
                 }
             }
+            Action::Declare(by, on) => {
+                // A declaration of war is no attack: it joins `by` to the earliest war `on` fights
+                // that `by` is not in, or opens one at war, and no defense clause reads it
+                // (docs/MODEL.md §1.3). Between states already at odds it changes nothing.
+                let active = self.membership.active();
+                if active.iter().any(|&c| self.conflicts[c].opposed(by, on)) {
+                    return;
+                }
+                let war = active.iter().copied().find(|&c| {
+                    self.conflicts[c].participant(on).is_some() && !self.takes_part(by, c)
+                });
+                if let Some(c) = war
+                    && let Some(side) = self.conflicts[c].side_of(on)
+                {
+                    self.join(c, by, 1 - side, super::Route::Voluntary, Level::War, obs);
+                } else {
+                    let region = self.world.actors[on].regions[0];
+                    let c = self.open(by, on, Level::War, region, obs);
+                    self.note_levels(c);
+                }
+            }
             Action::Join(by, on, cap) => {
                 // The earliest active conflict `on` takes part in and `by` does not.
                 let joined = self.membership.active().iter().copied().find(|&c| {
@@ -205,7 +226,6 @@ impl Simulation<'_> {
         severity: Option<Severity>,
         obs: &mut dyn Observer,
     ) -> ConflictIx {
-        let t = self.step;
         let existing = self
             .membership
             .active()
@@ -223,39 +243,51 @@ impl Simulation<'_> {
                 }
                 c
             }
-            None => {
-                let c = self.conflicts.len();
-                self.conflicts
-                    .push(Conflict::new(c, by, on, region, level, t));
-                self.membership.start(&self.conflicts[c]);
-                for (actor, side) in [(by, 0), (on, 1)] {
-                    self.postures
-                        .retain(|p| !(p.conflict == c && p.actor == actor));
-                    self.outcome.entries.push(super::Entry {
-                        actor,
-                        conflict: c,
-                        step: t,
-                        side,
-                        via: super::Route::Founder,
-                    });
-                }
-                obs.observe(
-                    t,
-                    &Event::ConflictStarted {
-                        conflict: c,
-                        by,
-                        on,
-                        region,
-                        level,
-                    },
-                );
-                c
-            }
+            None => self.open(by, on, level, region, obs),
         };
         if level.is_armed() {
             self.record_attack(c, by, on, region, level, severity, obs);
         }
         self.note_levels(c);
+        c
+    }
+
+    /// Opens a new conflict of `by` (side 0) against `on` (side 1) at `level` in `region`, without
+    /// recording an attack.
+    fn open(
+        &mut self,
+        by: usize,
+        on: usize,
+        level: Level,
+        region: usize,
+        obs: &mut dyn Observer,
+    ) -> ConflictIx {
+        let t = self.step;
+        let c = self.conflicts.len();
+        self.conflicts
+            .push(Conflict::new(c, by, on, region, level, t));
+        self.membership.start(&self.conflicts[c]);
+        for (actor, side) in [(by, 0), (on, 1)] {
+            self.postures
+                .retain(|p| !(p.conflict == c && p.actor == actor));
+            self.outcome.entries.push(super::Entry {
+                actor,
+                conflict: c,
+                step: t,
+                side,
+                via: super::Route::Founder,
+            });
+        }
+        obs.observe(
+            t,
+            &Event::ConflictStarted {
+                conflict: c,
+                by,
+                on,
+                region,
+                level,
+            },
+        );
         c
     }
 

@@ -210,6 +210,8 @@ pub enum Action {
         /// Steps a conflict it opens has already lasted at its level.
         under_way: Step,
     },
+    /// `by` declares war on `on`: joins a war `on` fights, or opens one, without an attack.
+    Declare(ActorIx, ActorIx),
     /// Impose a regime.
     Sanction(usize),
     /// Lift a regime.
@@ -802,6 +804,7 @@ impl<'a> Compiler<'a> {
                         let (a, b) = pair(&e.between);
                         Action::Ceasefire(a, b)
                     }
+                    EventKind::Declare => Action::Declare(one(&e.by), one(&e.on)),
                     EventKind::Join => {
                         Action::Join(one(&e.by), one(&e.on), e.level.unwrap_or(Level::War))
                     }

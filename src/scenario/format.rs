@@ -611,6 +611,11 @@ pub enum EventKind {
     /// facing `on`, up to `level` (default war), without an attack and outside any treaty: North
     /// Korea's troops fighting beside Russia's from late 2024.
     Join,
+    /// `by` declares war on `on`: it joins the war `on` fights (the earliest, if several) on the
+    /// side facing it, or opens a war between them, without an attack, so that no defense clause
+    /// reads it (Britain and France on 3 September 1939; the states that declared war on Germany in
+    /// 1945 and never fought).
+    Declare,
 }
 
 /// A scripted event.

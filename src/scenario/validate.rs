@@ -927,6 +927,7 @@ impl<'a> Validator<'a> {
             Stance => &["from", "to", "between", "value", "delta"],
             Ceasefire => &["between"],
             Join => &["by", "on", "level"],
+            Declare => &["by", "on"],
         };
         let given = [
             ("by", e.by.is_some()),
@@ -1045,6 +1046,7 @@ impl<'a> Validator<'a> {
                     self.actor_pair(path.key("between"), pair);
                 }
             }
+            Declare => self.by_and_on(path, kind, e),
             Join => {
                 self.by_and_on(path, kind, e);
                 if e.level == Some(Level::Peace) {
@@ -1137,6 +1139,7 @@ fn kind_name(kind: EventKind) -> &'static str {
         EventKind::Stance => "stance",
         EventKind::Ceasefire => "ceasefire",
         EventKind::Join => "join",
+        EventKind::Declare => "declare",
     }
 }
 
