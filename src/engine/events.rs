@@ -117,14 +117,10 @@ impl Simulation<'_> {
                 // A declaration of war is no attack: it joins `by` to the earliest war `on` fights
                 // that `by` is not in, or opens one at war, and no defense clause reads it
                 // (docs/MODEL.md §1.3). Between states already at odds it changes nothing.
-                let active = self.membership.active();
-                if active.iter().any(|&c| self.conflicts[c].opposed(by, on)) {
+                if self.opposed_in_any(by, on) {
                     return;
                 }
-                let war = active.iter().copied().find(|&c| {
-                    self.conflicts[c].participant(on).is_some() && !self.takes_part(by, c)
-                });
-                if let Some(c) = war
+                if let Some(c) = self.conflict_to_join(by, on)
                     && let Some(side) = self.conflicts[c].side_of(on)
                 {
                     self.join(c, by, 1 - side, super::Route::Voluntary, Level::War, obs);
@@ -135,17 +131,31 @@ impl Simulation<'_> {
                 }
             }
             Action::Join(by, on, cap) => {
-                // The earliest active conflict `on` takes part in and `by` does not.
-                let joined = self.membership.active().iter().copied().find(|&c| {
-                    self.conflicts[c].participant(on).is_some() && !self.takes_part(by, c)
-                });
-                if let Some(c) = joined
+                if let Some(c) = self.conflict_to_join(by, on)
                     && let Some(side) = self.conflicts[c].side_of(on)
                 {
                     self.join(c, by, 1 - side, super::Route::Voluntary, cap, obs);
                 }
             }
         }
+    }
+
+    /// Whether `a` and `b` are on opposite sides of an active conflict.
+    fn opposed_in_any(&self, a: usize, b: usize) -> bool {
+        self.membership
+            .active()
+            .iter()
+            .any(|&c| self.conflicts[c].opposed(a, b))
+    }
+
+    /// The earliest active conflict `on` takes part in and `by` does not: the one a `join` or
+    /// `declare` event by `by` against `on` enters.
+    fn conflict_to_join(&self, by: usize, on: usize) -> Option<ConflictIx> {
+        self.membership
+            .active()
+            .iter()
+            .copied()
+            .find(|&c| self.conflicts[c].participant(on).is_some() && !self.takes_part(by, c))
     }
 
     /// Draws a starting level for a new dispute between `a` and `b` from the onset distribution
