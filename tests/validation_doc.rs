@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use casus::engine::{Outcome, Simulation, World};
+use casus::engine::{Outcome, Route, Simulation, World};
 use casus::model::Level;
 use casus::monte_carlo::{MonteCarlo, ObligationResult, Proportion, Summary};
 use casus::scenario::Override;
@@ -142,6 +142,7 @@ fn figures() -> BTreeMap<&'static str, String> {
 
     backtest_figures(&mut f);
     us_incidents(&mut f);
+    consistent_with_2025(&mut f);
 
     let s_all = summary("scenarios/september_1939.json", 2_000, &all);
     let s = summary("scenarios/september_1939.json", 2_000, &[]);
@@ -157,6 +158,59 @@ fn figures() -> BTreeMap<&'static str, String> {
 /// beside the post-Cold-War record: P(at least one in ten years) at each pair's rate of force-level
 /// MID onsets 1992-2014, read from the raw table (a dispute whose highest level, either side, is 4
 /// or 5, counted once per pair).
+/// The share of Northeast Asia runs consistent with what happened from July 2024 (step 0) to
+/// November 2025 (step 16): the Ukraine war still at war; no conflict in which the United States and
+/// China, Russia or North Korea were on opposite sides at force; no treaty bringing the United
+/// States into a conflict. Each condition's share too.
+fn consistent_with_2025(f: &mut BTreeMap<&'static str, String>) {
+    let model = casus::compile("scenarios/northeast_asia_2024.json", &[]).unwrap();
+    let world = &model.world;
+    let index = |id: &str| world.actors.iter().position(|a| a.id == id).unwrap();
+    let usa = index("USA");
+    let rivals = [index("CHN"), index("RUS"), index("PRK")];
+    let runs = model
+        .monte_carlo()
+        .runs(4_000)
+        .map_runs(
+            |_, mut sim| {
+                while sim.current_step() <= 16 {
+                    sim.step(&mut ());
+                }
+                let ukraine = &sim.conflicts()[0];
+                let war = ukraine.is_active() && ukraine.level >= Level::War;
+                let incident = sim.conflicts().iter().any(|c| {
+                    let at_force = |a: usize| {
+                        c.participant(a)
+                            .filter(|p| p.cap.min(c.peak) >= Level::Force)
+                            .map(|p| p.side)
+                    };
+                    rivals.iter().any(
+                        |&x| matches!((at_force(usa), at_force(x)), (Some(s), Some(t)) if s != t),
+                    )
+                });
+                let treaty = sim
+                    .outcome_so_far()
+                    .entries
+                    .iter()
+                    .any(|e| e.actor == usa && matches!(e.via, Route::Obligation(_)));
+                [war, !incident, !treaty]
+            },
+            &mut (),
+            None,
+        )
+        .unwrap();
+    let share = |hit: &dyn Fn(&[bool; 3]) -> bool| {
+        format!(
+            "{:.0} %",
+            100.0 * runs.iter().filter(|r| hit(r)).count() as f64 / runs.len() as f64
+        )
+    };
+    f.insert("ne.2025.ukraine", share(&|r| r[0]));
+    f.insert("ne.2025.no_incident", share(&|r| r[1]));
+    f.insert("ne.2025.no_treaty", share(&|r| r[2]));
+    f.insert("ne.2025.all", share(&|r| r.iter().all(|&x| x)));
+}
+
 fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
     let model = casus::compile("scenarios/northeast_asia_2024.json", &[]).unwrap();
     let world = &model.world;
