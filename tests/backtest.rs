@@ -202,9 +202,12 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
         page.contains("Every world changed by <code>parameters.reliability_defense=0.2</code>")
     );
     assert!(page.contains("<table id=\"backtest-shares\">"));
+    let honour = backtest::Honour::pooled(&json.honouring);
+    assert!(honour.model.limited.cases > 0 && honour.record.limited.cases > 0);
     for [model, record] in [
         backtest::Entry::pooled(&json.entry).rates(),
         backtest::Lethality::pooled(&json.lethality).rates(),
+        [honour.model.limited.share(), honour.record.limited.share()],
     ] {
         for share in [model, record] {
             let shown = format!("{:.1}&nbsp;%", 100.0 * share.unwrap());

@@ -503,13 +503,27 @@ fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
     // The shares that say how the model's conflicts unfold, against the record's.
     let entry = crate::backtest::Entry::pooled(&b.entry);
     let armed = crate::backtest::Lethality::pooled(&b.lethality);
+    let honour = crate::backtest::Honour::pooled(&b.honouring);
     let share = |r: Option<f64>| r.map_or("–".to_owned(), pct);
+    let tally = |t: crate::import::Tally| t.share();
     let shares = [
         (
             "alliance entry: a state owed defense uses force or is attacked, and its ally joins \
              its side (MID: a joiner on the partner's side, not an originator)",
             entry.rates(),
             [entry.model_cases, entry.record_cases],
+        ),
+        (
+            "honouring, war-scale attack: a state attacked at war level, an ally owing it defense \
+             not yet in the conflict joins its side",
+            [tally(honour.model.war), tally(honour.record.war)],
+            [honour.model.war.cases, honour.record.war.cases],
+        ),
+        (
+            "honouring, limited attack: a state suffers a lethal attack or clash below war, an ally \
+             owing it defense not yet in the conflict joins its side",
+            [tally(honour.model.limited), tally(honour.record.limited)],
+            [honour.model.limited.cases, honour.record.limited.cases],
         ),
         (
             "armed attacks: of the pairs that began a dispute reaching force, those with a lethal \
