@@ -357,6 +357,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
              scenarios/world_2018.json), COW MID 1946-2014 dyads per state and mean rate."
         )),
         step: StepUnit::Month,
+        start: None,
         steps: shape.steps,
         level_labels: None,
         regions,

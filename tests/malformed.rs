@@ -615,6 +615,12 @@ fn cases() -> Vec<Case> {
             "a `join` event needs `on`",
         ),
         case(
+            "a start that is no date",
+            Add("", "start", json!("2024-02-30")),
+            "start",
+            "expected a date, YYYY-MM or YYYY-MM-DD, found \"2024-02-30\"",
+        ),
+        case(
             "a declaration of war at a level",
             Set(
                 "/events/0",

@@ -65,7 +65,7 @@ fn json_trace_has_one_object_per_event_with_ids() {
         .collect();
     assert_eq!(
         events[0],
-        serde_json::json!({"event": "scripted", "index": "ukraine_war", "step": 0})
+        serde_json::json!({"event": "scripted", "index": "ukraine_war", "step": 0, "date": "2024-07"})
     );
     assert_eq!(events[2]["event"], "attack");
     assert_eq!(events[2]["attacker"], "RUS");

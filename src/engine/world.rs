@@ -263,6 +263,8 @@ pub struct World {
     pub name: String,
     /// Step unit.
     pub step_unit: StepUnit,
+    /// The date of step 0, if the scenario gives one.
+    pub start: Option<crate::model::calendar::Date>,
     /// Number of steps.
     pub steps: Step,
     /// Level labels for display.
@@ -324,6 +326,12 @@ pub struct World {
 }
 
 impl World {
+    /// The label of `step` in outputs: its date if the scenario has a `start`, else `m8` and the
+    /// like.
+    pub fn step_label(&self, step: Step) -> String {
+        crate::model::calendar::step_label(self.step_unit, self.start, step)
+    }
+
     /// The defense obligations owed to `actor` (whose partner it is), ascending.
     pub fn defenses_owed_to(&self, actor: ActorIx) -> &[ObligationIx] {
         &self.defenses_by_partner[actor]
@@ -828,6 +836,10 @@ impl<'a> Compiler<'a> {
         World {
             name: s.name.clone(),
             step_unit: s.step,
+            start: s
+                .start
+                .as_deref()
+                .and_then(crate::model::calendar::Date::parse),
             steps: s.steps,
             level_labels,
             regions: self.regions,

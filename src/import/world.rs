@@ -431,6 +431,11 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
             ),
         }),
         step: StepUnit::Month,
+        // A world of year Y stands on 1 January of Y; the snapshot is of no one day.
+        start: match tables.origin {
+            Origin::History => Some(format!("{:04}-01", tables.year)),
+            _ => None,
+        },
         steps: 120,
         level_labels: None,
         regions,

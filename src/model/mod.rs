@@ -1,5 +1,6 @@
 //! The model's vocabulary shared by the file format and the engine.
 
+pub mod calendar;
 mod force;
 mod level;
 mod pathway;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::wilson::Proportion;
 use crate::engine::{LiftReason, Outcome, World};
 use crate::model::{Level, Pathway};
-use crate::scenario::{Parameters, Step};
+use crate::scenario::{Parameters, Step, StepUnit};
 
 /// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
 const FIXED: f64 = 1e9;
@@ -56,6 +56,9 @@ pub struct Provenance {
 pub struct Labels {
     /// The step unit (`month`, `day`, ...).
     pub step_unit: String,
+    /// The date of step 0 (`YYYY-MM` or `YYYY-MM-DD`), if the scenario gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
     /// Steps per run.
     pub steps: Step,
     /// Display names of levels 0–7.
@@ -66,6 +69,19 @@ pub struct Labels {
     pub obligations: Vec<ObligationLabel>,
     /// Each sanction regime: id and target.
     pub regimes: Vec<RegimeLabel>,
+}
+
+impl Labels {
+    /// The label of `step` in outputs: its date if the scenario had a `start`, else `m8` and the
+    /// like.
+    pub fn step_label(&self, step: Step) -> String {
+        let unit = StepUnit::from_name(&self.step_unit).unwrap_or(StepUnit::Year);
+        let start = self
+            .start
+            .as_deref()
+            .and_then(crate::model::calendar::Date::parse);
+        crate::model::calendar::step_label(unit, start, step)
+    }
 }
 
 /// A directed obligation's name.
@@ -93,6 +109,7 @@ impl Labels {
     pub fn of(world: &World) -> Self {
         Labels {
             step_unit: world.step_unit.name().to_owned(),
+            start: world.start.map(|d| d.to_string()),
             steps: world.steps,
             levels: world.level_labels.clone(),
             actors: world.actors.iter().map(|a| a.id.clone()).collect(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::{BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, read_json, write_atomic};
 use super::plot::{self, Chart, PlotError};
-use super::text::{fighting, obligations, step_prefix, thousands};
+use super::text::{fighting, obligations, thousands};
 use crate::backtest::Backtest;
 use crate::monte_carlo::{Difference, Proportion, Sensitivity, Summary};
 
@@ -211,7 +211,6 @@ pub fn page(c: &Contents) -> Result<String, PlotError> {
 fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
     let p = &s.provenance;
     let r = &s.results;
-    let prefix = step_prefix(&s.labels.step_unit);
     let _ = writeln!(
         out,
         "<p class=\"lead\">{} runs of {} {}s from seed {}{}.</p>",
@@ -285,7 +284,8 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
         "<p>{}</p>",
         match r.median_first_war {
             Some(step) => format!(
-                "Among runs that reached war, the median first step at war is {prefix}{step}."
+                "Among runs that reached war, the median first step at war is {}.",
+                s.labels.step_label(step)
             ),
             None => "No run reached war.".to_owned(),
         }
@@ -366,7 +366,7 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
                     pct(o.honoured_given_triggered.p),
                     interval(&o.honoured_given_triggered),
                     o.median_first_step
-                        .map(|t| format!("{prefix}{t}"))
+                        .map(|t| s.labels.step_label(t))
                         .unwrap_or_default(),
                     if o.violated.count > 0 {
                         pct(o.violated.p)

@@ -67,17 +67,6 @@ pub(crate) fn obligations(r: &Results) -> Vec<&ObligationResult> {
     obligations
 }
 
-/// The prefix of a step number in the scenario's unit: `m12` for month 12.
-pub(crate) fn step_prefix(unit: &str) -> &'static str {
-    match unit {
-        "day" => "d",
-        "week" => "w",
-        "month" => "m",
-        "quarter" => "q",
-        _ => "y",
-    }
-}
-
 /// The rows `casus run` shows in each long table unless told otherwise.
 pub const DEFAULT_ROWS: usize = 25;
 
@@ -88,7 +77,6 @@ pub fn render(s: &Summary, rows: usize) -> String {
     let mut out = String::new();
     let p = &s.provenance;
     let r = &s.results;
-    let prefix = step_prefix(&s.labels.step_unit);
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
@@ -151,7 +139,11 @@ pub fn render(s: &Summary, rows: usize) -> String {
     }
     match r.median_first_war {
         Some(step) => {
-            let _ = writeln!(out, "  median first step at war: {prefix}{step}");
+            let _ = writeln!(
+                out,
+                "  median first step at war: {}",
+                s.labels.step_label(step)
+            );
         }
         None => {
             let _ = writeln!(out, "  no run reached war");
@@ -194,7 +186,7 @@ pub fn render(s: &Summary, rows: usize) -> String {
             let name = format!("{} {}>{}", o.clause, o.holder, o.partner);
             let first = o
                 .median_first_step
-                .map(|s| format!("{prefix}{s}"))
+                .map(|step| s.labels.step_label(step))
                 .unwrap_or_default();
             let violated = if o.violated.count > 0 {
                 format!("   violated {}", pct(o.violated.p))

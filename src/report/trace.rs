@@ -68,7 +68,12 @@ impl<W: Write> Observer for TraceWriter<'_, W> {
         }
         let result = match self.format {
             TraceFormat::Text => match describe(self.world, event) {
-                Some(text) => writeln!(self.out, "{:<6}{text}", step_label(self.world, step)),
+                Some(text) => {
+                    // Step numbers in a column of six; dates, of one length, two spaces after.
+                    let label = step_label(self.world, step);
+                    let width = (label.len() + 2).max(6);
+                    writeln!(self.out, "{label:<width$}{text}")
+                }
                 None => Ok(()),
             },
             TraceFormat::Json => writeln!(self.out, "{}", event_json(self.world, step, event)),
@@ -79,9 +84,9 @@ impl<W: Write> Observer for TraceWriter<'_, W> {
     }
 }
 
-/// `m14`, `d3`: the step with the unit's prefix.
+/// `2025-09` or `m14`: the step's date if the scenario has a start, else its number.
 pub fn step_label(world: &World, step: Step) -> String {
-    format!("{}{step}", world.step_unit.prefix())
+    world.step_label(step)
 }
 
 fn level(world: &World, level: Level) -> String {
@@ -252,6 +257,9 @@ pub fn event_json(world: &World, step: Step, event: &Event) -> Value {
     if let Value::Object(map) = &mut value {
         name_indices(world, map);
         map.insert("step".to_owned(), json!(step));
+        if world.start.is_some() {
+            map.insert("date".to_owned(), json!(world.step_label(step)));
+        }
     }
     value
 }

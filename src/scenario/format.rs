@@ -38,6 +38,10 @@ pub struct Scenario {
     pub source: Option<String>,
     /// How long one simulation step is. Rates given per year are converted with it.
     pub step: StepUnit,
+    /// The calendar date of step 0, `YYYY-MM` or `YYYY-MM-DD`: outputs then show steps as dates
+    /// (`2025-03` rather than `m8`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
     /// How many steps a run lasts (the horizon): steps are numbered 0 to `steps - 1`.
     pub steps: Step,
     /// Display names for the eight ladder levels, replacing `peace` … `nuclear-central` in outputs.
@@ -111,6 +115,19 @@ impl StepUnit {
             StepUnit::Quarter => "quarter",
             StepUnit::Year => "year",
         }
+    }
+
+    /// The unit named `name` as in scenario files (`month`), if there is one.
+    pub fn from_name(name: &str) -> Option<StepUnit> {
+        [
+            StepUnit::Day,
+            StepUnit::Week,
+            StepUnit::Month,
+            StepUnit::Quarter,
+            StepUnit::Year,
+        ]
+        .into_iter()
+        .find(|u| u.name() == name)
     }
 
     /// The one-letter prefix used for step numbers in traces (`m14`, `d3`).

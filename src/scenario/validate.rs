@@ -97,6 +97,14 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
+        if let Some(start) = &s.start
+            && crate::model::calendar::Date::parse(start).is_none()
+        {
+            self.error(
+                root().key("start"),
+                format!("expected a date, YYYY-MM or YYYY-MM-DD, found {start:?}"),
+            );
+        }
         if let Some(labels) = &s.level_labels
             && labels.len() != Level::ALL.len()
         {

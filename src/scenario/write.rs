@@ -22,6 +22,7 @@ pub fn to_json(scenario: &Scenario) -> String {
         description,
         source,
         step,
+        start,
         steps,
         level_labels,
         regions,
@@ -41,6 +42,7 @@ pub fn to_json(scenario: &Scenario) -> String {
     members.optional("description", description);
     members.optional("source", source);
     members.add("step", step);
+    members.optional("start", start);
     members.add("steps", steps);
     members.optional("level_labels", level_labels);
     members.list("regions", regions);
