@@ -184,3 +184,33 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert!(status.success(), "{status:?}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `levels_by_step.csv` dates each step when the scenario has a `start`, and has no date column
+/// otherwise.
+#[test]
+fn levels_by_step_carries_dates_when_the_scenario_has_a_start() {
+    for (file, header, first) in [
+        (
+            "scenarios/northeast_asia_2024.json",
+            "step,date,peace",
+            "0,2024-07,",
+        ),
+        ("scenarios/two_actor_dispute.json", "step,peace", "0,"),
+    ] {
+        let dir = common::scratch_dir(&format!("dates_{}", file.len()));
+        let out = casus(&[
+            "run",
+            file,
+            "--runs",
+            "20",
+            "--out",
+            dir.to_str().unwrap(),
+            "--force",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let csv = std::fs::read_to_string(dir.join("levels_by_step.csv")).unwrap();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with(header), "{file}");
+        assert!(lines.next().unwrap().starts_with(first), "{file}");
+    }
+}

@@ -151,11 +151,19 @@ impl OutputDir {
         self.write_json(SUMMARY, summary)?;
         write_atomic(&self.dir.join(LEVELS_BY_STEP), |w| {
             let mut csv = csv::Writer::from_writer(w);
+            // With a start date, each step's date beside its number.
+            let dated = summary.labels.start.is_some();
             let mut header = vec!["step".to_owned()];
+            if dated {
+                header.push("date".to_owned());
+            }
             header.extend(summary.labels.levels.iter().cloned());
             csv.write_record(&header)?;
             for (step, counts) in summary.counts.level_by_step.iter().enumerate() {
                 let mut row = vec![step.to_string()];
+                if dated {
+                    row.push(summary.labels.step_label(step as crate::scenario::Step));
+                }
                 row.extend(counts.iter().map(u64::to_string));
                 csv.write_record(&row)?;
             }
