@@ -198,6 +198,14 @@ pub struct Entry {
     pub record_cases: u64,
     /// Record: of those, the holder joined (MID: on the partner's side, not an originator).
     pub record_joined: u64,
+    /// Model: entries into conflicts at force by states that did not found them, whatever the
+    /// route, summed over runs.
+    #[serde(default)]
+    pub model_entries: u64,
+    /// Record: entries into disputes at force (MID hostility 4–5) by states that were not their
+    /// originators, in the horizon.
+    #[serde(default)]
+    pub record_entries: u64,
 }
 
 impl Entry {
@@ -211,6 +219,8 @@ impl Entry {
             model_joined: sum(|e| e.model_joined),
             record_cases: sum(|e| e.record_cases),
             record_joined: sum(|e| e.record_joined),
+            model_entries: sum(|e| e.model_entries),
+            record_entries: sum(|e| e.record_entries),
         }
     }
 
@@ -341,6 +351,8 @@ struct RunEvents {
     founders: [usize; 2],
     /// The defense obligations fired for a holder not yet in the conflict, and their honouring.
     honouring: Honouring,
+    /// Entries at force by states that did not found the conflict.
+    entries: u64,
 }
 
 /// Runs the backtest: for each origin, the world of that year (docs/MODEL.md §8.1) simulated
@@ -464,6 +476,15 @@ pub fn run(
                     }
                 }
                 events.dyads = dyads.into_iter().collect();
+                events.entries = sim
+                    .conflicts()
+                    .iter()
+                    .flat_map(|c| {
+                        c.participants.iter().filter(move |p| {
+                            p.via != Route::Founder && p.cap.min(c.peak) >= Level::Force
+                        })
+                    })
+                    .count() as u64;
                 events.joined = (0..defense.len())
                     .filter(|&k| beside.contains(&defense[k]))
                     .collect();
@@ -583,6 +604,17 @@ pub fn run(
             obligations: defense.len(),
             model_cases: 0,
             model_joined: 0,
+            model_entries: runs.iter().map(|r| r.entries).sum(),
+            record_entries: record
+                .force_sides
+                .values()
+                .map(|states| {
+                    states
+                        .iter()
+                        .filter(|&&(state, _, originator)| !originator && ccode.contains(&state))
+                        .count() as u64
+                })
+                .sum(),
             record_cases: 0,
             record_joined: 0,
         };

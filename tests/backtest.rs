@@ -202,6 +202,8 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
         page.contains("Every world changed by <code>parameters.reliability_defense=0.2</code>")
     );
     assert!(page.contains("<table id=\"backtest-shares\">"));
+    let entry = backtest::Entry::pooled(&json.entry);
+    assert!(entry.model_entries > 0 && entry.record_entries > 0);
     let honour = backtest::Honour::pooled(&json.honouring);
     assert!(honour.model.limited.cases > 0 && honour.record.limited.cases > 0);
     for [model, record] in [
