@@ -298,10 +298,8 @@ impl Honour {
             record: Honouring::default(),
         };
         for h in all {
-            sum.model.war += h.model.war;
-            sum.model.limited += h.model.limited;
-            sum.record.war += h.record.war;
-            sum.record.limited += h.record.limited;
+            sum.model += h.model;
+            sum.record += h.record;
         }
         sum
     }
@@ -634,8 +632,7 @@ pub fn run(
         let record_armed = record.armed_dyads.iter().filter(in_system).count() as u64;
         let mut model = Honouring::default();
         for r in &runs {
-            model.war += r.honouring.war;
-            model.limited += r.honouring.limited;
+            model += r.honouring;
         }
         honouring.push(Honour {
             origin,

@@ -83,8 +83,15 @@ impl Simulation<'_> {
                 .fold((0.0, 0usize), |(s, n), a| (s + self.pressure[a], n + 1));
             sum / count.max(1) as f64
         };
-        let nuclear = |side| conflict.side(side).any(|a| world.actors[a].nuclear);
-        let deterrent = |side| self.nuclear_weight(c, side);
+        let nuclear = [0, 1].map(|side| conflict.side(side).any(|a| world.actors[a].nuclear));
+        // A nuclear member weighs fully; nuclear-armed supporters by their support weight.
+        let deterrent = |side: usize| {
+            if nuclear[side] {
+                1.0
+            } else {
+                self.nuclear_backing(c, side)
+            }
+        };
         EscalationContext {
             founders: [world.actors[f0].id.as_str(), world.actors[f1].id.as_str()],
             region: world.regions[conflict.region].id.as_str(),
@@ -101,7 +108,7 @@ impl Simulation<'_> {
                 ]
             },
             pressure: [mean_pressure(0), mean_pressure(1)],
-            nuclear: [nuclear(0), nuclear(1)],
+            nuclear,
             nuclear_weight: [deterrent(0), deterrent(1)],
             months_per_step: world.step_years * 12.0,
             params: &world.params,

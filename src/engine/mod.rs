@@ -138,9 +138,9 @@ pub struct Simulation<'w> {
     /// Per conflict, the neutrality obligations honoured in it, ordered by holder: the holder may
     /// not join against its partner.
     neutral: Vec<Vec<ObligationIx>>,
-    /// The honouring draws made so far, one per clause, conflict and scale: the holders of one
-    /// clause decide together (docs/MODEL.md §3.6).
-    decisions: Vec<Decision>,
+    /// Per conflict, the honouring draws made so far in it, one per clause and scale: the holders
+    /// of one clause decide together (docs/MODEL.md §3.6).
+    decisions: Vec<Vec<Decision>>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
     outcome: Outcome,
@@ -397,7 +397,6 @@ impl<'w> Simulation<'w> {
             * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
     }
 
-    /// A side's effective capability: its members plus weighted supporters.
     /// The weight of a supporter's aid: the share of its capability (and of its nuclear deterrent)
     /// that counts for the side it supports.
     fn support_weight(&self, support: Support) -> f64 {
@@ -419,19 +418,17 @@ impl<'w> Simulation<'w> {
             .filter(move |s| s.side == side)
     }
 
-    /// How much nuclear arms weigh for a side: 1 with a nuclear member, otherwise the largest support
-    /// weight of a nuclear-armed supporter (docs/MODEL.md §3.4), 0 without either.
-    fn nuclear_weight(&self, c: ConflictIx, side: usize) -> f64 {
+    /// How much nuclear-armed supporters weigh for a side without a nuclear member: the largest
+    /// support weight among them (docs/MODEL.md §3.4), 0 if none.
+    fn nuclear_backing(&self, c: ConflictIx, side: usize) -> f64 {
         let actors = &self.world.actors;
-        if self.conflicts[c].side(side).any(|a| actors[a].nuclear) {
-            return 1.0;
-        }
         self.supporters(c, side)
             .filter(|s| actors[s.actor].nuclear)
             .map(|s| self.support_weight(s.support))
             .fold(0.0, f64::max)
     }
 
+    /// A side's effective capability: its members plus weighted supporters.
     fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
         let members: f64 = self.conflicts[c]
             .side(side)

@@ -285,12 +285,15 @@ impl<'w> Simulation<'w> {
     /// record's joins come in blocs (the seven Arab states that joined Kuwait's side in 1990 were
     /// every post-1945 join of a partner attacked at war scale; docs/MODEL.md §3.6).
     fn decision(&mut self, clause: usize, c: ConflictIx, war: bool) -> f64 {
-        let key = (clause, c, war);
-        if let Some(d) = self.decisions.iter().find(|d| d.key == key) {
+        if self.decisions.len() <= c {
+            self.decisions.resize_with(c + 1, Vec::new);
+        }
+        let key = (clause, war);
+        if let Some(d) = self.decisions[c].iter().find(|d| d.key == key) {
             return d.draw;
         }
         let draw = self.rng.random::<f64>();
-        self.decisions.push(Decision { key, draw });
+        self.decisions[c].push(Decision { key, draw });
         draw
     }
 
@@ -385,11 +388,11 @@ impl<'w> Simulation<'w> {
     }
 }
 
-/// An honouring draw shared by the holders of a clause in a conflict at a scale
-/// ([`Simulation::decision`]).
+/// An honouring draw shared by the holders of a clause in one conflict at a scale
+/// ([`Simulation::decision`]): the clause and whether the scale is war.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Decision {
-    key: (usize, ConflictIx, bool),
+    key: (usize, bool),
     draw: f64,
 }
 

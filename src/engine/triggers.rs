@@ -148,11 +148,14 @@ fn check_partner(world: &World, o: &DirectedObligation, conflict: &Conflict) -> 
             },
         );
     }
-    let mut adversaries: Vec<(ActorIx, bool)> =
-        qualifying(world, o, conflict, partner_side, o.armed).collect();
-    let scaled = matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense);
-    let war = !scaled || adversaries.iter().any(|&(_, war)| war);
-    let mut adversaries: Vec<ActorIx> = adversaries.drain(..).map(|(a, _)| a).collect();
+    // Only defense and offense read the scale; for the others every firing is final.
+    let mut war = !matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense);
+    let mut adversaries: Vec<ActorIx> = qualifying(world, o, conflict, partner_side, o.armed)
+        .map(|(adversary, at_war)| {
+            war |= at_war;
+            adversary
+        })
+        .collect();
     adversaries.sort_unstable();
     adversaries.dedup();
     if adversaries.len() < o.min_adversaries {

@@ -584,6 +584,13 @@ impl std::ops::AddAssign for Tally {
     }
 }
 
+impl std::ops::AddAssign for Honouring {
+    fn add_assign(&mut self, other: Honouring) {
+        self.war += other.war;
+        self.limited += other.limited;
+    }
+}
+
 impl History {
     /// The record of the years `from` to `to` inclusive. A dispute's level is the highest either
     /// side reached in those years.
