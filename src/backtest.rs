@@ -305,6 +305,43 @@ impl Honour {
     }
 }
 
+impl Backtest {
+    /// Per decade of origin, the mean per origin of the entries into uses of force by states that
+    /// did not start them: the model's (per run) and the record's.
+    pub fn entries_by_decade(&self) -> Vec<(u32, [f64; 2])> {
+        let runs = self.plan.runs.max(1) as f64;
+        by_decade(self.entry.iter().map(|e| {
+            (
+                e.origin,
+                [e.model_entries as f64 / runs, e.record_entries as f64],
+            )
+        }))
+    }
+
+    /// Per decade of origin, the mean per origin of the states at war in the horizon: the model's
+    /// expected number and the record's.
+    pub fn at_war_by_decade(&self) -> Vec<(u32, [f64; 2])> {
+        by_decade(self.totals.iter().filter_map(|t| {
+            let c = t.counts.get(&Target::StateWar)?;
+            Some((t.origin, [c[0], c[3]]))
+        }))
+    }
+}
+
+/// The means of (origin, [model, record]) rows over the origins of each decade, by decade.
+fn by_decade(rows: impl Iterator<Item = (u32, [f64; 2])>) -> Vec<(u32, [f64; 2])> {
+    let mut sums: BTreeMap<u32, [f64; 3]> = BTreeMap::new();
+    for (origin, [model, record]) in rows {
+        let d = sums.entry(origin / 10 * 10).or_default();
+        d[0] += model;
+        d[1] += record;
+        d[2] += 1.0;
+    }
+    sums.into_iter()
+        .map(|(decade, [model, record, n])| (decade, [model / n, record / n]))
+        .collect()
+}
+
 /// `part / whole`, if there is a whole.
 fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
@@ -441,7 +478,10 @@ pub fn run(
                 let mut beside = BTreeSet::new();
                 for c in sim.conflicts() {
                     let (f0, f1) = (c.founder(0), c.founder(1));
-                    if c.peak >= Level::Force {
+                    // A war under way at the origin began before it: its founders, and the pairs
+                    // fighting in it from the first day, began no dispute in the horizon.
+                    let before = c.began_before_run();
+                    if c.peak >= Level::Force && !before {
                         founders.insert((f0.min(f1), f0.max(f1)));
                         if c.attacks.iter().any(|a| a.is_armed()) {
                             armed.insert((f0.min(f1), f0.max(f1)));
@@ -454,7 +494,8 @@ pub fn run(
                         .collect();
                     for p in &at_force {
                         for q in &at_force {
-                            if q.side != p.side && p.actor < q.actor {
+                            let new = !before || p.joined.max(q.joined) > 0;
+                            if q.side != p.side && p.actor < q.actor && new {
                                 dyads.insert((p.actor, q.actor));
                             } else if q.side == p.side && p.via != Route::Founder {
                                 beside.insert((p.actor, q.actor));

@@ -28,7 +28,7 @@ fn joined(year: u32, by: &str, on: &str, level: u8) -> (f64, Vec<(String, f64)>)
     .unwrap();
     s.events.push(attack);
     let w = World::new(&s).unwrap();
-    let partner = w.actor(on).unwrap();
+    let (attacker, partner) = (w.actor(by).unwrap(), w.actor(on).unwrap());
     let mut any = 0;
     let mut joiners = std::collections::BTreeMap::new();
     for r in 0..RUNS {
@@ -36,10 +36,16 @@ fn joined(year: u32, by: &str, on: &str, level: u8) -> (f64, Vec<(String, f64)>)
         while !sim.is_finished() {
             sim.step(&mut ());
         }
-        let case = sim.conflicts()[0].clone();
+        // The conflict the attack opened (wars under way on the world's first day come first).
+        let case = sim
+            .conflicts()
+            .iter()
+            .find(|c| c.started == 0 && c.founder(0) == attacker && c.founder(1) == partner)
+            .expect("the attack opens a conflict")
+            .clone();
         let o = sim.finish();
         let mut ally = false;
-        for e in o.entries.iter().filter(|e| e.conflict == 0) {
+        for e in o.entries.iter().filter(|e| e.conflict == case.id) {
             if let Route::Obligation(ob) = e.via
                 && w.obligations[ob].partner == partner
                 && case.side_of(e.actor) == case.side_of(partner)

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use casus::engine::{Simulation, World};
 use casus::import::{HISTORY_FILES, History, cow_atop};
+use casus::model::Level;
 use common::{casus, scratch_dir};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/data");
@@ -108,6 +110,17 @@ fn scramble_from(year: u32) -> impl Fn(&str, &mut BTreeMap<String, String>) {
                 row.insert("hostlev1".into(), "5".into());
                 row.insert("hostlev2".into(), "5".into());
             }
+            // A war-year of the world's own year says only that the fighting went on past its first
+            // day (its states, sides and `resume`); everything else in it, and every later row,
+            // is of later days.
+            "cow_interstate_war_directed_years_1823_2003.csv" if later("year", row) => {
+                row.insert("batdeath1".into(), "999999".into());
+                row.insert("outcome1".into(), "1".into());
+                if number(row, "year") > year {
+                    row.insert("ccode2".into(), "2".into());
+                    row.insert("initiator1".into(), "1".into());
+                }
+            }
             "thompson_dreyer_rivalries.csv" => {
                 if later("styear", row) {
                     row.insert("ccode2".into(), "2".into());
@@ -123,7 +136,7 @@ fn scramble_from(year: u32) -> impl Fn(&str, &mut BTreeMap<String, String>) {
 
 #[test]
 fn a_world_depends_only_on_the_records_before_its_year() {
-    for year in [1960, 1990] {
+    for year in [1960, 1970, 1990] {
         let dir = scratch_dir(&format!("history_lookahead_{year}"));
         copy_changed(&dir, &scramble_from(year));
         assert_eq!(
@@ -146,6 +159,62 @@ fn a_world_depends_only_on_the_records_before_its_year() {
             world_json(Path::new(DATA), year)
         );
     }
+}
+
+/// The wars under way on a world's first day are fought from its first step, with their age: in
+/// 1970 the Vietnam War (COW war 163) and the war in Laos (170), which share belligerents, as one
+/// conflict, and the War of Attrition (172) as another. A war whose fighting stopped before the
+/// year (its rows of the year removed) is not under way.
+#[test]
+fn wars_under_way_on_the_first_day_are_fought_from_the_first_step() {
+    let tables = History::read(Path::new(DATA))
+        .unwrap()
+        .tables(1970)
+        .unwrap();
+    let scenario = cow_atop(&tables);
+    let world = World::new(&scenario).unwrap();
+    let mut sim = Simulation::new(&world, 1, 0);
+    sim.step(&mut ());
+    let sides = |c: &casus::engine::Conflict| {
+        [0, 1].map(|side| {
+            let mut ids: Vec<&str> = c.side(side).map(|a| world.actors[a].id.as_str()).collect();
+            ids.sort_unstable();
+            ids
+        })
+    };
+    let wars: Vec<_> = sim
+        .conflicts()
+        .iter()
+        .filter(|c| c.began_before_run())
+        .map(|c| (sides(c), c.level, c.under_way))
+        .collect();
+    assert_eq!(
+        wars,
+        [
+            (
+                [
+                    vec!["AUL", "LAO", "PHI", "ROK", "RVN", "THI", "USA"],
+                    vec!["DRV"]
+                ],
+                Level::War,
+                54
+            ),
+            ([vec!["EGY"], vec!["ISR"]], Level::War, 6),
+        ]
+    );
+    // Without its rows of 1970, the War of Attrition ended in 1969.
+    let dir = scratch_dir("history_war_ended");
+    copy_changed(&dir, &|table, row| {
+        if table == "cow_interstate_war_directed_years_1823_2003.csv"
+            && row["warnum"] == "172"
+            && row["year"] == "1970"
+        {
+            row.insert("year".into(), "1969".into());
+        }
+    });
+    let ended = cow_atop(&History::read(&dir).unwrap().tables(1970).unwrap());
+    let ids: Vec<_> = ended.events.iter().filter_map(|e| e.id.clone()).collect();
+    assert!(ids.contains(&"war_163".to_owned()) && !ids.contains(&"war_172".to_owned()));
 }
 
 /// The world of 2015 counts disputes over 1946-2014, as the snapshot table of MID onsets per dyad

@@ -343,6 +343,12 @@ fn backtest_figures(f: &mut BTreeMap<&'static str, String>) {
     let [model, record] = backtest::Lethality::pooled(&b.lethality).rates();
     f.insert("bt.armed.model", rate(model));
     f.insert("bt.armed.record", rate(record));
+    for (decade, [model, record]) in b.at_war_by_decade() {
+        let key = |what: &str| -> &'static str { format!("bt.war.{decade}s.{what}").leak() };
+        f.insert(key("model"), format!("{model:.1}"));
+        f.insert(key("record"), format!("{record:.1}"));
+        f.insert(key("ratio"), format!("{:.2}", model / record));
+    }
     let last = b.totals.iter().find(|t| t.origin == 2004).unwrap();
     f.insert(
         "bt.2004.force.model",

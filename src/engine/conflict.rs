@@ -83,6 +83,9 @@ pub struct Conflict {
     /// Steps it had already spent at its current level before `level_since` (a war under way when
     /// the scenario begins: the event's `under_way`); 0 once the level changes.
     pub prior: Step,
+    /// Steps it had lasted when the run began, for a conflict under way then (an `attack` or
+    /// `declare` event's `under_way`); 0 for one begun in the run.
+    pub under_way: Step,
     /// The side that used force first, if any has.
     pub initiator: Option<usize>,
     /// Everyone taking part, in order of joining.
@@ -130,6 +133,7 @@ impl Conflict {
             level_since: step,
             ended: None,
             prior: 0,
+            under_way: 0,
             initiator: None,
             participants: vec![founder(by, 0), founder(on, 1)],
             attacks: Vec::new(),
@@ -140,6 +144,11 @@ impl Conflict {
     /// Steps at the current level by `step`, counting those spent there before the run.
     pub fn steps_at_level(&self, step: Step) -> Step {
         step - self.level_since + self.prior
+    }
+
+    /// Whether the conflict was under way when the run began rather than begun in it.
+    pub fn began_before_run(&self) -> bool {
+        self.under_way > 0
     }
 
     /// Whether the conflict is still going on.

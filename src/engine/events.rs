@@ -77,6 +77,7 @@ impl Simulation<'_> {
                 let conflict = &mut self.conflicts[c];
                 if conflict.started == t && conflict.level == level {
                     conflict.prior = under_way;
+                    conflict.under_way = under_way;
                 }
             }
             Action::Sanction(r) => self.impose(r, obs),
@@ -113,7 +114,7 @@ impl Simulation<'_> {
                     }
                 }
             }
-            Action::Declare(by, on) => {
+            Action::Declare(by, on, under_way) => {
                 // A declaration of war is no attack: it joins `by` to the earliest war `on` fights
                 // that `by` is not in, or opens one at war, and no defense clause reads it
                 // (docs/MODEL.md §1.3). Between states already at odds it changes nothing.
@@ -127,6 +128,9 @@ impl Simulation<'_> {
                 } else {
                     let region = self.world.actors[on].regions[0];
                     let c = self.open(by, on, Level::War, region, obs);
+                    let conflict = &mut self.conflicts[c];
+                    conflict.prior = under_way;
+                    conflict.under_way = under_way;
                     self.note_levels(c);
                 }
             }

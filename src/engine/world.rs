@@ -210,8 +210,9 @@ pub enum Action {
         /// Steps a conflict it opens has already lasted at its level.
         under_way: Step,
     },
-    /// `by` declares war on `on`: joins a war `on` fights, or opens one, without an attack.
-    Declare(ActorIx, ActorIx),
+    /// `by` declares war on `on`: joins a war `on` fights, or opens one, without an attack; a war
+    /// it opens has already lasted the given steps.
+    Declare(ActorIx, ActorIx, Step),
     /// Impose a regime.
     Sanction(usize),
     /// Lift a regime.
@@ -812,7 +813,9 @@ impl<'a> Compiler<'a> {
                         let (a, b) = pair(&e.between);
                         Action::Ceasefire(a, b)
                     }
-                    EventKind::Declare => Action::Declare(one(&e.by), one(&e.on)),
+                    EventKind::Declare => {
+                        Action::Declare(one(&e.by), one(&e.on), e.under_way.unwrap_or(0))
+                    }
                     EventKind::Join => {
                         Action::Join(one(&e.by), one(&e.on), e.level.unwrap_or(Level::War))
                     }

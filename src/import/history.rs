@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ImportError;
-use super::tables::{Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, read_rows};
+use super::tables::{Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, War, read_rows};
 use super::world::continent;
 
 /// The first year whose world can be built: disputes are counted from 1946.
@@ -25,7 +25,7 @@ fn weight(y: u32, year: u32) -> f64 {
 pub const LAST_YEAR: u32 = 2015;
 
 /// The file names of the year-by-year tables, in the order [`History::read`] reads them.
-pub const HISTORY_FILES: [&str; 7] = [
+pub const HISTORY_FILES: [&str; 8] = [
     "cow_states_membership_spells.csv",
     "cow_major_powers_spells.csv",
     "cow_nmc_1816_2022.csv",
@@ -33,6 +33,7 @@ pub const HISTORY_FILES: [&str; 7] = [
     "cow_contiguity_directed_spells.csv",
     "mid_directed_dispute_years_1816_2014.csv",
     "thompson_dreyer_rivalries.csv",
+    "cow_interstate_war_directed_years_1823_2003.csv",
 ];
 
 /// A date as (year, month, day), comparable.
@@ -173,6 +174,21 @@ impl DyadDispute {
     }
 }
 
+/// One directed COW inter-state war-year: a state fighting another in a war in a year.
+#[derive(Debug, Clone, Deserialize)]
+struct WarYear {
+    warnum: u32,
+    ccode1: u32,
+    ccode2: u32,
+    year: u32,
+    /// 1: side A; 2: side B.
+    sidea1: u8,
+    /// 1 if state 1 began the war.
+    initiator1: u8,
+    /// 1 if the war resumed this year after a break.
+    resume: u8,
+}
+
 /// One strategic rivalry.
 #[derive(Debug, Clone, Deserialize)]
 struct Rivalry {
@@ -192,6 +208,7 @@ pub struct History {
     contiguity: Vec<(u32, u32, u8, Date, Date)>,
     disputes: Vec<DisputeYear>,
     rivalries: Vec<Rivalry>,
+    wars: Vec<WarYear>,
 }
 
 /// The states with nuclear weapons, as COW codes, with the year each first had them and the year
@@ -316,6 +333,18 @@ impl History {
             }
         }
         let rivalries: Vec<Rivalry> = read_rows(&file(6))?;
+        let wars: Vec<WarYear> = read_rows(&file(7))?;
+        for (row, w) in wars.iter().enumerate() {
+            if !(1..=2).contains(&w.sidea1) || w.initiator1 > 1 || w.resume > 1 {
+                return Err(ImportError::Value {
+                    file: file(7),
+                    line: row + 2,
+                    why: "columns `sidea1`, `initiator1`, `resume`: expected a side, 1 or 2, and \
+                          flags, 0 or 1"
+                        .into(),
+                });
+            }
+        }
         Ok(History {
             members,
             majors,
@@ -324,6 +353,7 @@ impl History {
             contiguity,
             disputes,
             rivalries,
+            wars,
         })
     }
 
@@ -498,6 +528,7 @@ impl History {
                 .collect(),
             rivals: rivals.into_iter().collect(),
             honouring: Some(self.honouring(FIRST_YEAR, year - 1).war),
+            wars: self.wars_under_way(year, &member),
             origin: Origin::History,
         })
     }
@@ -739,6 +770,53 @@ impl History {
             }
         }
         honouring
+    }
+
+    /// The inter-state wars under way on 1 January of `year` among members of the system on that
+    /// day: each pair of states that fought each other in the war in the year before and fought on
+    /// in `year` without a break (COW `resume` 0). A row of `year` is read only for what was true
+    /// on its first day: that the fighting had not stopped (docs/MODEL.md §8.1).
+    fn wars_under_way(&self, year: u32, member: &dyn Fn(u32) -> bool) -> Vec<War> {
+        let before: BTreeSet<(u32, u32, u32)> = self
+            .wars
+            .iter()
+            .filter(|w| w.year + 1 == year)
+            .map(|w| (w.warnum, w.ccode1, w.ccode2))
+            .collect();
+        let mut first: BTreeMap<u32, u32> = BTreeMap::new();
+        for w in self.wars.iter().filter(|w| w.year < year) {
+            let e = first.entry(w.warnum).or_insert(w.year);
+            *e = (*e).min(w.year);
+        }
+        let mut wars: BTreeMap<u32, War> = BTreeMap::new();
+        for w in self.wars.iter().filter(|w| {
+            w.year == year
+                && w.resume == 0
+                && before.contains(&(w.warnum, w.ccode1, w.ccode2))
+                && member(w.ccode1)
+                && member(w.ccode2)
+        }) {
+            let war = wars.entry(w.warnum).or_insert_with(|| War {
+                number: w.warnum,
+                from_year: first[&w.warnum],
+                sides: Default::default(),
+                fronts: BTreeSet::new(),
+                initiators: BTreeSet::new(),
+            });
+            // Each row names both states: a front is known from either direction's row.
+            let side = usize::from(w.sidea1 != 1);
+            war.sides[side].insert(w.ccode1);
+            war.sides[1 - side].insert(w.ccode2);
+            war.fronts.insert(if side == 0 {
+                (w.ccode1, w.ccode2)
+            } else {
+                (w.ccode2, w.ccode1)
+            });
+            if w.initiator1 == 1 {
+                war.initiators.insert(w.ccode1);
+            }
+        }
+        wars.into_values().collect()
     }
 
     /// The first year a state entered the system, by COW code.

@@ -1,6 +1,6 @@
 //! The four COW and ATOP tables the importer reads, each row checked as it is read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -113,6 +113,46 @@ pub struct Contiguity {
     pub conttype: u8,
 }
 
+/// An inter-state war under way on a world's first day (COW Inter-State War Data v4.0): who was
+/// fighting whom, as COW codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct War {
+    /// COW's war number.
+    pub number: u32,
+    /// The first year of the war.
+    pub from_year: u32,
+    /// The states fighting on side A and on side B.
+    pub sides: [BTreeSet<u32>; 2],
+    /// The pairs fighting each other: (side A state, side B state).
+    pub fronts: BTreeSet<(u32, u32)>,
+    /// The states among them that began the war (COW `initiator`).
+    pub initiators: BTreeSet<u32>,
+}
+
+impl War {
+    /// The two states whose war the others joined: the first initiator still fighting (by COW
+    /// code), or the first state of side A if none is, and the first state it fights.
+    pub fn founders(&self) -> (u32, u32) {
+        let by = self
+            .initiators
+            .first()
+            .or_else(|| self.sides[0].first())
+            .copied()
+            .expect("a war under way has a state on each side");
+        let on = self
+            .fronts
+            .iter()
+            .find_map(|&(a, b)| (a == by).then_some(b).or((b == by).then_some(a)))
+            .expect("a state fighting has an opponent");
+        (by, on)
+    }
+
+    /// The side (0 for A) a state fights on, if it does.
+    pub fn side_of(&self, state: u32) -> Option<usize> {
+        self.sides.iter().position(|s| s.contains(&state))
+    }
+}
+
 /// Which records a set of [`Tables`] was drawn from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -142,6 +182,9 @@ pub struct Tables {
     /// begun from 1946 to the year before ([`History::honouring`](super::History::honouring)):
     /// the reliability of the world's defense ties. None where the year-by-year tables are absent.
     pub honouring: Option<super::Tally>,
+    /// The inter-state wars under way on the world's first day, in COW war-number order; none in
+    /// the snapshot.
+    pub wars: Vec<War>,
     /// Which records these are.
     pub origin: Origin,
 }
@@ -262,6 +305,7 @@ impl Tables {
             contiguity,
             rivals: Vec::new(),
             honouring: None,
+            wars: Vec::new(),
             origin: Origin::Snapshot,
         })
     }

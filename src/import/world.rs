@@ -6,8 +6,9 @@ use super::cliques::partition;
 use super::history::nuclear_at;
 use super::tables::{KINDS, Origin, Tables};
 use crate::scenario::{
-    Actor, Dyad, InForce, MonteCarloDefaults, Obligation, ObligationKind, Parameters, Reach,
-    Region, Response, Scenario, Stance, StepUnit, Support, Territory, Treaty, Trigger,
+    Actor, Dyad, Event, EventKind, InForce, MonteCarloDefaults, Obligation, ObligationKind,
+    Parameters, Reach, Region, Response, Scenario, Stance, StepUnit, Support, Territory, Treaty,
+    Trigger,
 };
 
 /// The states with nuclear weapons in 2018: SIPRI Yearbook 2018, chapter 6, "World nuclear
@@ -444,7 +445,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         dyads,
         treaties,
         sanctions: Vec::new(),
-        events: Vec::new(),
+        events: wars_under_way(tables, &index),
         parameters: Parameters {
             reliability_defense: tables.honouring.map_or(
                 Parameters::default().reliability_defense,
@@ -454,6 +455,49 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         },
         monte_carlo: MonteCarloDefaults::default(),
     }
+}
+
+/// The wars under way on the world's first day as `declare` events at step 0 (docs/MODEL.md §8.1):
+/// the founders' declaration opens the war, with the months it has lasted as `under_way` (from the
+/// middle of its first year: COW's war-years give no month), and each other state fighting on
+/// declares war on the founder of the side it faces. A war between states already at war with each
+/// other, or a state already fighting the founder it faces, adds nothing: wars that share
+/// belligerents merge into one conflict, as the model has one conflict per opposed pair.
+fn wars_under_way(tables: &Tables, index: &BTreeMap<u32, usize>) -> Vec<Event> {
+    let abb = |code: u32| tables.states[index[&code]].abb.clone();
+    let mut events = Vec::new();
+    for war in &tables.wars {
+        let (by, on) = war.founders();
+        let source = format!(
+            "COW Inter-State War Data v4.0 (Sarkees & Wayman 2010), war {}: begun in {}, fought \
+             in {} and on into {} (docs/MODEL.md §8.1).",
+            war.number,
+            war.from_year,
+            tables.year - 1,
+            tables.year
+        );
+        let declare = |id: String, by: u32, on: u32| {
+            let mut e = Event::new(EventKind::Declare);
+            e.id = Some(id);
+            e.at = Some(0);
+            e.by = Some(abb(by));
+            e.on = Some(abb(on));
+            e.source = Some(source.clone());
+            e
+        };
+        let mut opening = declare(format!("war_{}", war.number), by, on);
+        opening.under_way = Some(12 * (tables.year - war.from_year) - 6);
+        events.push(opening);
+        let by_side = war.side_of(by);
+        for (side, states) in war.sides.iter().enumerate() {
+            for &state in states.iter().filter(|&&s| s != by && s != on) {
+                let faces = if Some(side) == by_side { on } else { by };
+                let id = format!("war_{}_{}", war.number, abb(state).to_lowercase());
+                events.push(declare(id, state, faces));
+            }
+        }
+    }
+    events
 }
 
 /// The weight, in cases, of the default defense reliability (Berkemeier & Fuhrmann's 0.41 for

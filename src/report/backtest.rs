@@ -78,27 +78,28 @@ pub fn render(b: &Backtest) -> String {
         thousands(pooled.record_cases),
         rate(record)
     );
-    // Whole-world entries by decade: the mean per origin of the model's (over runs) and the
-    // record's.
-    let mut decades: std::collections::BTreeMap<u32, [f64; 3]> = Default::default();
-    for e in &b.entry {
-        let d = decades.entry(e.origin / 10 * 10).or_default();
-        d[0] += e.model_entries as f64 / b.plan.runs.max(1) as f64;
-        d[1] += e.record_entries as f64;
-        d[2] += 1.0;
-    }
-    let _ = writeln!(
-        out,
-        "entries: states joining a use of force they did not start, per origin's horizon, mean by \
-         decade of origin"
-    );
-    for (decade, [model, record, n]) in &decades {
+    for (what, rows) in [
+        (
+            "entries: states joining a use of force they did not start",
+            b.entries_by_decade(),
+        ),
+        ("states at war (MID hostility 5)", b.at_war_by_decade()),
+    ] {
         let _ = writeln!(
             out,
-            "  {decade}s  model {:.1}, record {:.1}",
-            model / n,
-            record / n
+            "{what}, per origin's horizon, mean by decade of origin"
         );
+        for (decade, [model, record]) in rows {
+            let ratio = if model > 0.0 && record > 0.0 {
+                format!(" (×{:.2})", model / record)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {decade}s  model {model:.1}, record {record:.1}{ratio}"
+            );
+        }
     }
     let _ = writeln!(out);
     let honour = crate::backtest::Honour::pooled(&b.honouring);

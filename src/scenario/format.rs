@@ -707,14 +707,45 @@ pub struct Event {
     /// Stance: the shift in [−2, 2], clamped into [−1, 1] after adding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<f64>,
-    /// Attack: the steps the conflict it opens has already lasted at its level before the event (a
-    /// war under way when the scenario begins). Default 0. The war's chance of ending reads it
+    /// Attack and declare: the steps the conflict it opens has already lasted at its level before
+    /// the event (a war under way when the scenario begins). Default 0. The war's chance of ending reads it
     /// (docs/MODEL.md §3.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under_way: Option<Step>,
     /// Where the event comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl Event {
+    /// An event of `kind` with every other field unset: a start for code that writes scenarios.
+    pub fn new(kind: EventKind) -> Event {
+        Event {
+            id: None,
+            kind,
+            at: None,
+            window: None,
+            probability: None,
+            hazard: None,
+            when: None,
+            by: None,
+            on: None,
+            level: None,
+            action: None,
+            lethal: None,
+            region: None,
+            regime: None,
+            treaty: None,
+            actor: None,
+            from: None,
+            to: None,
+            between: None,
+            value: None,
+            delta: None,
+            under_way: None,
+            source: None,
+        }
+    }
 }
 
 /// Default Monte Carlo settings for this scenario.

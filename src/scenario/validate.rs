@@ -935,7 +935,7 @@ impl<'a> Validator<'a> {
             Stance => &["from", "to", "between", "value", "delta"],
             Ceasefire => &["between"],
             Join => &["by", "on", "level"],
-            Declare => &["by", "on"],
+            Declare => &["by", "on", "under_way"],
         };
         let given = [
             ("by", e.by.is_some()),
