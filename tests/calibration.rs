@@ -1,6 +1,8 @@
 //! The calibration targets of docs/MODEL.md §4 with the default parameters. Each runs enough runs
 //! for its tolerance to be several standard errors wide, and no more.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use casus::engine::{LiftReason, Outcome, Simulation, World};
 use casus::model::Level;
 
@@ -45,8 +47,11 @@ fn a_generic_dispute_reproduces_the_mid_highest_level_distribution() {
     );
 }
 
-/// MID median duration 40 days (at most 3 monthly steps); disputes that reach war, 284 days
-/// (6–12 steps; the model's are 11, its wars lacking the record's shortest: docs/MODEL.md §3.4).
+/// MID median duration 40 days (at most 3 monthly steps). Disputes between two equal states that
+/// reach war: the record's comparable wars, the 36 MID wars of two states whose sides' capabilities
+/// were more even than the median war's, lasted a median of 11.8 months, with a 95 % interval for
+/// the median of 6.7 to 20.2 (order statistics); the model's must lie within 7–20 steps
+/// (docs/MODEL.md §3.4).
 #[test]
 fn dispute_durations_match_the_mid_medians() {
     let (_, outcomes) = outcomes("scenarios/two_actor_dispute.json", 20_000);
@@ -66,7 +71,7 @@ fn dispute_durations_match_the_mid_medians() {
     assert!(wars.len() > 200, "{} wars", wars.len());
     let war = median(wars);
     assert!(
-        (6..=12).contains(&war),
+        (7..=20).contains(&war),
         "median duration of wars {war} steps"
     );
 }
@@ -88,57 +93,182 @@ fn mid_war_months() -> Vec<f64> {
         .collect()
 }
 
-/// Wars endure as the record's do (docs/MODEL.md §3.4): of the two-actor disputes that reach war,
-/// the share lasting at least 12, 24, 36 and 48 months, and of those that lasted 29 months the share
-/// that lasted 16 more, each within the record's sampling error of the 106 MID disputes that
-/// reached war (1816–2014). A memoryless war (`war_endurance` 0) fails the tail: of wars that had
-/// lasted 29 months it ends all but about a fifth within 16 more, where the record's went on in 12
-/// of 20.
-#[test]
-fn wars_endure_as_mid_wars_do() {
-    let record = mid_war_months();
-    assert_eq!(record.len(), 106);
-    let share =
-        |xs: &[f64], t: f64| xs.iter().filter(|&&m| m >= t).count() as f64 / xs.len() as f64;
-    let scenario = casus::scenario::load_with(
-        "scenarios/two_actor_dispute.json",
-        &["steps=120".parse().unwrap()],
-    )
-    .unwrap();
-    let world = World::new(&scenario).unwrap();
-    let mut wars = Vec::new();
-    for r in 0..100_000 {
-        let o = Simulation::new(&world, 1, r).run_to_end(&mut ());
-        if o.highest >= Level::War {
-            wars.push(
-                o.level_by_step
-                    .iter()
-                    .filter(|l| **l > Level::Peace)
-                    .count() as f64,
-            );
+/// Each MID dispute that reached war: the months it lasted (as `mid_war_months`), the states that
+/// fought in it at the use of force or above (MID hostility 4–5), and the balance of the two sides'
+/// capabilities, the weaker side's CINC over the stronger's in its first year (each at least 10⁻⁴).
+fn mid_wars() -> Vec<(f64, usize, f64)> {
+    fn table(name: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+        let mut rows = csv::Reader::from_path(format!("scenarios/data/{name}")).unwrap();
+        let header = rows.headers().unwrap().clone();
+        (header, rows.records().map(|r| r.unwrap()).collect())
+    }
+    let col = |h: &csv::StringRecord, name: &str| h.iter().position(|x| x == name).unwrap();
+    let (h, rows) = table("cow_nmc_1816_2022.csv");
+    let cinc: BTreeMap<(&str, &str), f64> = rows
+        .iter()
+        .map(|r| {
+            let c = |n| &r[col(&h, n)];
+            ((c("ccode"), c("year")), c("cinc").parse().unwrap_or(0.0))
+        })
+        .collect();
+    let (h, rows) = table("mid_directed_dispute_years_1816_2014.csv");
+    let mut sides: BTreeMap<&str, [BTreeSet<&str>; 2]> = BTreeMap::new();
+    for r in &rows {
+        let c = |n| &r[col(&h, n)];
+        if c("hostlev1").parse::<i32>().unwrap() >= 4 {
+            let side = usize::from(c("sidea1") != "1");
+            sides.entry(c("dispnum")).or_default()[side].insert(c("ccode1"));
         }
     }
-    assert!(wars.len() > 1_000, "{} wars", wars.len());
-    let n = record.len() as f64;
-    for t in [12.0, 24.0, 36.0, 48.0] {
-        let (model, mid) = (share(&wars, t), share(&record, t));
-        let tolerance = 2.0 * (mid * (1.0 - mid) / n).sqrt();
-        eprintln!("lasting {t} months: model {model:.3}, MID {mid:.3} ± {tolerance:.3}");
-        assert!(
-            (model - mid).abs() <= tolerance,
-            "{t} months: {model:.3} against {mid:.3}"
-        );
+    let (h, disputes) = table("mid_disputes_1816_2014.csv");
+    disputes
+        .iter()
+        .filter(|r| &r[col(&h, "hostlev")] == "5")
+        .map(|r| {
+            let c = |n| &r[col(&h, n)];
+            let days = |n| c(n).parse::<f64>().unwrap();
+            let sides = sides.get(c("dispnum")).cloned().unwrap_or_default();
+            let capability = |s: &BTreeSet<&str>| {
+                s.iter()
+                    .map(|&state| cinc.get(&(state, c("styear"))).copied().unwrap_or(0.0))
+                    .sum::<f64>()
+                    .max(1e-4)
+            };
+            let (a, b) = (capability(&sides[0]), capability(&sides[1]));
+            (
+                (days("mindur") + days("maxdur")) / 2.0 / 30.44,
+                sides[0].len() + sides[1].len(),
+                a.min(b) / a.max(b),
+            )
+        })
+        .collect()
+}
+
+/// The months a war among `k` states (at least two) lasts, one per run: two begin it at war at step
+/// 0 and the others declare war at once, on alternate sides; side A holds capability 1 and side B
+/// `balance`, shared equally among each side's states; no other disputes.
+fn simulated_war_months(k: usize, balance: f64, runs: u64, set: &[&str]) -> Vec<f64> {
+    let k = k.max(2);
+    let side = |i: usize| if i < 2 { i } else { 1 - i % 2 };
+    let members = [0, 1].map(|s| (0..k).filter(|&i| side(i) == s).count() as f64);
+    let actors: Vec<_> = (0..k)
+        .map(|i| {
+            let total = [1.0, balance][side(i)];
+            serde_json::json!({"id": format!("S{i}"), "name": format!("S{i}"),
+                               "capability": total / members[side(i)]})
+        })
+        .collect();
+    let mut events =
+        vec![serde_json::json!({"kind": "attack", "by": "S0", "on": "S1", "at": 0, "level": 5})];
+    for i in 2..k {
+        let on = ["S1", "S0"][i % 2];
+        events
+            .push(serde_json::json!({"kind": "declare", "by": format!("S{i}"), "on": on, "at": 0}));
     }
-    let conditional = |xs: &[f64]| share(xs, 45.0) / share(xs, 29.0);
-    let (model, mid) = (conditional(&wars), conditional(&record));
-    let cases = share(&record, 29.0) * n;
-    let tolerance = 2.0 * (mid * (1.0 - mid) / cases).sqrt();
-    eprintln!(
-        "of wars that lasted 29 months, lasting 16 more: model {model:.3}, MID {mid:.3} ± {tolerance:.3} ({cases} wars)"
-    );
+    let text = serde_json::json!({
+        "casus": 1, "name": "war", "step": "month", "steps": 120,
+        "actors": actors, "events": events, "parameters": {"onset_rate": 0.0}
+    })
+    .to_string();
+    let set: Vec<casus::scenario::Override> = set.iter().map(|s| s.parse().unwrap()).collect();
+    let world = World::new(&casus::scenario::parse_with(&text, "war", &set).unwrap()).unwrap();
+    (0..runs)
+        .map(|r| {
+            let mut sim = Simulation::new(&world, 1, r);
+            while !sim.is_finished() {
+                sim.step(&mut ());
+            }
+            let war = &sim.conflicts()[0];
+            f64::from(war.ended.unwrap_or(120) - war.started) + 1.0
+        })
+        .collect()
+}
+
+/// Wars endure as the record's did (docs/MODEL.md §3.4): each of the 106 MID disputes that reached
+/// war (1816–2014) is simulated 200 times, begun at war with its own number of states and balance
+/// of capabilities. Grouped by the states that fought (two or fewer, three to five, six or more)
+/// and by balance (above or below the median), each group's share lasting at least 12, 24, 36 and
+/// 48 months is within twice the record's standard error, and so is the share of the wars that
+/// lasted 29 months that lasted 16 more. Without the terms for the states fighting and their
+/// balance (`war_belligerents`, `war_imbalance` 0), some group fails.
+#[test]
+fn wars_endure_as_mid_wars_did() {
+    let record = mid_wars();
+    assert_eq!(record.len(), 106);
+    let mut balances: Vec<f64> = record.iter().map(|w| w.2).collect();
+    balances.sort_by(f64::total_cmp);
+    let median = balances[balances.len() / 2];
+    let groups = |n: usize, balance: f64| {
+        let size = match n {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        };
+        [size, if balance >= median { 3 } else { 4 }]
+    };
+    const NAMES: [&str; 5] = ["2 states", "3-5", "6+", "even", "uneven"];
+    let share =
+        |xs: &[f64], t: f64| xs.iter().filter(|&&m| m >= t).count() as f64 / xs.len() as f64;
+    let misses = |set: &[&str]| {
+        let mut model: [Vec<f64>; 5] = Default::default();
+        let mut mid: [Vec<f64>; 5] = Default::default();
+        for &(months, n, balance) in &record {
+            let simulated = simulated_war_months(n, balance, 200, set);
+            for g in groups(n, balance) {
+                model[g].extend(&simulated);
+                mid[g].push(months);
+            }
+        }
+        let mut misses = Vec::new();
+        let mut check = |what: String, p: f64, q: f64, cases: f64| {
+            let tolerance = 2.0 * (q * (1.0 - q) / cases).sqrt();
+            eprintln!("{set:?} {what}: model {p:.3}, MID {q:.3} ± {tolerance:.3}");
+            if (p - q).abs() > tolerance {
+                misses.push(what);
+            }
+        };
+        for g in 0..5 {
+            for t in [12.0, 24.0, 36.0, 48.0] {
+                let what = format!("{} ({} wars) lasting {t} months", NAMES[g], mid[g].len());
+                check(
+                    what,
+                    share(&model[g], t),
+                    share(&mid[g], t),
+                    mid[g].len() as f64,
+                );
+            }
+        }
+        let median = |xs: &[f64]| {
+            let mut xs = xs.to_vec();
+            xs.sort_by(f64::total_cmp);
+            (xs[(xs.len() - 1) / 2] + xs[xs.len() / 2]) / 2.0
+        };
+        for g in 0..5 {
+            eprintln!(
+                "{set:?} {}: median months, model {:.1}, MID {:.1}",
+                NAMES[g],
+                median(&model[g]),
+                median(&mid[g])
+            );
+        }
+        let all: Vec<f64> = model[3].iter().chain(&model[4]).copied().collect();
+        let months: Vec<f64> = record.iter().map(|w| w.0).collect();
+        let conditional = |xs: &[f64]| share(xs, 45.0) / share(xs, 29.0);
+        check(
+            "of wars that lasted 29 months, lasting 16 more".into(),
+            conditional(&all),
+            conditional(&months),
+            share(&months, 29.0) * months.len() as f64,
+        );
+        misses
+    };
+    assert_eq!(misses(&[]), Vec::<String>::new());
     assert!(
-        (model - mid).abs() <= tolerance,
-        "{model:.3} against {mid:.3}"
+        !misses(&[
+            "parameters.war_belligerents=0",
+            "parameters.war_imbalance=0"
+        ])
+        .is_empty()
     );
 }
 

@@ -110,6 +110,11 @@ impl Simulation<'_> {
             pressure: [mean_pressure(0), mean_pressure(1)],
             nuclear,
             nuclear_weight: [deterrent(0), deterrent(1)],
+            belligerents: conflict
+                .participants
+                .iter()
+                .filter(|p| p.cap >= Level::Force)
+                .count(),
             months_per_step: world.step_years * 12.0,
             params: &world.params,
         }

@@ -34,6 +34,9 @@ pub struct EscalationContext<'a> {
     /// How much nuclear arms weigh for each side: 1 with a nuclear member, otherwise the support
     /// weight of its strongest-backing nuclear-armed supporter (docs/MODEL.md §3.4), else 0.
     pub nuclear_weight: [f64; 2],
+    /// The states taking part at the use of force or above, on both sides (at least the two
+    /// founders).
+    pub belligerents: usize,
     /// The step's length in months.
     pub months_per_step: f64,
     /// The parameters.
@@ -197,9 +200,12 @@ impl EscalationRule for LogitEscalation {
                     0.0
                 };
         }
-        // Wars that have lasted longer are likelier to go on (docs/MODEL.md §3.4, endurance).
+        // Wars that have lasted longer, wars more states fight and wars between sides of like
+        // capability are likelier to go on (docs/MODEL.md §3.4, endurance).
         let endurance = if c.level >= Level::War {
             p.war_endurance * (1.0 + f64::from(c.steps_at_level) * c.months_per_step).ln()
+                + p.war_belligerents * (c.belligerents.max(2) as f64 / 2.0).ln()
+                - p.war_imbalance * imbalance
         } else {
             0.0
         };
@@ -262,6 +268,7 @@ mod tests {
             pressure: [0.0, 0.0],
             nuclear: [false, false],
             nuclear_weight: [0.0, 0.0],
+            belligerents: 2,
             months_per_step: 1.0,
             params,
         }
@@ -370,6 +377,7 @@ mod tests {
                         pressure: [1.0, 0.0],
                         nuclear: [true, true],
                         nuclear_weight: [1.0, 1.0],
+                        belligerents: 1_000_000,
                         months_per_step: 12.0,
                         ..neutral(level, Level::MAX, &p)
                     };

@@ -67,9 +67,10 @@ pub struct Parameters {
     pub settle_display: f64,
     /// Probability per month that a use of force settles. Default 0.35: median 60 days.
     pub settle_force: f64,
-    /// Probability per month that a war steps down a level, in its first month: it falls with the
-    /// war's length (`war_endurance`). Default 0.35, calibrated with `war_endurance` (docs/MODEL.md
-    /// §3.4).
+    /// Probability per month that a war between two states of equal capability steps down a level,
+    /// in its first month: it falls with the war's length, the states fighting and their balance
+    /// (`war_endurance`, `war_belligerents`, `war_imbalance`). Default 0.25, fitted with them
+    /// (docs/MODEL.md §3.4).
     pub down_war: f64,
     /// Probability per month that nuclear use steps down a level. Default 0.3: a design choice.
     pub down_nuclear: f64,
@@ -102,10 +103,20 @@ pub struct Parameters {
     /// no duration dependence beyond the calibrated rates.
     pub escalation_duration: f64,
     /// Logit weight of ln(1 + months at war) against a war stepping down: the hazard of a war ending
-    /// falls about as (1 + months)^−w. Default 0.7, with `down_war` 0.35: the pair whose simulated
-    /// two-actor wars best match the survival of the 106 MID disputes that reached war, among them
-    /// the share of those that had lasted 29 months that lasted 16 more (docs/MODEL.md §3.4).
+    /// falls about as (1 + months)^−w. Default 0.6. The four endurance parameters (`down_war` 0.25,
+    /// this, `war_belligerents` 0.3, `war_imbalance` 0.2) are the grid point whose simulated wars,
+    /// each of the 106 MID disputes that reached war run with its own number of states and balance
+    /// of capabilities, best match the record's survival at 12, 24, 36 and 48 months, by number of
+    /// states and by balance (docs/MODEL.md §3.4).
     pub war_endurance: f64,
+    /// Logit weight of ln(n / 2), for n states fighting at the use of force or above, against a war
+    /// stepping down: wars more states fight last longer (MID wars of two states lasted a median of
+    /// 8 months, of three to five 11.5, of six or more 20). Default 0.3.
+    pub war_belligerents: f64,
+    /// Logit weight of |ln(C₀ / C₁)|, the imbalance of the sides' capabilities, for a war stepping
+    /// down: uneven wars end sooner (MID wars between sides more even than the median lasted a
+    /// median of 14 months, the others 8). Default 0.2.
+    pub war_imbalance: f64,
 
     // --- Honouring obligations -----------------------------------------------------------------
     /// Default reliability of defense obligations. 0.41 (Berkemeier & Fuhrmann 2018, 1816–2003).
@@ -214,7 +225,7 @@ impl Default for Parameters {
             settle_threat: 0.5,
             settle_display: 0.5,
             settle_force: 0.35,
-            down_war: 0.35,
+            down_war: 0.25,
             down_nuclear: 0.3,
             down_past_peak: 0.2,
             settle_past_peak: 0.5,
@@ -225,7 +236,9 @@ impl Default for Parameters {
             escalation_pressure: 0.5,
             escalation_nuclear: 2.5,
             escalation_duration: 0.0,
-            war_endurance: 0.7,
+            war_endurance: 0.6,
+            war_belligerents: 0.3,
+            war_imbalance: 0.2,
             reliability_defense: 0.41,
             reliability_offense: 0.74,
             reliability_neutrality: 0.78,
@@ -298,7 +311,7 @@ impl Parameters {
         const W: (f64, f64) = (-20.0, 20.0); // a logit weight
         const R: (f64, f64) = (0.0, 1000.0); // a rate per year
         let p = self;
-        let entries: [(&'static str, f64, (f64, f64)); 58] = [
+        let entries: [(&'static str, f64, (f64, f64)); 60] = [
             ("onset_rate", p.onset_rate, R),
             ("deterrence", p.deterrence, P),
             ("onset_memory", p.onset_memory, (0.0, 20.0)),
@@ -327,6 +340,8 @@ impl Parameters {
             ("escalation_nuclear", p.escalation_nuclear, W),
             ("escalation_duration", p.escalation_duration, W),
             ("war_endurance", p.war_endurance, W),
+            ("war_belligerents", p.war_belligerents, W),
+            ("war_imbalance", p.war_imbalance, W),
             ("reliability_defense", p.reliability_defense, P),
             ("reliability_offense", p.reliability_offense, P),
             ("reliability_neutrality", p.reliability_neutrality, P),
