@@ -16,7 +16,7 @@ use crate::engine::{Route, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
 use crate::monte_carlo::MonteCarlo;
-use crate::scenario::ObligationKind;
+use crate::scenario::{ObligationKind, Reach};
 
 /// What a backtest forecasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -512,6 +512,41 @@ pub fn run(
                             &mut events.honouring.limited
                         };
                         tally.add(t.honoured);
+                    }
+                }
+                // Coalitions, as the record counts them: in each conflict that reached war, the
+                // holders of defense obligations toward a state of global reach fighting it (not
+                // one that was fighting it when the run began), neither founders nor on the other
+                // side; joined if on its side at force.
+                for c in sim.conflicts().iter().filter(|c| c.peak >= Level::War) {
+                    for side in [0, 1] {
+                        let leaders: BTreeSet<usize> = c
+                            .participants
+                            .iter()
+                            .filter(|p| {
+                                p.side == side
+                                    && p.cap >= Level::War
+                                    && world.actors[p.actor].reach == Reach::Global
+                                    && !(c.began_before_run() && p.joined == c.started)
+                            })
+                            .map(|p| p.actor)
+                            .collect();
+                        let holders: BTreeSet<usize> = leaders
+                            .iter()
+                            .flat_map(|&l| world.defenses_owed_to(l))
+                            .map(|&ob| world.obligations[ob].holder)
+                            .filter(|h| !leaders.contains(h))
+                            .collect();
+                        for h in holders {
+                            let part = c.participant(h);
+                            if part.is_some_and(|p| p.via == Route::Founder || p.side != side) {
+                                continue;
+                            }
+                            events
+                                .honouring
+                                .coalition
+                                .add(part.is_some_and(|p| p.cap.min(c.peak) >= Level::Force));
+                        }
                     }
                 }
                 events.dyads = dyads.into_iter().collect();

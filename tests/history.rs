@@ -192,10 +192,7 @@ fn wars_under_way_on_the_first_day_are_fought_from_the_first_step() {
         wars,
         [
             (
-                [
-                    vec!["AUL", "LAO", "PHI", "ROK", "RVN", "THI", "USA"],
-                    vec!["DRV"]
-                ],
+                [vec!["AUL", "PHI", "ROK", "RVN", "THI", "USA"], vec!["DRV"]],
                 Level::War,
                 54
             ),
@@ -363,4 +360,30 @@ fn bad_years_and_damaged_tables_get_clear_errors_and_nothing_is_written() {
         run.stderr
     );
     assert!(!out.exists());
+}
+
+/// The record behind the entry parameters (docs/MODEL.md §3.6): of the holders of ATOP defense ties
+/// toward a state attacked on a MID's first day in 1946–2014, those that joined its side, at war
+/// scale and in limited armed attacks; and of the holders of defense ties toward a major power
+/// fighting a war, those that joined it, before 1946 and after. The defaults are these rates (the
+/// coalition rate that of imported worlds).
+#[test]
+fn the_entry_defaults_are_the_records_rates() {
+    let history = History::read(Path::new(DATA)).unwrap();
+    let after = history.honouring(1946, 2014);
+    let before = history.honouring(0, 1945);
+    let tally = |t: casus::import::Tally| (t.hits, t.cases);
+    assert_eq!(
+        [after.war, after.limited, after.coalition, before.coalition].map(tally),
+        [(7, 132), (5, 2_393), (13, 230), (17, 213)]
+    );
+    let p = casus::scenario::Parameters::default();
+    let odds = |t: casus::import::Tally| t.hits as f64 / (t.cases - t.hits) as f64;
+    let ratio = (odds(after.limited) / odds(after.war)).ln();
+    assert_eq!((ratio * 10.0).round() / 10.0, p.honour_limited);
+    let rate = after.coalition.share().unwrap();
+    assert_eq!(
+        (rate * 1000.0).round() / 1000.0,
+        casus::import::RECORD_COALITION_ENTRY
+    );
 }

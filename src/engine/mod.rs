@@ -141,6 +141,9 @@ pub struct Simulation<'w> {
     /// Per conflict, the honouring draws made so far in it, one per clause and scale: the holders
     /// of one clause decide together (docs/MODEL.md §3.6).
     decisions: Vec<Vec<Decision>>,
+    /// Per conflict, the states that have decided whether to join a coalition partner fighting in
+    /// it (docs/MODEL.md §3.6): each decides once.
+    coalition: Vec<Vec<usize>>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
     outcome: Outcome,
@@ -256,6 +259,7 @@ impl<'w> Simulation<'w> {
             sanction_active: vec![false; world.sanctions.len()],
             neutral: Vec::new(),
             decisions: Vec::new(),
+            coalition: Vec::new(),
             treaty_in_force: vec![false; t],
             scratch: Scratch::default(),
             outcome: Outcome {

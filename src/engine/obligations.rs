@@ -18,6 +18,7 @@ impl<'w> Simulation<'w> {
     pub(super) fn obligations(&mut self, obs: &mut dyn Observer) {
         self.fire_obligations(obs);
         self.voluntary_entry(obs);
+        self.coalition_entry(obs);
     }
 
     /// Entries whose delay has run out join at the start of the step, unless the conflict has ended
@@ -362,6 +363,63 @@ impl<'w> Simulation<'w> {
             }
         }
         self.scratch.lethal = lethal;
+    }
+
+    /// Coalitions: a state holding an in-force defense obligation toward a state of global reach
+    /// that fights a war joins that state's side with probability `coalition_entry` times its own
+    /// `voluntary_entry` multiple, decided once per conflict, whatever fired or did not fire its
+    /// obligation (for a war under way when the run began, only for those who join it in the run);
+    /// never against a partner of a neutrality or non-aggression obligation it holds
+    /// (docs/MODEL.md §3.6).
+    fn coalition_entry(&mut self, obs: &mut dyn Observer) {
+        let world = self.world;
+        let q = world.params.coalition_entry;
+        if q <= 0.0 {
+            return;
+        }
+        for c in self.membership.active().to_vec() {
+            let conflict = &self.conflicts[c];
+            if conflict.level < Level::War {
+                continue;
+            }
+            let leaders: Vec<(usize, usize)> = conflict
+                .participants
+                .iter()
+                // In a war under way when the run began, the allies of those already fighting it
+                // decided before the run.
+                .filter(|p| {
+                    world.actors[p.actor].reach == crate::scenario::Reach::Global
+                        && p.cap >= Level::War
+                        && !(conflict.began_before_run() && p.joined == conflict.started)
+                })
+                .map(|p| (p.actor, p.side))
+                .collect();
+            for (leader, side) in leaders {
+                for &ob in &world.defenses_by_partner[leader] {
+                    let holder = world.obligations[ob].holder;
+                    if holder == leader
+                        || self.takes_part(holder, c)
+                        || !self.obligation_in_force(ob)
+                    {
+                        continue;
+                    }
+                    if self.coalition.len() <= c {
+                        self.coalition.resize_with(c + 1, Vec::new);
+                    }
+                    if self.coalition[c].contains(&holder) {
+                        continue;
+                    }
+                    self.coalition[c].push(holder);
+                    if self.bound_not_to_fight(holder, c, side) {
+                        continue;
+                    }
+                    let p = (q * world.actors[holder].voluntary_entry).min(1.0);
+                    if self.rng.random::<f64>() < p {
+                        self.join(c, holder, side, Route::Voluntary, Level::War, obs);
+                    }
+                }
+            }
+        }
     }
 
     /// Whether joining `side` of conflict `c` would put `actor` against a partner of an in-force

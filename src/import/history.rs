@@ -513,6 +513,7 @@ impl History {
             .map(|r| (r.ccode1.min(r.ccode2), r.ccode1.max(r.ccode2)))
             .collect();
 
+        let honouring = self.honouring(FIRST_YEAR, year - 1);
         Ok(Tables {
             year,
             states,
@@ -527,7 +528,11 @@ impl History {
                 })
                 .collect(),
             rivals: rivals.into_iter().collect(),
-            honouring: Some(self.honouring(FIRST_YEAR, year - 1).war),
+            honouring: Some(honouring.war),
+            coalition: Some([
+                self.honouring(0, FIRST_YEAR - 1).coalition,
+                honouring.coalition,
+            ]),
             wars: self.wars_under_way(year, &member),
             origin: Origin::History,
         })
@@ -584,6 +589,10 @@ pub struct Honouring {
     pub war: Tally,
     /// Limited armed attacks (an attack or clash with deaths below war): cases and joins.
     pub limited: Tally,
+    /// Coalitions: a partner of major-power status fighting at war level, attacked or not: the
+    /// holders of a defense tie toward it, and those that joined its side.
+    #[serde(default)]
+    pub coalition: Tally,
 }
 
 /// A count of cases and of those in which something happened.
@@ -619,6 +628,7 @@ impl std::ops::AddAssign for Honouring {
     fn add_assign(&mut self, other: Honouring) {
         self.war += other.war;
         self.limited += other.limited;
+        self.coalition += other.coalition;
     }
 }
 
@@ -711,6 +721,7 @@ impl History {
         let mut attacked: BTreeMap<u32, BTreeMap<u32, bool>> = BTreeMap::new();
         let mut attackers: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
         let mut at_force: BTreeMap<u32, BTreeSet<(u32, bool, bool)>> = BTreeMap::new();
+        let mut at_war: BTreeSet<(u32, u32)> = BTreeSet::new();
         for d in &self.disputes {
             if !(from..=to).contains(&onset[&d.dispnum]) || d.year > to {
                 continue;
@@ -721,6 +732,9 @@ impl History {
                     d.sidea1 == 1,
                     d.orig1 == 1,
                 ));
+            }
+            if d.level1() >= 5 {
+                at_war.insert((d.dispnum, d.ccode1));
             }
             if d.originators() && d.sidea1 == 1 {
                 attackers.entry(d.dispnum).or_default().insert(d.ccode1);
@@ -749,6 +763,35 @@ impl History {
             }
         }
         let mut honouring = Honouring::default();
+        // Coalitions: per dispute, the major powers at war on each side; each holder of a defense
+        // tie toward one of them the year before, neither an originator nor one of them nor on the
+        // other side, is a case, once per side; it joined if it took part on that side at force.
+        for (dispnum, states) in &at_force {
+            let year = onset[dispnum];
+            for side in [true, false] {
+                let leaders: BTreeSet<u32> = states
+                    .iter()
+                    .filter(|&&(x, s, _)| {
+                        s == side && at_war.contains(&(*dispnum, x)) && self.major(x, year)
+                    })
+                    .map(|&(x, _, _)| x)
+                    .collect();
+                let candidates: BTreeSet<u32> = leaders
+                    .iter()
+                    .filter_map(|&leader| holders.get(&(year - 1, leader)))
+                    .flatten()
+                    .copied()
+                    .filter(|h| !leaders.contains(h))
+                    .collect();
+                for holder in candidates {
+                    let on = |s: bool| states.iter().any(|&(x, y, _)| x == holder && y == s);
+                    if on(!side) || states.iter().any(|&(x, _, o)| x == holder && o) {
+                        continue;
+                    }
+                    honouring.coalition.add(on(side));
+                }
+            }
+        }
         for (dispnum, partners) in &attacked {
             let year = onset[dispnum];
             let states = at_force.get(dispnum);
@@ -774,7 +817,9 @@ impl History {
 
     /// The inter-state wars under way on 1 January of `year` among members of the system on that
     /// day: each pair of states that fought each other in the war in the year before and fought on
-    /// in `year` without a break (COW `resume` 0). A row of `year` is read only for what was true
+    /// in `year` without a break (COW `resume` 0), and that the MID record has at war with each
+    /// other (hostility 5 on both sides) in a dispute of the year before, as the backtest scores
+    /// war. A row of `year` is read only for what was true
     /// on its first day: that the fighting had not stopped (docs/MODEL.md §8.1).
     fn wars_under_way(&self, year: u32, member: &dyn Fn(u32) -> bool) -> Vec<War> {
         let before: BTreeSet<(u32, u32, u32)> = self
@@ -788,11 +833,20 @@ impl History {
             let e = first.entry(w.warnum).or_insert(w.year);
             *e = (*e).min(w.year);
         }
+        // The pairs the MID record has at war (hostility 5 on both sides) in a dispute of the year
+        // before: what the backtest scores as war.
+        let mid_war: BTreeSet<(u32, u32)> = self
+            .disputes
+            .iter()
+            .filter(|d| d.year + 1 == year && d.hostlev1 >= 5 && d.hostlev2 >= 5)
+            .map(|d| (d.ccode1, d.ccode2))
+            .collect();
         let mut wars: BTreeMap<u32, War> = BTreeMap::new();
         for w in self.wars.iter().filter(|w| {
             w.year == year
                 && w.resume == 0
                 && before.contains(&(w.warnum, w.ccode1, w.ccode2))
+                && mid_war.contains(&(w.ccode1, w.ccode2))
                 && member(w.ccode1)
                 && member(w.ccode2)
         }) {
@@ -817,6 +871,13 @@ impl History {
             }
         }
         wars.into_values().collect()
+    }
+
+    /// Whether a state was a COW major power at some time in `year`.
+    fn major(&self, ccode: u32, year: u32) -> bool {
+        self.majors
+            .iter()
+            .any(|m| m.ccode == ccode && m.styear <= year && year <= m.endyear)
     }
 
     /// The first year a state entered the system, by COW code.

@@ -29,7 +29,7 @@ pub use tables::{Contiguity, Disputes, ForceMix, KINDS, Origin, State, Tables, T
 pub(crate) use world::{
     CONTINENTS, HIGH_SEAS, OBLIGATIONS, obligation, stances, treaty, world_regions,
 };
-pub use world::{NUCLEAR_2018, cow_atop};
+pub use world::{NUCLEAR_2018, RECORD_COALITION_ENTRY, cow_atop};
 
 /// The tables of the world of `year` from the data directory `dir`: the snapshot tables where `dir`
 /// has an ATOP table of that year (`atop_2018_directed_dyads.csv` for 2018), else the world as it
@@ -58,6 +58,7 @@ pub fn tables_for(dir: &std::path::Path, year: u32) -> Result<Tables, ImportErro
                 tables.states.iter().map(|s| s.ccode).collect();
             let history = History::read(dir)?.tables(LAST_YEAR)?;
             tables.honouring = history.honouring;
+            tables.coalition = history.coalition;
             tables.disputes = history
                 .disputes
                 .into_iter()

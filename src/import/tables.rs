@@ -182,6 +182,11 @@ pub struct Tables {
     /// begun from 1946 to the year before ([`History::honouring`](super::History::honouring)):
     /// the reliability of the world's defense ties. None where the year-by-year tables are absent.
     pub honouring: Option<super::Tally>,
+    /// How often the holders of a defense tie joined a major-power partner fighting a war
+    /// ([`History::honouring`](super::History::honouring)): in the disputes begun before 1946, and
+    /// in those begun from 1946 to the year before; the world's `coalition_entry`. None where the
+    /// year-by-year tables are absent.
+    pub coalition: Option<[super::Tally; 2]>,
     /// The inter-state wars under way on the world's first day, in COW war-number order; none in
     /// the snapshot.
     pub wars: Vec<War>,
@@ -305,6 +310,7 @@ impl Tables {
             contiguity,
             rivals: Vec::new(),
             honouring: None,
+            coalition: None,
             wars: Vec::new(),
             origin: Origin::Snapshot,
         })

@@ -116,11 +116,15 @@ pub fn render(b: &Backtest) -> String {
         "honouring: a state attacked, an ally owing it defense not yet in the conflict joins
            war-scale attack  model {}, record {}
            limited attack    model {}, record {}
+coalitions: a major power fights a war; a state owing it defense joins its side
+                             model {}, record {}
 ",
         tally(honour.model.war),
         tally(honour.record.war),
         tally(honour.model.limited),
         tally(honour.record.limited),
+        tally(honour.model.coalition),
+        tally(honour.record.coalition),
     );
     let armed = crate::backtest::Lethality::pooled(&b.lethality);
     let [model, record] = armed.rates();

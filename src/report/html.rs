@@ -526,6 +526,15 @@ fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
             [honour.model.limited.cases, honour.record.limited.cases],
         ),
         (
+            "coalitions: a major power fights a war, a state owing it defense joins its side \
+             (model: a state of global reach)",
+            [
+                tally(honour.model.coalition),
+                tally(honour.record.coalition),
+            ],
+            [honour.model.coalition.cases, honour.record.coalition.cases],
+        ),
+        (
             "armed attacks: of the pairs that began a dispute reaching force, those with a lethal \
              attack or clash, or war, between them (MID: fatality known)",
             armed.rates(),
