@@ -292,3 +292,17 @@ fn the_readme_quick_start_is_the_tested_one() {
         );
     }
 }
+
+/// The Slurm recipe README.md shows is the job script CI submits (`.ci/slurm.sh`), not a copy.
+#[test]
+fn the_readme_slurm_recipe_is_the_submitted_script() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let script = std::fs::read_to_string(format!("{root}/scripts/slurm/shards.sh")).unwrap();
+    assert!(
+        readme.contains(&format!("```sh\n{script}```")),
+        "README.md does not show scripts/slurm/shards.sh as it is"
+    );
+    let ci = std::fs::read_to_string(format!("{root}/.ci/slurm.sh")).unwrap();
+    assert!(ci.contains("scripts/slurm/shards.sh"));
+}
