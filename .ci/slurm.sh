@@ -20,9 +20,18 @@ runs=2000
 
 work=$(mktemp -d)
 pids=()
+# Whether a process is still running (a zombie has finished).
+running() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null; }
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-  rm -rf "$work"
+  # The daemons write their last files as they stop: wait for them (at most 10 s) before removing.
+  for _ in $(seq 100); do
+    alive=0
+    for pid in "${pids[@]}"; do running "$pid" && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  rm -rf "$work" || true
 }
 trap cleanup EXIT
 
