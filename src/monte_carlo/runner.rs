@@ -26,6 +26,8 @@ pub struct RunRow {
     pub highest: u8,
     /// The first step at war, if any.
     pub first_war: Option<u32>,
+    /// Its date, if the scenario has a start (`2025-03`); otherwise empty.
+    pub first_war_date: String,
     /// Actors that took part at force or above, space-separated.
     pub belligerents: String,
     /// The pathway.
@@ -43,6 +45,10 @@ impl RunRow {
             run,
             highest: o.highest.number(),
             first_war: o.first_war(),
+            first_war_date: match (o.first_war(), world.start) {
+                (Some(step), Some(_)) => world.step_label(step),
+                _ => String::new(),
+            },
             belligerents: belligerents.join(" "),
             pathway: o.pathway.clone(),
         }

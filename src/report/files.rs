@@ -293,6 +293,7 @@ impl RunsWriter {
             "run",
             "highest_level",
             "first_war_step",
+            "first_war_date",
             "belligerents",
             "pathway",
         ])?;
@@ -310,6 +311,7 @@ impl RunsWriter {
                 row.run.to_string(),
                 row.highest.to_string(),
                 row.first_war.map(|s| s.to_string()).unwrap_or_default(),
+                row.first_war_date.clone(),
                 row.belligerents.clone(),
                 row.pathway.to_string(),
             ])?;

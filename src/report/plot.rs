@@ -122,10 +122,24 @@ fn over_steps<'a, 'b>(
         .x_label_area_size(44)
         .y_label_area_size(64)
         .build_cartesian_2d(0.0..f64::from(steps), 0.0..top)?;
+    // With a start, the axis reads in dates; fewer labels, as a date is wider than a number.
+    let labels = &summary.labels;
+    let dated = labels.start.is_some();
     chart
         .configure_mesh()
-        .x_desc(format!("{}s", summary.labels.step_unit))
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_desc(if dated {
+            "date".to_owned()
+        } else {
+            format!("{}s", labels.step_unit)
+        })
+        .x_labels(if dated { 6 } else { 10 })
+        .x_label_formatter(&|x| {
+            if dated {
+                labels.step_label(x.round().max(0.0) as crate::scenario::Step)
+            } else {
+                format!("{x:.0}")
+            }
+        })
         .light_line_style(WHITE)
         .y_desc(y_desc)
         .y_label_formatter(&percent)
