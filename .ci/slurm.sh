@@ -2,7 +2,7 @@
 # The README's Slurm recipe, run for real: a one-machine Slurm cluster (munged, slurmctld and slurmd
 # with a generated configuration: this machine's CPUs, one partition) runs the job array of
 # scripts/slurm/shards.sh with a small number of runs, `casus merge` combines the shards, and the
-# merged summary.json, runs.csv and charts must equal a single `casus run` byte for byte. A failed
+# merged summary.json, runs.csv, runs_by_actor.csv and charts must equal a single `casus run` byte for byte. A failed
 # task fails the script with its log. The daemons started here are stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,7 +106,7 @@ fi
 
 (cd "$work/job" && "$casus" merge --quiet --out merged shards/*)
 "$casus" run "$scenario" --runs "$runs" --quiet --out "$work/whole"
-for file in summary.json runs.csv highest.svg at_war_by_step.svg escalation.svg; do
+for file in summary.json runs.csv runs_by_actor.csv highest.svg at_war_by_step.svg escalation.svg; do
   cmp "$work/whole/$file" "$work/job/merged/$file"
 done
 echo "slurm: $shards array tasks merged, byte for byte a single run of $runs"

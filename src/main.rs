@@ -291,11 +291,10 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let signals = Signals::register()?;
     let mut sink = CliSink::new(!args.quiet);
     sink.runs = out.as_ref().map(OutputDir::runs_writer).transpose()?;
-    if let (Some(writer), Some(dir)) = (&mut sink.runs, &args.resume) {
-        let done = dir.join(files::RUNS);
-        if done.exists() {
-            writer.append_file(&done)?;
-        }
+    if let (Some(writer), Some(dir)) = (&mut sink.runs, &args.resume)
+        && dir.join(files::RUNS).exists()
+    {
+        writer.append_dir(dir)?;
     }
     let summary = mc.run(&mut sink, Some(&signals.stop))?;
     sink.finish()?;

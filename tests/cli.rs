@@ -214,3 +214,37 @@ fn levels_by_step_carries_dates_when_the_scenario_has_a_start() {
         assert!(lines.next().unwrap().starts_with(first), "{file}");
     }
 }
+
+/// A scenario that begins with a conflict under way says so at the top of its summary and report,
+/// since every figure counts it; one without says nothing of the kind.
+#[test]
+fn conflicts_under_way_at_the_start_are_named_at_the_top() {
+    for (file, named) in [
+        ("scenarios/northeast_asia_2024.json", true),
+        ("scenarios/two_actor_dispute.json", false),
+    ] {
+        let dir = common::scratch_dir(&format!("under_way_{named}"));
+        let out = casus(&[
+            "run",
+            file,
+            "--runs",
+            "20",
+            "--out",
+            dir.to_str().unwrap(),
+            "--force",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let line = "under way when the runs begin, and counted in every figure below: RUS against \
+                    UKR at war, under way 29 months";
+        assert_eq!(out.stdout.lines().nth(2) == Some(line), named, "{file}");
+        assert_eq!(out.stdout.contains("under way when the runs begin"), named);
+        let report = casus(&["report", dir.to_str().unwrap()]);
+        assert_eq!(report.code, 0, "{}", report.stderr);
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        assert_eq!(
+            html.contains("Under way when the runs begin"),
+            named,
+            "{file}"
+        );
+    }
+}

@@ -71,10 +71,9 @@ fn sigint_keeps_the_completed_runs_and_resume_finishes_them_exactly() {
         .lines()
         .count() as u64;
     assert_eq!(rows, done + 1, "one row per completed run");
-    assert!(
-        !dir.join(".runs.csv.tmp").exists(),
-        "no temporary file left behind"
-    );
+    for temp in [".runs.csv.tmp", ".runs_by_actor.csv.tmp"] {
+        assert!(!dir.join(temp).exists(), "{temp} left behind");
+    }
 
     let out = casus(&[
         "run",

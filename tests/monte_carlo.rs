@@ -339,3 +339,69 @@ fn precision_refuses_shards_and_bad_targets() {
         );
     }
 }
+
+/// `runs_by_actor.csv` answers per-actor and conditional questions: its rows give back the
+/// summary's counts of runs with each actor at war, at force, and by each route in, and each of its
+/// runs is a run of `runs.csv`.
+#[test]
+fn the_per_actor_table_agrees_with_the_summary() {
+    let root = scratch_dir("mc_by_actor");
+    let dir = root.join("out");
+    run_into(&dir, &[]);
+    let s: serde_json::Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    let mut table = csv::Reader::from_path(dir.join("runs_by_actor.csv")).unwrap();
+    assert_eq!(
+        table.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "run",
+            "actor",
+            "highest_level",
+            "at_war",
+            "first_force_step",
+            "first_force_date",
+            "first_war_step",
+            "first_war_date",
+            "route"
+        ]
+    );
+    let mut at_war: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut at_force: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut routes: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    let mut runs = std::collections::BTreeSet::new();
+    for row in table.records().map(|r| r.unwrap()) {
+        runs.insert(row[0].parse::<u64>().unwrap());
+        let actor = row[1].to_owned();
+        let highest: u8 = row[2].parse().unwrap();
+        assert_eq!(&row[3] == "1", highest >= 5, "{row:?}");
+        assert_eq!(!row[4].is_empty(), highest >= 4, "{row:?}");
+        assert_eq!(
+            row[5].len(),
+            if highest >= 4 { 7 } else { 0 },
+            "a date: {row:?}"
+        );
+        *at_war.entry(actor.clone()).or_default() += u64::from(highest >= 5);
+        if highest >= 4 {
+            *at_force.entry(actor.clone()).or_default() += 1;
+            *routes.entry((actor, row[8].to_owned())).or_default() += 1;
+        }
+    }
+    assert!(runs.iter().all(|&r| r < 300));
+    for a in s["results"]["actors"].as_array().unwrap() {
+        let id = a["actor"].as_str().unwrap().to_owned();
+        let count = |k: &str| a[k]["count"].as_u64().unwrap();
+        assert_eq!(
+            at_war.get(&id).copied().unwrap_or(0),
+            count("at_war"),
+            "{id}"
+        );
+        assert_eq!(
+            at_force.get(&id).copied().unwrap_or(0),
+            count("belligerent"),
+            "{id}"
+        );
+        for route in a["routes"].as_array().unwrap() {
+            let key = (id.clone(), route[0].as_str().unwrap().to_owned());
+            assert_eq!(routes.get(&key).copied(), route[1].as_u64(), "{key:?}");
+        }
+    }
+}

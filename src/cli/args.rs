@@ -306,7 +306,8 @@ pub(crate) struct RunArgs {
     pub(crate) file: PathBuf,
     #[command(flatten)]
     pub(crate) experiment: Experiment,
-    /// Write summary.json, runs.csv, levels_by_step.csv and pathways.csv to this directory.
+    /// Write summary.json, runs.csv, runs_by_actor.csv, levels_by_step.csv and pathways.csv to this
+    /// directory.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
     /// Run only shard I of N (0-based), e.g. `--shard 3/64`; combine shards with `casus merge`.

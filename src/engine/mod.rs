@@ -267,6 +267,7 @@ impl<'w> Simulation<'w> {
                 first_reached: [None; 8],
                 actor_highest: vec![Level::Peace; n],
                 actor_first_war: vec![None; n],
+                actor_first_force: vec![None; n],
                 entries: Vec::new(),
                 triggers: Vec::new(),
                 violations: Vec::new(),
@@ -629,6 +630,10 @@ impl<'w> Simulation<'w> {
             let first_war = &mut self.outcome.actor_first_war[p.actor];
             if level >= Level::War && first_war.is_none() {
                 *first_war = Some(self.step);
+            }
+            let first_force = &mut self.outcome.actor_first_force[p.actor];
+            if level >= Level::Force && first_force.is_none() {
+                *first_force = Some(self.step);
             }
         }
         let level = conflict.level;

@@ -75,6 +75,8 @@ pub struct Outcome {
     pub actor_highest: Vec<Level>,
     /// The first step each actor took part in a conflict at war or above.
     pub actor_first_war: Vec<Option<Step>>,
+    /// Per actor, the first step it took part at the use of force or above.
+    pub actor_first_force: Vec<Option<Step>>,
     /// Every entry into a conflict, in order.
     pub entries: Vec<Entry>,
     /// Every obligation that fired, in order.

@@ -32,6 +32,29 @@ pub struct RunRow {
     pub belligerents: String,
     /// The pathway.
     pub pathway: Pathway,
+    /// The actors that took part in a conflict, in the world's order: the per-actor table's rows.
+    pub actors: Vec<ActorRow>,
+}
+
+/// One actor's row of the per-run, per-actor table (`runs_by_actor.csv`): an actor that took part
+/// in some conflict of the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorRow {
+    /// The actor's id.
+    pub actor: String,
+    /// The highest level at which it took part (1–7).
+    pub highest: u8,
+    /// The first step it took part at the use of force or above, if it did.
+    pub first_force: Option<u32>,
+    /// Its date, if the scenario has a start; otherwise empty.
+    pub first_force_date: String,
+    /// The first step it took part at war or above, if it did.
+    pub first_war: Option<u32>,
+    /// Its date, if the scenario has a start; otherwise empty.
+    pub first_war_date: String,
+    /// How it entered: into the first conflict it fought at force, else its first conflict
+    /// (`initiator`, `target`, `treaty/clause` or `voluntary`).
+    pub route: String,
 }
 
 impl RunRow {
@@ -41,16 +64,36 @@ impl RunRow {
             .filter(|&a| o.belligerent(a))
             .map(|a| world.actors[a].id.as_str())
             .collect();
+        // A step's date, if the scenario has a start.
+        let date = |step: Option<u32>| match (step, world.start) {
+            (Some(step), Some(_)) => world.step_label(step),
+            _ => String::new(),
+        };
         RunRow {
             run,
             highest: o.highest.number(),
             first_war: o.first_war(),
-            first_war_date: match (o.first_war(), world.start) {
-                (Some(step), Some(_)) => world.step_label(step),
-                _ => String::new(),
-            },
+            first_war_date: date(o.first_war()),
             belligerents: belligerents.join(" "),
             pathway: o.pathway.clone(),
+            actors: (0..world.n())
+                .filter(|&a| o.actor_highest[a] > crate::model::Level::Peace)
+                .map(|a| ActorRow {
+                    actor: world.actors[a].id.clone(),
+                    highest: o.actor_highest[a].number(),
+                    first_force: o.actor_first_force[a],
+                    first_force_date: date(o.actor_first_force[a]),
+                    first_war: o.actor_first_war[a],
+                    first_war_date: date(o.actor_first_war[a]),
+                    route: o
+                        .route(world, a)
+                        .or_else(|| {
+                            let e = o.entries.iter().find(|e| e.actor == a)?;
+                            Some(crate::engine::route_name(world, e.via, e.side))
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect(),
         }
     }
 }

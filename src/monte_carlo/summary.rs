@@ -69,6 +69,10 @@ pub struct Labels {
     pub obligations: Vec<ObligationLabel>,
     /// Each sanction regime: id and target.
     pub regimes: Vec<RegimeLabel>,
+    /// The conflicts under way when the runs begin (an `attack` or `declare` event at step 0 with
+    /// `under_way`), in words: every figure counts them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub under_way: Vec<String>,
 }
 
 impl Labels {
@@ -104,6 +108,40 @@ pub struct RegimeLabel {
     pub target: String,
 }
 
+/// The conflicts a world's runs begin with already under way, in words: `RUS against UKR at war,
+/// under way 29 months`.
+fn under_way(world: &World) -> Vec<String> {
+    use crate::engine::{Action, Timing};
+    world
+        .events
+        .iter()
+        .filter(|e| matches!(e.timing, Timing::At(0)))
+        .filter_map(|e| {
+            let (by, on, level, steps) = match e.action {
+                Action::Confront {
+                    by,
+                    on,
+                    level: Some(level),
+                    under_way,
+                    ..
+                } => (by, on, level, under_way),
+                Action::Declare(by, on, under_way) => (by, on, crate::model::Level::War, under_way),
+                _ => return None,
+            };
+            (steps > 0).then(|| {
+                format!(
+                    "{} against {} at {}, under way {steps} {}{}",
+                    world.actors[by].id,
+                    world.actors[on].id,
+                    world.level_label(level),
+                    world.step_unit.name(),
+                    if steps == 1 { "" } else { "s" }
+                )
+            })
+        })
+        .collect()
+}
+
 impl Labels {
     /// The labels of a world.
     pub fn of(world: &World) -> Self {
@@ -130,6 +168,7 @@ impl Labels {
                     target: world.actors[r.target].id.clone(),
                 })
                 .collect(),
+            under_way: under_way(world),
         }
     }
 }

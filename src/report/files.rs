@@ -1,5 +1,5 @@
 //! The output directory of `casus run` and `casus merge`: `summary.json`, `runs.csv`,
-//! `levels_by_step.csv`, `pathways.csv` and the summary's charts. Every file is written under a temporary name and
+//! `runs_by_actor.csv`, `levels_by_step.csv`, `pathways.csv` and the summary's charts. Every file is written under a temporary name and
 //! renamed into place, so a reader never sees a half-written file and an error leaves the previous
 //! files intact.
 
@@ -13,6 +13,8 @@ use crate::monte_carlo::{Comparison, RunRow, Sensitivity, Summary};
 pub const SUMMARY: &str = "summary.json";
 /// The per-run table.
 pub const RUNS: &str = "runs.csv";
+/// The per-run, per-actor table: one row per run and actor that took part in a conflict.
+pub const RUNS_BY_ACTOR: &str = "runs_by_actor.csv";
 /// Runs at each level at each step.
 pub const LEVELS_BY_STEP: &str = "levels_by_step.csv";
 /// Pathways with their counts.
@@ -91,9 +93,9 @@ impl OutputDir {
         &self.dir
     }
 
-    /// Starts the per-run table, written under a temporary name until [`RunsWriter::finish`].
+    /// Starts the per-run tables, written under temporary names until [`RunsWriter::finish`].
     pub fn runs_writer(&self) -> io::Result<RunsWriter> {
-        RunsWriter::create(&self.dir.join(RUNS))
+        RunsWriter::create(&self.dir)
     }
 
     /// Writes charts, each atomically, under their file names.
@@ -157,14 +159,24 @@ impl OutputDir {
             if dated {
                 header.push("date".to_owned());
             }
-            header.extend(summary.labels.levels.iter().cloned());
+            // Per level, the runs at it, then per level their share of the runs.
+            let names: Vec<String> = summary
+                .labels
+                .levels
+                .iter()
+                .map(|l| super::column_name(l))
+                .collect();
+            header.extend(names.iter().cloned());
+            header.extend(names.iter().map(|n| format!("{n}_share")));
             csv.write_record(&header)?;
+            let runs = summary.counts.runs.max(1) as f64;
             for (step, counts) in summary.counts.level_by_step.iter().enumerate() {
                 let mut row = vec![step.to_string()];
                 if dated {
                     row.push(summary.labels.step_label(step as crate::scenario::Step));
                 }
                 row.extend(counts.iter().map(u64::to_string));
+                row.extend(counts.iter().map(|&n| format!("{:.6}", n as f64 / runs)));
                 csv.write_record(&row)?;
             }
             csv.flush()
@@ -236,7 +248,7 @@ pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Sum
     order.sort_by_key(|(_, range)| *range);
     let mut runs = out.runs_writer()?;
     for (dir, _) in order {
-        runs.append_file(&dir.join(RUNS))?;
+        runs.append_dir(dir)?;
     }
     runs.finish()?;
     out.write_summary(&merged)?;
@@ -277,50 +289,28 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Opti
         })
 }
 
-/// The per-run table, written as runs complete and renamed into place when finished.
-pub struct RunsWriter {
+/// A CSV table written under a temporary name and renamed into place when finished.
+struct Table {
     csv: csv::Writer<BufWriter<File>>,
     temp: PathBuf,
     path: PathBuf,
 }
 
-impl RunsWriter {
-    fn create(path: &Path) -> io::Result<RunsWriter> {
+impl Table {
+    fn create(path: &Path, header: &[&str]) -> io::Result<Table> {
         let temp = temporary(path);
         let file = File::create(&temp).map_err(|e| error(&temp, "cannot create", e))?;
         let mut csv = csv::Writer::from_writer(BufWriter::new(file));
-        csv.write_record([
-            "run",
-            "highest_level",
-            "first_war_step",
-            "first_war_date",
-            "belligerents",
-            "pathway",
-        ])?;
-        Ok(RunsWriter {
+        csv.write_record(header)?;
+        Ok(Table {
             csv,
             temp,
             path: path.to_owned(),
         })
     }
 
-    /// Appends rows.
-    pub fn write(&mut self, rows: &[RunRow]) -> io::Result<()> {
-        for row in rows {
-            self.csv.write_record([
-                row.run.to_string(),
-                row.highest.to_string(),
-                row.first_war.map(|s| s.to_string()).unwrap_or_default(),
-                row.first_war_date.clone(),
-                row.belligerents.clone(),
-                row.pathway.to_string(),
-            ])?;
-        }
-        Ok(())
-    }
-
-    /// Appends the data rows of another `runs.csv` (a shard's), skipping its header.
-    pub fn append_file(&mut self, path: &Path) -> io::Result<()> {
+    /// Appends the data rows of another table of the same kind, skipping its header.
+    fn append_file(&mut self, path: &Path) -> io::Result<()> {
         let mut reader = csv::Reader::from_path(path).map_err(|e| error(path, "cannot read", e))?;
         for record in reader.records() {
             let record = record.map_err(|e| error(path, "cannot read", e))?;
@@ -329,8 +319,7 @@ impl RunsWriter {
         Ok(())
     }
 
-    /// Flushes the table and renames it into place.
-    pub fn finish(self) -> io::Result<()> {
+    fn finish(self) -> io::Result<()> {
         let file = self
             .csv
             .into_inner()
@@ -340,5 +329,87 @@ impl RunsWriter {
         file.sync_all()
             .map_err(|e| error(&self.temp, "cannot write", e))?;
         fs::rename(&self.temp, &self.path).map_err(|e| error(&self.path, "cannot write", e))
+    }
+}
+
+/// The per-run tables, `runs.csv` (one row per run) and `runs_by_actor.csv` (one row per run and
+/// actor that took part in a conflict), written as runs complete and renamed into place when
+/// finished.
+pub struct RunsWriter {
+    runs: Table,
+    actors: Table,
+}
+
+impl RunsWriter {
+    fn create(dir: &Path) -> io::Result<RunsWriter> {
+        Ok(RunsWriter {
+            runs: Table::create(
+                &dir.join(RUNS),
+                &[
+                    "run",
+                    "highest_level",
+                    "first_war_step",
+                    "first_war_date",
+                    "belligerents",
+                    "pathway",
+                ],
+            )?,
+            actors: Table::create(
+                &dir.join(RUNS_BY_ACTOR),
+                &[
+                    "run",
+                    "actor",
+                    "highest_level",
+                    "at_war",
+                    "first_force_step",
+                    "first_force_date",
+                    "first_war_step",
+                    "first_war_date",
+                    "route",
+                ],
+            )?,
+        })
+    }
+
+    /// Appends rows.
+    pub fn write(&mut self, rows: &[RunRow]) -> io::Result<()> {
+        let step = |s: Option<u32>| s.map(|s| s.to_string()).unwrap_or_default();
+        for row in rows {
+            self.runs.csv.write_record([
+                row.run.to_string(),
+                row.highest.to_string(),
+                step(row.first_war),
+                row.first_war_date.clone(),
+                row.belligerents.clone(),
+                row.pathway.to_string(),
+            ])?;
+            for a in &row.actors {
+                self.actors.csv.write_record([
+                    row.run.to_string(),
+                    a.actor.clone(),
+                    a.highest.to_string(),
+                    u8::from(a.first_war.is_some()).to_string(),
+                    step(a.first_force),
+                    a.first_force_date.clone(),
+                    step(a.first_war),
+                    a.first_war_date.clone(),
+                    a.route.clone(),
+                ])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the rows of another output directory's tables (a shard's, or the runs a resumed run
+    /// has already made), skipping their headers.
+    pub fn append_dir(&mut self, dir: &Path) -> io::Result<()> {
+        self.runs.append_file(&dir.join(RUNS))?;
+        self.actors.append_file(&dir.join(RUNS_BY_ACTOR))
+    }
+
+    /// Flushes the tables and renames them into place.
+    pub fn finish(self) -> io::Result<()> {
+        self.runs.finish()?;
+        self.actors.finish()
     }
 }

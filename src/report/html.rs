@@ -224,6 +224,14 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
             " — incomplete: the run was interrupted"
         }
     );
+    for conflict in &s.labels.under_way {
+        let _ = writeln!(
+            out,
+            "<p class=\"lead\">Under way when the runs begin, and counted in every figure below: \
+             {}.</p>",
+            esc(conflict)
+        );
+    }
     out.push_str("<h2 id=\"provenance\">Provenance</h2>\n");
     let mut rows = vec![
         vec!["casus version".into(), esc(&p.casus_version)],

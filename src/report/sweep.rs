@@ -26,7 +26,11 @@ impl Table {
     /// `p_ge_NAME`, `lo_ge_NAME` and `hi_ge_NAME`.
     pub fn write_csv(&self, w: &mut impl io::Write) -> io::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
-        let names = self.level_names();
+        let names: Vec<String> = self
+            .level_names()
+            .iter()
+            .map(|n| super::column_name(n))
+            .collect();
         let mut header = vec!["point".to_owned()];
         header.extend(self.paths.iter().cloned());
         header.push("runs".into());
@@ -55,11 +59,11 @@ impl Table {
         LEVELS
             .iter()
             .map(|&l| {
-                labels
+                let label = labels
                     .and_then(|names| names.get(usize::from(l)))
                     .cloned()
-                    .unwrap_or_else(|| l.to_string())
-                    .replace(' ', "_")
+                    .unwrap_or_else(|| l.to_string());
+                label.replace(' ', "_")
             })
             .collect()
     }

@@ -103,6 +103,12 @@ pub fn render(s: &Summary, rows: usize) -> String {
             format!(", overrides: {}", p.overrides.join(" "))
         }
     );
+    for conflict in &s.labels.under_way {
+        let _ = writeln!(
+            out,
+            "under way when the runs begin, and counted in every figure below: {conflict}"
+        );
+    }
 
     if let Some(target) = p.precision {
         let war = s.counts.war();

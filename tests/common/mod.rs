@@ -48,9 +48,10 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
 }
 
 /// The files `casus run --out` and `casus merge --out` write.
-pub const OUTPUT_FILES: [&str; 4] = [
+pub const OUTPUT_FILES: [&str; 5] = [
     "summary.json",
     "runs.csv",
+    "runs_by_actor.csv",
     "levels_by_step.csv",
     "pathways.csv",
 ];
