@@ -185,6 +185,21 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// `casus run FILE --runs 20 --out DIR --force`, which must succeed.
+fn run_20_into(file: &str, dir: &std::path::Path) -> common::Output {
+    let out = casus(&[
+        "run",
+        file,
+        "--runs",
+        "20",
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(out.code, 0, "{file}: {}", out.stderr);
+    out
+}
+
 /// `levels_by_step.csv` dates each step when the scenario has a `start`, and has no date column
 /// otherwise.
 #[test]
@@ -198,16 +213,7 @@ fn levels_by_step_carries_dates_when_the_scenario_has_a_start() {
         ("scenarios/two_actor_dispute.json", "step,peace", "0,"),
     ] {
         let dir = common::scratch_dir(&format!("dates_{}", file.len()));
-        let out = casus(&[
-            "run",
-            file,
-            "--runs",
-            "20",
-            "--out",
-            dir.to_str().unwrap(),
-            "--force",
-        ]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        run_20_into(file, &dir);
         let csv = std::fs::read_to_string(dir.join("levels_by_step.csv")).unwrap();
         let mut lines = csv.lines();
         assert!(lines.next().unwrap().starts_with(header), "{file}");
@@ -224,16 +230,7 @@ fn conflicts_under_way_at_the_start_are_named_at_the_top() {
         ("scenarios/two_actor_dispute.json", false),
     ] {
         let dir = common::scratch_dir(&format!("under_way_{named}"));
-        let out = casus(&[
-            "run",
-            file,
-            "--runs",
-            "20",
-            "--out",
-            dir.to_str().unwrap(),
-            "--force",
-        ]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = run_20_into(file, &dir);
         let line = "under way when the runs begin, and counted in every figure below: RUS against \
                     UKR at war, under way 29 months";
         assert_eq!(out.stdout.lines().nth(2) == Some(line), named, "{file}");
