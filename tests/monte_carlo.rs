@@ -405,3 +405,58 @@ fn the_per_actor_table_agrees_with_the_summary() {
         }
     }
 }
+
+/// With a conflict under way when the runs begin, the summary gives P(highest ≥ k) also for the
+/// conflicts begun in the run, counted as the runs' own conflicts say; without one it gives none.
+#[test]
+fn the_conflicts_begun_in_the_run_have_their_own_levels() {
+    use casus::engine::{Simulation, World};
+    use casus::model::Level;
+    let root = scratch_dir("mc_begun");
+    let dir = root.join("out");
+    run_into(&dir, &[]);
+    let s: serde_json::Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    let begun = &s["results"]["highest_at_least_begun"];
+    let world = World::new(&casus::scenario::load(SCENARIO).unwrap()).unwrap();
+    for (k, level) in [
+        (3, Level::Force),
+        (4, Level::War),
+        (5, Level::NuclearLimited),
+    ] {
+        let expected = (0..300)
+            .filter(|&r| {
+                let mut sim = Simulation::new(&world, 1, r);
+                while !sim.is_finished() {
+                    sim.step(&mut ());
+                }
+                sim.conflicts()
+                    .iter()
+                    .any(|c| !c.began_before_run() && c.peak >= level)
+            })
+            .count();
+        assert_eq!(
+            begun[k]["probability"]["count"], expected as u64,
+            "{level:?}"
+        );
+    }
+    // Every run has the Ukraine war, not every run a new one.
+    assert_eq!(
+        s["results"]["highest_at_least"][4]["probability"]["count"],
+        300
+    );
+    assert!(begun[4]["probability"]["count"].as_u64().unwrap() < 300);
+
+    let plain = root.join("plain");
+    let out = casus(&[
+        "run",
+        "scenarios/two_actor_dispute.json",
+        "--runs",
+        "20",
+        "--quiet",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s: serde_json::Value = serde_json::from_str(&read(&plain, "summary.json")).unwrap();
+    assert!(s["results"].get("highest_at_least_begun").is_none());
+}

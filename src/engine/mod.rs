@@ -264,6 +264,7 @@ impl<'w> Simulation<'w> {
             scratch: Scratch::default(),
             outcome: Outcome {
                 highest: Level::Peace,
+                highest_begun: Level::Peace,
                 first_reached: [None; 8],
                 actor_highest: vec![Level::Peace; n],
                 actor_first_war: vec![None; n],
@@ -356,6 +357,13 @@ impl<'w> Simulation<'w> {
             .map(|c| [c.founder(0), c.founder(1)])
             .collect();
         self.outcome.conflict_peaks = self.conflicts.iter().map(|c| c.peak).collect();
+        self.outcome.highest_begun = self
+            .conflicts
+            .iter()
+            .filter(|c| !c.began_before_run())
+            .map(|c| c.peak)
+            .max()
+            .unwrap_or(Level::Peace);
         self.outcome.pathway = outcome::pathway(
             self.world,
             &self.outcome.entries,

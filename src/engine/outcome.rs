@@ -69,6 +69,9 @@ pub struct SanctionCourse {
 pub struct Outcome {
     /// The highest level any conflict reached.
     pub highest: Level,
+    /// The highest level reached by a conflict begun in the run (not one under way when it began);
+    /// set when the run finishes.
+    pub highest_begun: Level,
     /// The first step each level (0–7) was reached by some conflict.
     pub first_reached: [Option<Step>; 8],
     /// Each actor's highest level of participation.

@@ -229,6 +229,10 @@ pub struct Counts {
     pub runs: u64,
     /// Runs by highest level (0–7).
     pub highest: [u64; 8],
+    /// Runs by the highest level of the conflicts begun in the run (0–7): those under way when it
+    /// began left out.
+    #[serde(default)]
+    pub highest_begun: [u64; 8],
     /// For each level, runs by the first step it was reached (8 × `steps`).
     pub first_reached: Vec<Vec<u64>>,
     /// For each step, runs by the highest active level at its end (`steps` × 8).
@@ -266,6 +270,7 @@ impl Counts {
         Counts {
             runs: 0,
             highest: [0; 8],
+            highest_begun: [0; 8],
             first_reached: vec![vec![0; steps]; 8],
             level_by_step: vec![[0; 8]; steps],
             actors: vec![
@@ -288,6 +293,7 @@ impl Counts {
         let steps = world.steps as usize;
         self.runs += 1;
         self.highest[o.highest.number() as usize] += 1;
+        self.highest_begun[o.highest_begun.number() as usize] += 1;
         for (level, first) in o.first_reached.iter().enumerate() {
             if let Some(step) = first {
                 self.first_reached[level][*step as usize] += 1;
@@ -375,6 +381,7 @@ impl Counts {
         }
         self.runs += other.runs;
         add(&mut self.highest, &other.highest);
+        add(&mut self.highest_begun, &other.highest_begun);
         for (a, b) in self.first_reached.iter_mut().zip(&other.first_reached) {
             add(a, b);
         }
@@ -438,6 +445,10 @@ pub struct Results {
     pub runs: u64,
     /// P(highest level ≥ k) for k = 1…7, with Wilson 95 % intervals.
     pub highest_at_least: Vec<LevelResult>,
+    /// The same for the conflicts begun in the run, when some conflict is under way as the runs
+    /// begin ([`Labels::under_way`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highest_at_least_begun: Vec<LevelResult>,
     /// The median first step at which some conflict was at war, among runs with a war.
     pub median_first_war: Option<Step>,
     /// Per actor.
@@ -589,13 +600,21 @@ impl Summary {
 impl Results {
     fn derive(labels: &Labels, c: &Counts) -> Self {
         let runs = c.runs;
-        let highest_at_least = (1..8)
-            .map(|k| LevelResult {
-                level: k as u8,
-                name: labels.levels[k].clone(),
-                probability: Proportion::new(c.highest[k..].iter().sum(), runs),
-            })
-            .collect();
+        let at_least = |highest: &[u64; 8]| -> Vec<LevelResult> {
+            (1..8)
+                .map(|k| LevelResult {
+                    level: k as u8,
+                    name: labels.levels[k].clone(),
+                    probability: Proportion::new(highest[k..].iter().sum(), runs),
+                })
+                .collect()
+        };
+        let highest_at_least = at_least(&c.highest);
+        let highest_at_least_begun = if labels.under_way.is_empty() {
+            Vec::new()
+        } else {
+            at_least(&c.highest_begun)
+        };
         let per_run_mean = |sum: i64| sum as f64 / FIXED / runs.max(1) as f64;
         let actors = c
             .actors
@@ -666,6 +685,7 @@ impl Results {
         Results {
             runs,
             highest_at_least,
+            highest_at_least_begun,
             median_first_war: median_step(&c.first_reached[Level::War.number() as usize]),
             actors,
             obligations,

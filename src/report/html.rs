@@ -270,23 +270,29 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
     table(out, "provenance-table", &["", ""], &rows);
 
     out.push_str("<h2 id=\"escalation\">Escalation</h2>\n");
+    // With conflicts under way at the start, the conflicts begun in the run beside.
+    let begun = &r.highest_at_least_begun;
     let rows: Vec<Vec<String>> = r
         .highest_at_least
         .iter()
-        .map(|l| {
-            vec![
+        .enumerate()
+        .map(|(k, l)| {
+            let mut row = vec![
                 format!("≥ {} ({})", esc(&l.name), l.level),
                 pct(l.probability.p),
                 interval(&l.probability),
-            ]
+            ];
+            if let Some(b) = begun.get(k) {
+                row.extend([pct(b.probability.p), interval(&b.probability)]);
+            }
+            row
         })
         .collect();
-    table(
-        out,
-        "levels-table",
-        &["highest level reached", "#P", "#95&nbsp;% interval"],
-        &rows,
-    );
+    let mut header = vec!["highest level reached", "#P", "#95&nbsp;% interval"];
+    if !begun.is_empty() {
+        header.extend(["#P, conflicts begun in the run", "#95&nbsp;% interval"]);
+    }
+    table(out, "levels-table", &header, &rows);
     let _ = writeln!(
         out,
         "<p>{}</p>",

@@ -130,18 +130,32 @@ pub fn render(s: &Summary, rows: usize) -> String {
         );
     }
 
+    // With conflicts under way at the start, the same for the conflicts begun in the run beside.
+    let begun = &r.highest_at_least_begun;
     let _ = writeln!(
         out,
-        "\nHighest level reached          P       95 % interval"
+        "\nHighest level reached          P       95 % interval{}",
+        if begun.is_empty() {
+            ""
+        } else {
+            "   begun in the run   95 % interval"
+        }
     );
-    for level in &r.highest_at_least {
-        let _ = writeln!(
-            out,
+    for (k, level) in r.highest_at_least.iter().enumerate() {
+        let mut line = format!(
             "  ≥ {:<22} {:>8}   {}",
             format!("{} ({})", level.name, level.level),
             pct(level.probability.p),
             interval(&level.probability)
         );
+        if let Some(b) = begun.get(k) {
+            line = format!(
+                "{line:<52}{:>9}          {}",
+                pct(b.probability.p),
+                interval(&b.probability)
+            );
+        }
+        let _ = writeln!(out, "{line}");
     }
     match r.median_first_war {
         Some(step) => {
