@@ -16,7 +16,7 @@ use crate::engine::{Route, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
 use crate::monte_carlo::MonteCarlo;
-use crate::scenario::{ObligationKind, Reach};
+use crate::scenario::ObligationKind;
 
 /// What a backtest forecasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -521,14 +521,8 @@ pub fn run(
                 for c in sim.conflicts().iter().filter(|c| c.peak >= Level::War) {
                     for side in [0, 1] {
                         let leaders: BTreeSet<usize> = c
-                            .participants
-                            .iter()
-                            .filter(|p| {
-                                p.side == side
-                                    && p.cap >= Level::War
-                                    && world.actors[p.actor].reach == Reach::Global
-                                    && !(c.began_before_run() && p.joined == c.started)
-                            })
+                            .coalition_leaders(world)
+                            .filter(|p| p.side == side)
                             .map(|p| p.actor)
                             .collect();
                         let holders: BTreeSet<usize> = leaders

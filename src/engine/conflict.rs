@@ -146,6 +146,27 @@ impl Conflict {
         step - self.level_since + self.prior
     }
 
+    /// Marks the conflict as under way when the run began, `steps` old at its level (an `attack` or
+    /// `declare` event's `under_way`).
+    pub(super) fn set_under_way(&mut self, steps: Step) {
+        self.prior = steps;
+        self.under_way = steps;
+    }
+
+    /// The participants around whom a coalition forms (docs/MODEL.md §3.6): states of global reach
+    /// fighting at war level, except, in a conflict under way when the run began, those fighting
+    /// it from the start (their allies decided before the run).
+    pub fn coalition_leaders<'a>(
+        &'a self,
+        world: &'a super::World,
+    ) -> impl Iterator<Item = &'a Participant> + 'a {
+        self.participants.iter().filter(move |p| {
+            world.actors[p.actor].reach == crate::scenario::Reach::Global
+                && p.cap >= Level::War
+                && !(self.began_before_run() && p.joined == self.started)
+        })
+    }
+
     /// Whether the conflict was under way when the run began rather than begun in it.
     pub fn began_before_run(&self) -> bool {
         self.under_way > 0

@@ -76,8 +76,7 @@ impl Simulation<'_> {
                 let c = self.confront(by, on, level, region, severity, obs);
                 let conflict = &mut self.conflicts[c];
                 if conflict.started == t && conflict.level == level {
-                    conflict.prior = under_way;
-                    conflict.under_way = under_way;
+                    conflict.set_under_way(under_way);
                 }
             }
             Action::Sanction(r) => self.impose(r, obs),
@@ -128,9 +127,7 @@ impl Simulation<'_> {
                 } else {
                     let region = self.world.actors[on].regions[0];
                     let c = self.open(by, on, Level::War, region, obs);
-                    let conflict = &mut self.conflicts[c];
-                    conflict.prior = under_way;
-                    conflict.under_way = under_way;
+                    self.conflicts[c].set_under_way(under_way);
                     self.note_levels(c);
                 }
             }

@@ -377,21 +377,17 @@ impl<'w> Simulation<'w> {
         if q <= 0.0 {
             return;
         }
-        for c in self.membership.active().to_vec() {
-            let conflict = &self.conflicts[c];
-            if conflict.level < Level::War {
-                continue;
-            }
-            let leaders: Vec<(usize, usize)> = conflict
-                .participants
-                .iter()
-                // In a war under way when the run began, the allies of those already fighting it
-                // decided before the run.
-                .filter(|p| {
-                    world.actors[p.actor].reach == crate::scenario::Reach::Global
-                        && p.cap >= Level::War
-                        && !(conflict.began_before_run() && p.joined == conflict.started)
-                })
+        // Joining changes the active conflicts: list the wars first (no allocation without one).
+        let wars: Vec<ConflictIx> = self
+            .membership
+            .active()
+            .iter()
+            .copied()
+            .filter(|&c| self.conflicts[c].level >= Level::War)
+            .collect();
+        for c in wars {
+            let leaders: Vec<(usize, usize)> = self.conflicts[c]
+                .coalition_leaders(world)
                 .map(|p| (p.actor, p.side))
                 .collect();
             for (leader, side) in leaders {
