@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Route, World};
+use crate::engine::{Route, Side, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
 use crate::monte_carlo::MonteCarlo;
@@ -477,7 +477,7 @@ pub fn run(
                 let mut armed = BTreeSet::new();
                 let mut beside = BTreeSet::new();
                 for c in sim.conflicts() {
-                    let (f0, f1) = (c.founder(0), c.founder(1));
+                    let (f0, f1) = (c.founder(Side::A), c.founder(Side::B));
                     // A war under way at the origin began before it: its founders, and the pairs
                     // fighting in it from the first day, began no dispute in the horizon.
                     let before = c.began_before_run();
@@ -519,7 +519,7 @@ pub fn run(
                 // one that was fighting it when the run began), neither founders nor on the other
                 // side; joined if on its side at force.
                 for c in sim.conflicts().iter().filter(|c| c.peak >= Level::War) {
-                    for side in [0, 1] {
+                    for side in Side::BOTH {
                         let leaders: BTreeSet<usize> = c
                             .coalition_leaders(world)
                             .filter(|p| p.side == side)

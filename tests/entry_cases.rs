@@ -3,7 +3,7 @@
 //! tables, and how often any of those allies joins its side within a year. Sources in
 //! docs/SOURCES.md A4. `cargo test --release --test entry_cases -- --nocapture` prints the figures.
 
-use casus::engine::{Route, Simulation, World};
+use casus::engine::{Route, Side, Simulation, World};
 use casus::import::{History, cow_atop};
 use casus::scenario::{Event, Scenario};
 
@@ -40,7 +40,9 @@ fn joined(year: u32, by: &str, on: &str, level: u8) -> (f64, Vec<(String, f64)>)
         let case = sim
             .conflicts()
             .iter()
-            .find(|c| c.started == 0 && c.founder(0) == attacker && c.founder(1) == partner)
+            .find(|c| {
+                c.started == 0 && c.founder(Side::A) == attacker && c.founder(Side::B) == partner
+            })
             .expect("the attack opens a conflict")
             .clone();
         let o = sim.finish();

@@ -1,7 +1,7 @@
 //! Historical cases where a trigger condition decided the outcome, run with every obligation
 //! honoured (so the treaty logic alone decides) and with the default reliabilities.
 
-use casus::engine::{Conflict, Outcome, Simulation, World};
+use casus::engine::{Conflict, Outcome, Side, Simulation, World};
 use casus::scenario::Override;
 
 fn world(file: &str, set: &[&str]) -> World {
@@ -98,7 +98,7 @@ fn september_1939_the_secret_protocol_decides() {
     let britain = w.actor("UKG").unwrap();
     let founders = |c: usize| {
         (
-            w.actors[conflicts[c].founder(0)].id.as_str(),
+            w.actors[conflicts[c].founder(Side::A)].id.as_str(),
             conflicts[c].started,
         )
     };
@@ -116,7 +116,7 @@ fn september_1939_the_secret_protocol_decides() {
     assert!(
         conflicts
             .iter()
-            .any(|c| c.founder(0) == w.actor("SOV").unwrap()),
+            .any(|c| c.founder(Side::A) == w.actor("SOV").unwrap()),
         "the Soviet invasion happened"
     );
     assert!(
@@ -162,7 +162,7 @@ fn september_1939_the_secret_protocol_decides() {
     let (o, conflicts) = run(&without, 0);
     let duties: Vec<&str> = fired(&without, &o, "anglo_polish_1939/art1", "UKG")
         .into_iter()
-        .map(|c| without.actors[conflicts[c].founder(0)].id.as_str())
+        .map(|c| without.actors[conflicts[c].founder(Side::A)].id.as_str())
         .collect();
     assert_eq!(
         duties,
@@ -181,7 +181,7 @@ fn september_1939_with_default_reliabilities() {
         let (o, conflicts) = run(&w, r);
         for t in &o.triggers {
             let clause = w.clause_name(w.obligations[t.obligation].clause);
-            let founder = w.actors[conflicts[t.conflict].founder(0)].id.as_str();
+            let founder = w.actors[conflicts[t.conflict].founder(Side::A)].id.as_str();
             if founder == "SOV" {
                 assert_eq!(clause, "anglo_polish_1939/protocol_1b", "run {r}");
             } else {

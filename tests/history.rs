@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use casus::engine::{Simulation, World};
+use casus::engine::{Side, Simulation, World};
 use casus::import::{HISTORY_FILES, History, cow_atop};
 use casus::model::Level;
 use common::{casus, scratch_dir};
@@ -176,7 +176,7 @@ fn wars_under_way_on_the_first_day_are_fought_from_the_first_step() {
     let mut sim = Simulation::new(&world, 1, 0);
     sim.step(&mut ());
     let sides = |c: &casus::engine::Conflict| {
-        [0, 1].map(|side| {
+        Side::BOTH.map(|side| {
             let mut ids: Vec<&str> = c.side(side).map(|a| world.actors[a].id.as_str()).collect();
             ids.sort_unstable();
             ids

@@ -1,7 +1,7 @@
 //! One test (or a few) per phase of the step: scripted events, onset, escalation, support,
 //! sanctions and stances, each in a small world built for it.
 
-use casus::engine::{Event, Simulation, World};
+use casus::engine::{Event, Side, Simulation, World};
 use casus::model::Level;
 use casus::scenario::Support;
 use serde_json::{Value, json};
@@ -224,13 +224,13 @@ fn support_follows_stances_up_to_the_actors_cap() {
     };
     assert_eq!(
         posture(2),
-        Some((0, Support::Material)),
+        Some((Side::A, Support::Material)),
         "China's line: material at most"
     );
-    assert_eq!(posture(3), Some((0, Support::Lethal)));
+    assert_eq!(posture(3), Some((Side::A, Support::Lethal)));
     assert_eq!(
         posture(4),
-        Some((1, Support::Diplomatic)),
+        Some((Side::B, Support::Diplomatic)),
         "a gap of 0.3 toward B"
     );
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use casus::engine::triggers::{self, Context};
-use casus::engine::{Conflict, Event, Fired, Outcome, Participant, Route, Simulation, World};
+use casus::engine::{Conflict, Event, Fired, Outcome, Participant, Route, Side, Simulation, World};
 use casus::model::{ForceAction, Level, Severity};
 use casus::scenario::{ObligationKind, Role, Territory};
 use proptest::prelude::*;
@@ -378,14 +378,14 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             .iter()
             .filter(|p| p.actor != o.partner && admitted(p.actor) && level_of(p) >= threshold)
             .collect();
-        // The earliest mobiliser, founders before entrants of the same step, then side 0.
+        // The earliest mobiliser, founders before entrants of the same step, then side A.
         let Some(first) = mobilisers
             .iter()
             .min_by_key(|p| (p.joined, p.via != Route::Founder, p.side))
         else {
             return false;
         };
-        let bound_side = 1 - first.side;
+        let bound_side = first.side.other();
         match side_of(o.holder) {
             Some(s) if s != bound_side => return false,
             Some(_) => {}
@@ -433,8 +433,8 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
     let mut war = !matches!(o.kind, ObligationKind::Defense | ObligationKind::Offense);
     if c.attacks.is_empty() && !o.armed {
         let role_fits = match o.role {
-            Role::Target => partner_side == 1,
-            Role::Initiator => partner_side == 0,
+            Role::Target => partner_side == Side::B,
+            Role::Initiator => partner_side == Side::A,
             Role::Any => true,
             other => panic!("the oracle does not know the role {other:?}"),
         };
@@ -518,7 +518,7 @@ fn conflict_spec() -> impl Strategy<Value = ConflictSpec> {
         )
 }
 
-/// Builds a conflict as the engine could have made it: founders on sides 0 and 1, distinct
+/// Builds a conflict as the engine could have made it: founders on sides A and B, distinct
 /// entrants, attacks only between participants on opposite sides, the initiator the side of the
 /// first attacker.
 fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
@@ -535,7 +535,7 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
         if c.participant(actor).is_none() {
             c.participants.push(Participant {
                 actor,
-                side,
+                side: Side::BOTH[side],
                 joined: 0,
                 via: Route::Voluntary,
                 cap: level(cap),
@@ -740,8 +740,8 @@ fn firings(value: &Value) -> Vec<String> {
                 w.actors[ob.holder].id,
                 w.actors[ob.partner].id,
                 t.step,
-                w.actors[c.founder(0)].id,
-                w.actors[c.founder(1)].id,
+                w.actors[c.founder(Side::A)].id,
+                w.actors[c.founder(Side::B)].id,
                 c.started
             )
         })
@@ -839,13 +839,13 @@ fn check_run(
         .map(|t| (t.obligation, t.conflict))
         .collect();
     // Who is on which side when each entry is made, replayed from the events.
-    let mut sides: Vec<Vec<(usize, usize)>> = vec![Vec::new(); conflicts.len()];
+    let mut sides: Vec<Vec<(usize, Side)>> = vec![Vec::new(); conflicts.len()];
     for (step, event) in events {
         let (conflict, actor, side) = match event {
             Event::ConflictStarted {
                 conflict, by, on, ..
             } => {
-                sides[*conflict].extend([(*by, 0), (*on, 1)]);
+                sides[*conflict].extend([(*by, Side::A), (*on, Side::B)]);
                 continue;
             }
             Event::Joined {

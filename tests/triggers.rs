@@ -1,7 +1,7 @@
 //! Each trigger condition, both ways (fires / does not fire), in hand-made worlds where only scripted
 //! attacks happen: no spontaneous disputes, no escalation, every triggered obligation honoured.
 
-use casus::engine::{Outcome, Route, Simulation, World};
+use casus::engine::{Outcome, Route, Side, Simulation, World};
 use serde_json::{Value, json};
 
 /// Five actors A–E, each with a home region; A's home has an island; homes of A and B lie in the
@@ -567,7 +567,7 @@ fn declare_event() {
     }
     let c = &sim.conflicts()[0];
     assert_eq!(
-        (c.founder(0), c.founder(1), c.level),
+        (c.founder(Side::A), c.founder(Side::B), c.level),
         (3, 0, casus::model::Level::War)
     );
     assert!(c.attacks.is_empty() && c.initiator.is_none());
@@ -591,7 +591,7 @@ fn join_event() {
     let c = &sim.conflicts()[0];
     let b_side = c.side_of(1).unwrap();
     let joiner = c.participant(2).expect("C joined");
-    assert_eq!(joiner.side, 1 - b_side);
+    assert_eq!(joiner.side, b_side.other());
     assert_eq!(joiner.via, Route::Voluntary);
     assert_eq!(joiner.joined, 2);
     assert!(c.attacks.iter().all(|a| a.attacker != 2), "no attack by C");

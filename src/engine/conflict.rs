@@ -9,6 +9,62 @@ use crate::scenario::Step;
 /// Index of a conflict in the run's list of conflicts (its id).
 pub type ConflictIx = usize;
 
+/// One of a conflict's two sides: `A` opened it, `B` is its first target (the MID data's side A
+/// and side B). Serialized as 0 and 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    /// The side that opened the conflict.
+    A,
+    /// The side it was opened against.
+    B,
+}
+
+impl Side {
+    /// Both sides, A first.
+    pub const BOTH: [Side; 2] = [Side::A, Side::B];
+
+    /// The side facing this one.
+    pub fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+
+    /// 0 for A, 1 for B: the position of this side's entry in a per-side array.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl<T> std::ops::Index<Side> for [T; 2] {
+    type Output = T;
+    fn index(&self, side: Side) -> &T {
+        &self[side.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Side> for [T; 2] {
+    fn index_mut(&mut self, side: Side) -> &mut T {
+        &mut self[side.index()]
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::A => "A",
+            Side::B => "B",
+        })
+    }
+}
+
+impl Serialize for Side {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(*self as u8)
+    }
+}
+
 /// How an actor came to take part in a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,8 +83,8 @@ pub enum Route {
 pub struct Participant {
     /// Who.
     pub actor: ActorIx,
-    /// Which side, 0 or 1 (side 0 opened the conflict).
-    pub side: usize,
+    /// Which side.
+    pub side: Side,
     /// The step it joined.
     pub joined: Step,
     /// How.
@@ -87,7 +143,7 @@ pub struct Conflict {
     /// `declare` event's `under_way`); 0 for one begun in the run.
     pub under_way: Step,
     /// The side that used force first, if any has.
-    pub initiator: Option<usize>,
+    pub initiator: Option<Side>,
     /// Everyone taking part, in order of joining.
     pub participants: Vec<Participant>,
     /// Every use of force, in order.
@@ -135,7 +191,7 @@ impl Conflict {
             prior: 0,
             under_way: 0,
             initiator: None,
-            participants: vec![founder(by, 0), founder(on, 1)],
+            participants: vec![founder(by, Side::A), founder(on, Side::B)],
             attacks: Vec::new(),
             fired: Vec::new(),
         }
@@ -183,7 +239,7 @@ impl Conflict {
     }
 
     /// The side an actor is on.
-    pub fn side_of(&self, actor: ActorIx) -> Option<usize> {
+    pub fn side_of(&self, actor: ActorIx) -> Option<Side> {
         self.participant(actor).map(|p| p.side)
     }
 
@@ -193,7 +249,7 @@ impl Conflict {
     }
 
     /// The actors on a side.
-    pub fn side(&self, side: usize) -> impl Iterator<Item = ActorIx> + '_ {
+    pub fn side(&self, side: Side) -> impl Iterator<Item = ActorIx> + '_ {
         self.participants
             .iter()
             .filter(move |p| p.side == side)
@@ -201,9 +257,9 @@ impl Conflict {
     }
 
     /// The founders of a side (its first member).
-    pub fn founder(&self, side: usize) -> ActorIx {
+    pub fn founder(&self, side: Side) -> ActorIx {
         // The constructor puts a founder on each side first.
-        self.participants[side].actor
+        self.participants[side.index()].actor
     }
 
     /// Whether two actors are on opposite sides.
@@ -258,7 +314,7 @@ mod tests {
         let mut c = Conflict::new(0, 0, 1, 0, Level::War, 3);
         c.participants.push(Participant {
             actor: 2,
-            side: 1,
+            side: Side::B,
             joined: 4,
             via: Route::Obligation(0),
             cap: Level::Display,

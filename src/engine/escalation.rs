@@ -1,6 +1,7 @@
 //! Phase 4 (docs/MODEL.md §1.3, §3.4): escalation. Each active conflict goes up a level (by one side), holds, goes down a
 //! level, or settles, with the probabilities of the escalation rule.
 
+use super::conflict::Side;
 use rand::RngExt;
 
 use super::Simulation;
@@ -28,8 +29,8 @@ impl Simulation<'_> {
                 }
                 let mut cached = std::mem::take(&mut self.derived.reinforcers[c]);
                 let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
-                for (side, out) in cached.sides.iter_mut().enumerate() {
-                    self.reinforcers_of(c, side, &mut buffers, out);
+                for side in Side::BOTH {
+                    self.reinforcers_of(c, side, &mut buffers, &mut cached.sides[side]);
                 }
                 cached.valid = true;
                 self.scratch.reinforcement = buffers;
@@ -40,7 +41,7 @@ impl Simulation<'_> {
             let x = self.rng.random::<f64>();
             let level = self.conflicts[c].level;
             if x < t.up[0] + t.up[1] {
-                let side = if x < t.up[0] { 0 } else { 1 };
+                let side = if x < t.up[0] { Side::A } else { Side::B };
                 self.raise(c, side, obs);
             } else if x < t.up[0] + t.up[1] + t.down {
                 let down =
@@ -56,14 +57,14 @@ impl Simulation<'_> {
     /// `side` raises conflict `c` one level. The first side to reach force is the initiator, and
     /// every rise to force or above is an attack by that side's founder on the other's, in the
     /// conflict's region.
-    fn raise(&mut self, c: ConflictIx, side: usize, obs: &mut dyn Observer) {
+    fn raise(&mut self, c: ConflictIx, side: Side, obs: &mut dyn Observer) {
         let conflict = &self.conflicts[c];
         let Some(up) = Level::from_number(u64::from(conflict.level.number()) + 1) else {
             return;
         };
         let (attacker, attacked, region) = (
             conflict.founder(side),
-            conflict.founder(1 - side),
+            conflict.founder(side.other()),
             conflict.region,
         );
         self.set_level(c, up, Some(side), obs);
@@ -75,17 +76,17 @@ impl Simulation<'_> {
     fn escalation_context(&self, c: ConflictIx) -> EscalationContext<'_> {
         let world = self.world;
         let conflict = &self.conflicts[c];
-        let (f0, f1) = (conflict.founder(0), conflict.founder(1));
-        let capability = [self.side_capability(c, 0), self.side_capability(c, 1)];
-        let mean_pressure = |side| {
+        let (f0, f1) = (conflict.founder(Side::A), conflict.founder(Side::B));
+        let capability = Side::BOTH.map(|side| self.side_capability(c, side));
+        let mean_pressure = |side: Side| {
             let (sum, count) = conflict
                 .side(side)
                 .fold((0.0, 0usize), |(s, n), a| (s + self.pressure[a], n + 1));
             sum / count.max(1) as f64
         };
-        let nuclear = [0, 1].map(|side| conflict.side(side).any(|a| world.actors[a].nuclear));
+        let nuclear = Side::BOTH.map(|side| conflict.side(side).any(|a| world.actors[a].nuclear));
         // A nuclear member weighs fully; nuclear-armed supporters by their support weight.
-        let deterrent = |side: usize| {
+        let deterrent = |side: Side| {
             if nuclear[side] {
                 1.0
             } else {
@@ -101,15 +102,15 @@ impl Simulation<'_> {
             hostility: self.hostility(f0, f1),
             capability,
             reinforcement: {
-                let expected = [0, 1].map(|side| self.expected_reinforcement(c, side));
+                let expected = Side::BOTH.map(|side| self.expected_reinforcement(c, side));
                 [
                     expected[1] / capability[1].max(1e-12),
                     expected[0] / capability[0].max(1e-12),
                 ]
             },
-            pressure: [mean_pressure(0), mean_pressure(1)],
+            pressure: Side::BOTH.map(mean_pressure),
             nuclear,
-            nuclear_weight: [deterrent(0), deterrent(1)],
+            nuclear_weight: Side::BOTH.map(deterrent),
             belligerents: conflict
                 .participants
                 .iter()
@@ -123,7 +124,7 @@ impl Simulation<'_> {
     /// The capability a side can expect from defense obligations toward its members held by actors
     /// not yet in the conflict: Σ reliability × effective capability, each holder counted once at its
     /// most reliable obligation (`reinforcers_of`, cached by `escalation`).
-    fn expected_reinforcement(&self, c: ConflictIx, side: usize) -> f64 {
+    fn expected_reinforcement(&self, c: ConflictIx, side: Side) -> f64 {
         self.derived.reinforcers[c].sides[side]
             .iter()
             .map(|&(reliability, holder)| reliability * self.effective_capability(holder))
@@ -137,7 +138,7 @@ impl Simulation<'_> {
     fn reinforcers_of(
         &self,
         c: ConflictIx,
-        side: usize,
+        side: Side,
         (eligible, order): &mut (Vec<ObligationIx>, Vec<(usize, bool)>),
         out: &mut Vec<(f64, usize)>,
     ) {

@@ -1,5 +1,6 @@
 //! Phase 2 (docs/MODEL.md §1.3, §3.3): scripted events, and the confrontation rule shared with dispute onset.
 
+use super::conflict::Side;
 use rand::RngExt;
 
 use super::Simulation;
@@ -123,7 +124,14 @@ impl Simulation<'_> {
                 if let Some(c) = self.conflict_to_join(by, on)
                     && let Some(side) = self.conflicts[c].side_of(on)
                 {
-                    self.join(c, by, 1 - side, super::Route::Voluntary, Level::War, obs);
+                    self.join(
+                        c,
+                        by,
+                        side.other(),
+                        super::Route::Voluntary,
+                        Level::War,
+                        obs,
+                    );
                 } else {
                     let region = self.world.actors[on].regions[0];
                     let c = self.open(by, on, Level::War, region, obs);
@@ -135,7 +143,7 @@ impl Simulation<'_> {
                 if let Some(c) = self.conflict_to_join(by, on)
                     && let Some(side) = self.conflicts[c].side_of(on)
                 {
-                    self.join(c, by, 1 - side, super::Route::Voluntary, cap, obs);
+                    self.join(c, by, side.other(), super::Route::Voluntary, cap, obs);
                 }
             }
         }
@@ -263,7 +271,7 @@ impl Simulation<'_> {
         c
     }
 
-    /// Opens a new conflict of `by` (side 0) against `on` (side 1) at `level` in `region`, without
+    /// Opens a new conflict of `by` (side A) against `on` (side B) at `level` in `region`, without
     /// recording an attack.
     fn open(
         &mut self,
@@ -278,7 +286,7 @@ impl Simulation<'_> {
         self.conflicts
             .push(Conflict::new(c, by, on, region, level, t));
         self.membership.start(&self.conflicts[c]);
-        for (actor, side) in [(by, 0), (on, 1)] {
+        for (actor, side) in [(by, Side::A), (on, Side::B)] {
             self.postures
                 .retain(|p| !(p.conflict == c && p.actor == actor));
             self.outcome.entries.push(super::Entry {

@@ -1,7 +1,7 @@
 //! Who takes part in which active conflict, and who is opposed to whom: the bookkeeping that
 //! starting, joining and ending a conflict keep, apart from the rest of the run's state.
 
-use super::conflict::{Conflict, ConflictIx};
+use super::conflict::{Conflict, ConflictIx, Side};
 
 /// The active conflicts and their membership.
 #[derive(Debug, Clone)]
@@ -45,15 +45,15 @@ impl Membership {
     /// A conflict has begun between its two founders.
     pub(super) fn start(&mut self, conflict: &Conflict) {
         let c = conflict.id;
-        let [by, on] = [conflict.founder(0), conflict.founder(1)];
+        let [by, on] = [conflict.founder(Side::A), conflict.founder(Side::B)];
         self.active.push(c);
-        self.count(conflict, by, 0, 1);
+        self.count(conflict, by, Side::A, 1);
         self.engaged[by].push(c);
         self.engaged[on].push(c);
     }
 
     /// `actor` joins `side` of `conflict` (before it is listed among the participants).
-    pub(super) fn join(&mut self, conflict: &Conflict, actor: usize, side: usize) {
+    pub(super) fn join(&mut self, conflict: &Conflict, actor: usize, side: Side) {
         self.count(conflict, actor, side, 1);
         self.engaged[actor].push(conflict.id);
     }
@@ -61,8 +61,8 @@ impl Membership {
     /// `conflict` has ended: nobody is opposed or engaged through it any more.
     pub(super) fn end(&mut self, conflict: &Conflict) {
         let c = conflict.id;
-        for actor in conflict.side(0) {
-            self.count(conflict, actor, 0, -1);
+        for actor in conflict.side(Side::A) {
+            self.count(conflict, actor, Side::A, -1);
         }
         for p in &conflict.participants {
             self.engaged[p.actor].retain(|&e| e != c);
@@ -72,9 +72,9 @@ impl Membership {
 
     /// Counts `actor`, on `side` of `conflict`, as opposed to each member of the other side
     /// (`delta` 1), or no longer (`delta` −1).
-    fn count(&mut self, conflict: &Conflict, actor: usize, side: usize, delta: i32) {
+    fn count(&mut self, conflict: &Conflict, actor: usize, side: Side, delta: i32) {
         let n = self.n;
-        for other in conflict.side(1 - side) {
+        for other in conflict.side(side.other()) {
             for k in [actor * n + other, other * n + actor] {
                 let count = &mut self.opposition[k];
                 *count = u16::try_from(i32::from(*count) + delta)

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use conflict::{Attack, Conflict, ConflictIx, Fired, Participant, Route};
+pub use conflict::{Attack, Conflict, ConflictIx, Fired, Participant, Route, Side};
 pub use observe::{Event, LiftReason, Observer};
 pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation, route_name};
 pub use rules::{
@@ -61,7 +61,7 @@ use obligations::Decision;
 struct Pending {
     conflict: ConflictIx,
     actor: usize,
-    side: usize,
+    side: Side,
     at: Step,
     via: Route,
     cap: Level,
@@ -72,7 +72,7 @@ struct Pending {
 struct Posture {
     conflict: ConflictIx,
     actor: usize,
-    side: usize,
+    side: Side,
     support: Support,
 }
 
@@ -163,7 +163,7 @@ struct Scratch<'w> {
     due: Vec<(ConflictIx, usize)>,
     postures: Vec<Posture>,
     build: Vec<f64>,
-    lethal: Vec<(ConflictIx, usize, usize)>,
+    lethal: Vec<(ConflictIx, usize, Side)>,
     keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, usize))>,
 }
 
@@ -354,7 +354,7 @@ impl<'w> Simulation<'w> {
         let founders: Vec<[usize; 2]> = self
             .conflicts
             .iter()
-            .map(|c| [c.founder(0), c.founder(1)])
+            .map(|c| [c.founder(Side::A), c.founder(Side::B)])
             .collect();
         self.outcome.conflict_peaks = self.conflicts.iter().map(|c| c.peak).collect();
         self.outcome.highest_begun = self
@@ -422,7 +422,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// The postures of conflict `c`'s supporters of `side`.
-    fn supporters(&self, c: ConflictIx, side: usize) -> impl Iterator<Item = &Posture> + '_ {
+    fn supporters(&self, c: ConflictIx, side: Side) -> impl Iterator<Item = &Posture> + '_ {
         // Postures are in (conflict, actor) order: this conflict's are one run.
         let from = self.postures.partition_point(|s| s.conflict < c);
         self.postures[from..]
@@ -433,7 +433,7 @@ impl<'w> Simulation<'w> {
 
     /// How much nuclear-armed supporters weigh for a side without a nuclear member: the largest
     /// support weight among them (docs/MODEL.md §3.4), 0 if none.
-    fn nuclear_backing(&self, c: ConflictIx, side: usize) -> f64 {
+    fn nuclear_backing(&self, c: ConflictIx, side: Side) -> f64 {
         let actors = &self.world.actors;
         self.supporters(c, side)
             .filter(|s| actors[s.actor].nuclear)
@@ -442,7 +442,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// A side's effective capability: its members plus weighted supporters.
-    fn side_capability(&self, c: ConflictIx, side: usize) -> f64 {
+    fn side_capability(&self, c: ConflictIx, side: Side) -> f64 {
         let members: f64 = self.conflicts[c]
             .side(side)
             .map(|a| self.effective_capability(a))
@@ -535,7 +535,7 @@ impl<'w> Simulation<'w> {
         &mut self,
         c: ConflictIx,
         actor: usize,
-        side: usize,
+        side: Side,
         via: Route,
         cap: Level,
         obs: &mut dyn Observer,
@@ -582,11 +582,11 @@ impl<'w> Simulation<'w> {
         &mut self,
         c: ConflictIx,
         actor: usize,
-        side: usize,
+        side: Side,
         obs: &mut dyn Observer,
     ) {
         let world = self.world;
-        let against: Vec<usize> = self.conflicts[c].side(1 - side).collect();
+        let against: Vec<usize> = self.conflicts[c].side(side.other()).collect();
         for &ob in &world.constraints_by_holder[actor] {
             let o = &world.obligations[ob];
             if !against.contains(&o.partner) {
@@ -661,7 +661,7 @@ impl<'w> Simulation<'w> {
         &mut self,
         c: ConflictIx,
         level: Level,
-        by_side: Option<usize>,
+        by_side: Option<Side>,
         obs: &mut dyn Observer,
     ) {
         let step = self.step;

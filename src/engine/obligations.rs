@@ -1,6 +1,7 @@
 //! Phases 1 and 5 (docs/MODEL.md §1.3, §3.5–3.6): entries after their delays; obligation triggers
 //! with their cascades, the honouring draws, and voluntary entry.
 
+use super::conflict::Side;
 use std::cmp::Reverse;
 
 use rand::RngExt;
@@ -311,7 +312,7 @@ impl<'w> Simulation<'w> {
             .map(|&a| self.stance(o.holder, a))
             .sum::<f64>()
             / adversaries.len().max(1) as f64;
-        let capability_adversary = self.side_capability(c, 1 - firing.side);
+        let capability_adversary = self.side_capability(c, firing.side.other());
         self.rules.honouring.probability(&HonourContext {
             holder: world.actors[o.holder].id.as_str(),
             partner: world.actors[o.partner].id.as_str(),
@@ -386,7 +387,7 @@ impl<'w> Simulation<'w> {
             .filter(|&c| self.conflicts[c].level >= Level::War)
             .collect();
         for c in wars {
-            let leaders: Vec<(usize, usize)> = self.conflicts[c]
+            let leaders: Vec<(usize, Side)> = self.conflicts[c]
                 .coalition_leaders(world)
                 .map(|p| (p.actor, p.side))
                 .collect();
@@ -420,17 +421,17 @@ impl<'w> Simulation<'w> {
 
     /// Whether joining `side` of conflict `c` would put `actor` against a partner of an in-force
     /// neutrality or non-aggression obligation it holds.
-    pub(super) fn bound_not_to_fight(&self, actor: usize, c: ConflictIx, side: usize) -> bool {
+    pub(super) fn bound_not_to_fight(&self, actor: usize, c: ConflictIx, side: Side) -> bool {
         let world = self.world;
         let conflict = &self.conflicts[c];
         world.constraints_by_holder[actor].iter().any(|&ob| {
-            conflict.side_of(world.obligations[ob].partner) == Some(1 - side)
+            conflict.side_of(world.obligations[ob].partner) == Some(side.other())
                 && self.obligation_in_force(ob)
         })
     }
 
     /// An actor's mean stance toward a side's members minus its mean stance toward the other's.
-    pub(super) fn stance_gap(&self, actor: usize, c: ConflictIx, side: usize) -> f64 {
+    pub(super) fn stance_gap(&self, actor: usize, c: ConflictIx, side: Side) -> f64 {
         let mut sum = [0.0; 2];
         let mut count = [0usize; 2];
         for p in &self.conflicts[c].participants {
@@ -438,7 +439,7 @@ impl<'w> Simulation<'w> {
             count[p.side] += 1;
         }
         // Each side has its founder, so neither count is 0.
-        sum[side] / count[side] as f64 - sum[1 - side] / count[1 - side] as f64
+        sum[side] / count[side] as f64 - sum[side.other()] / count[side.other()] as f64
     }
 }
 

@@ -1,5 +1,6 @@
 //! What happens during a run, as it happens: the events an [`Observer`] sees.
 
+use super::conflict::Side;
 use serde::Serialize;
 
 use super::conflict::{ConflictIx, Route};
@@ -69,7 +70,7 @@ pub enum Event {
         /// To.
         to: Level,
         /// The side that raised it, if it went up.
-        by_side: Option<usize>,
+        by_side: Option<Side>,
     },
     /// A conflict ended.
     ConflictEnded {
@@ -100,7 +101,7 @@ pub enum Event {
         /// Who.
         actor: ActorIx,
         /// Which side.
-        side: usize,
+        side: Side,
         /// The founder of that side.
         with: ActorIx,
         /// How.
@@ -122,7 +123,7 @@ pub enum Event {
         /// The supporter.
         actor: ActorIx,
         /// The side it supports.
-        side: usize,
+        side: Side,
         /// The founder of that side.
         with: ActorIx,
         /// Its posture now.

@@ -1,5 +1,6 @@
 //! The outcome of one run (docs/MODEL.md §4): what the Monte Carlo summary and the trace read.
 
+use super::conflict::Side;
 use serde::Serialize;
 
 use super::conflict::{ConflictIx, Route};
@@ -18,7 +19,7 @@ pub struct Entry {
     /// When.
     pub step: Step,
     /// Which side (0 opened the conflict).
-    pub side: usize,
+    pub side: Side,
     /// How.
     pub via: Route,
 }
@@ -133,9 +134,9 @@ impl Outcome {
 
 /// A route's name: `initiator` or `target` for founders (by side), the obligation's
 /// `treaty/clause`, or `voluntary`.
-pub fn route_name(world: &World, route: Route, side: usize) -> String {
+pub fn route_name(world: &World, route: Route, side: Side) -> String {
     match route {
-        Route::Founder if side == 0 => "initiator".to_owned(),
+        Route::Founder if side == Side::A => "initiator".to_owned(),
         Route::Founder => "target".to_owned(),
         Route::Obligation(o) => world.clause_name(world.obligations[o].clause),
         Route::Voluntary => "voluntary".to_owned(),

@@ -3,6 +3,7 @@
 //! The defaults implement docs/MODEL.md §3.4 and §3.6; a researcher can supply their own through
 //! [`Simulation::with_rules`](super::Simulation::with_rules).
 
+use super::conflict::Side;
 use crate::model::Level;
 use crate::scenario::Parameters;
 
@@ -184,18 +185,18 @@ impl EscalationRule for LogitEscalation {
         let duration =
             p.escalation_duration * (1.0 + f64::from(c.steps_at_level) * c.months_per_step).ln();
         let mut u_up = [f64::NEG_INFINITY; 2];
-        for (side, u) in u_up.iter_mut().enumerate() {
+        for side in Side::BOTH {
             let crosses_nuclear = c.level >= Level::War;
             if crosses_nuclear && !c.nuclear[side] {
                 continue;
             }
             // Half the base rate each: a neutral pair's sides are equally likely to raise it.
-            *u = utility(up / 2.0) + p.escalation_hostility * c.hostility
+            u_up[side] = utility(up / 2.0) + p.escalation_hostility * c.hostility
                 - p.escalation_imbalance * imbalance
                 - p.escalation_deterrence * (1.0 + c.reinforcement[side]).ln()
                 - p.escalation_pressure * c.pressure[side]
                 - if c.level >= Level::Force {
-                    p.escalation_nuclear * c.nuclear_weight[1 - side]
+                    p.escalation_nuclear * c.nuclear_weight[side.other()]
                 } else {
                     0.0
                 };
@@ -311,7 +312,7 @@ mod tests {
         });
         assert!((t.up[0] / base.up[0] - (-p.escalation_nuclear).exp()).abs() < 0.01);
         assert!((t.up[1] - base.up[1]).abs() < 1e-4);
-        // A nuclear-armed supporter of side 1 deters in proportion to its support weight.
+        // A nuclear-armed supporter of side B deters in proportion to its support weight.
         let backed = LogitEscalation.transition(&EscalationContext {
             nuclear_weight: [0.0, p.support_lethal_weight],
             ..neutral(Level::Force, Level::Force, &p)

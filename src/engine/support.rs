@@ -1,5 +1,6 @@
 //! Phase 6 (docs/MODEL.md §1.3, §3.7): support postures of non-belligerents.
 
+use super::conflict::Side;
 use super::observe::{Event, Observer};
 use super::{Posture, Simulation};
 use crate::scenario::Support;
@@ -38,8 +39,12 @@ impl Simulation<'_> {
                 if self.takes_part(actor, c) || world.actors[actor].max_support == Support::None {
                     continue;
                 }
-                let gap0 = self.stance_gap(actor, c, 0);
-                let (side, gap) = if gap0 >= 0.0 { (0, gap0) } else { (1, -gap0) };
+                let gap_a = self.stance_gap(actor, c, Side::A);
+                let (side, gap) = if gap_a >= 0.0 {
+                    (Side::A, gap_a)
+                } else {
+                    (Side::B, -gap_a)
+                };
                 let mut support = if gap >= p.support_lethal {
                     Support::Lethal
                 } else if gap >= p.support_material {
@@ -56,7 +61,7 @@ impl Simulation<'_> {
                     .iter()
                     .map(|&ob| &world.obligations[ob])
                     .take_while(|o| o.holder == actor)
-                    .any(|o| conflict.side_of(o.partner) == Some(1 - side));
+                    .any(|o| conflict.side_of(o.partner) == Some(side.other()));
                 if neutral_toward_other {
                     support = support.min(Support::Diplomatic);
                 }

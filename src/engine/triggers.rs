@@ -1,6 +1,7 @@
 //! The treaty-trigger logic: one pure function deciding whether an obligation fires for a conflict,
 //! and why (docs/MODEL.md §3.5).
 
+use super::conflict::Side;
 use serde::Serialize;
 
 use super::conflict::{Conflict, Route};
@@ -13,7 +14,7 @@ use crate::scenario::{ObligationKind, Role, Step, Territory};
 pub struct Firing {
     /// The side the holder is bound to join (its partner's side; for mobilisation, the side facing
     /// the mobiliser).
-    pub side: usize,
+    pub side: Side,
     /// The adversaries that satisfy the obligation's conditions, ascending.
     pub adversaries: Vec<ActorIx>,
     /// The holder already takes part on that side: the duty arises but there is nothing to decide.
@@ -81,7 +82,7 @@ pub struct Context {
 /// attacked only where an attack names it and joining a conflict never binds the joiner's own allies
 /// (no chaining); `target` obligations fire only for attacks on the partner, never for attacks it
 /// made; `unprovoked` ones never fire for the side that used force first; below force no attack
-/// exists yet, and `target` / `initiator` read the sides of the dispute (side 0 opened it).
+/// exists yet, and `target` / `initiator` read the sides of the dispute (side A opened it).
 pub fn check(world: &World, ob: ObligationIx, conflict: &Conflict, ctx: &Context) -> Verdict {
     let o = &world.obligations[ob];
     if o.kind == ObligationKind::NonAggression {
@@ -187,7 +188,7 @@ fn qualifying<'a>(
     world: &'a World,
     o: &'a DirectedObligation,
     conflict: &'a Conflict,
-    partner_side: usize,
+    partner_side: Side,
     armed: bool,
 ) -> impl Iterator<Item = (ActorIx, bool)> + 'a {
     let place_ok = move |region| {
@@ -197,11 +198,11 @@ fn qualifying<'a>(
             && (o.territory == Territory::Any
                 || world.within_any(region, &world.actors[o.partner].regions))
     };
-    // Below force no attack exists: the dispute's opener (side 0) is the initiator, side 1 the
+    // Below force no attack exists: the dispute's opener (side A) is the initiator, side B the
     // target, and the adversaries are the other side's participants, in the conflict's region.
     let dispute_role_ok = match o.role {
-        Role::Target => partner_side == 1,
-        Role::Initiator => partner_side == 0,
+        Role::Target => partner_side == Side::B,
+        Role::Initiator => partner_side == Side::A,
         Role::Any => true,
     };
     let from_dispute =
@@ -240,14 +241,14 @@ fn check_mobilize(o: &DirectedObligation, conflict: &Conflict) -> Verdict {
                 && p.cap.min(conflict.level) >= o.min_level.max(Level::Dispute)
         })
     };
-    // The earliest mobiliser (founders before entrants of the same step, then side 0) fixes the
+    // The earliest mobiliser (founders before entrants of the same step, then side A) fixes the
     // side: a rule that does not depend on how actors or treaties are listed.
     let Some(first) = mobilisers().min_by_key(|p| (p.joined, p.via != Route::Founder, p.side))
     else {
         return Err(Reason::PartnerNotInvolved);
     };
     let mobiliser_side = first.side;
-    let side = 1 - mobiliser_side;
+    let side = mobiliser_side.other();
     let engaged = match conflict.side_of(o.holder) {
         Some(s) if s != side => return Err(Reason::HolderOpposed),
         Some(_) => true,
