@@ -28,9 +28,12 @@ fn main() -> ExitCode {
         sim.step(&mut ());
     }
     let active = sim.conflicts().iter().filter(|c| c.is_active()).count();
+    // The first actor listed, by its index; `World::actor` finds one by id.
+    let first = world.actor_ixs().next().expect("a scenario has actors");
     println!(
-        "after 12 steps: {active} active conflicts, pressure on RUS {:.2}",
-        sim.pressure(0)
+        "after 12 steps: {active} active conflicts, sanction pressure on {} {:.2}",
+        world.actors[first].id,
+        sim.pressure(first)
     );
     // ...then run to the end.
     let outcome = sim.run_to_end(&mut ());

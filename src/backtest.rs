@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Route, Side, World};
+use crate::engine::{ActorIx, Route, Side, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
 use crate::monte_carlo::MonteCarlo;
@@ -376,9 +376,9 @@ pub struct Backtest {
 /// begun, as indices of the world's actors.
 #[derive(Debug, Default)]
 struct RunEvents {
-    war: Vec<usize>,
-    force: Vec<usize>,
-    dyads: Vec<(usize, usize)>,
+    war: Vec<ActorIx>,
+    force: Vec<ActorIx>,
+    dyads: Vec<(ActorIx, ActorIx)>,
     /// Of the defense pairs (holder, partner), those where the holder joined the partner's side
     /// at force, by index into the list of pairs.
     joined: Vec<usize>,
@@ -440,13 +440,13 @@ pub fn run(
             }
         })?;
         let world = &world;
-        let index: BTreeMap<u32, usize> = tables
+        let index: BTreeMap<u32, ActorIx> = tables
             .states
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.ccode, i))
+            .map(|(i, s)| (s.ccode, ActorIx::new(i)))
             .collect();
-        let defense: Vec<(usize, usize)> = tables
+        let defense: Vec<(ActorIx, ActorIx)> = tables
             .ties
             .iter()
             .filter(|t| t.flags[0] && t.holder != t.partner)
@@ -462,7 +462,7 @@ pub fn run(
                 }
                 let o = sim.outcome_so_far();
                 let mut events = RunEvents::default();
-                for a in 0..world.n() {
+                for a in world.actor_ixs() {
                     if o.actor_highest[a] >= Level::War {
                         events.war.push(a);
                     }
@@ -520,12 +520,12 @@ pub fn run(
                 // side; joined if on its side at force.
                 for c in sim.conflicts().iter().filter(|c| c.peak >= Level::War) {
                     for side in Side::BOTH {
-                        let leaders: BTreeSet<usize> = c
+                        let leaders: BTreeSet<ActorIx> = c
                             .coalition_leaders(world)
                             .filter(|p| p.side == side)
                             .map(|p| p.actor)
                             .collect();
-                        let holders: BTreeSet<usize> = leaders
+                        let holders: BTreeSet<ActorIx> = leaders
                             .iter()
                             .flat_map(|&l| world.defenses_owed_to(l))
                             .map(|&ob| world.obligations[ob].holder)
@@ -571,12 +571,13 @@ pub fn run(
             horizon: plan.horizon_years,
         };
         let n_runs = runs.len() as u64;
-        let mut count = |target: Target, tally: BTreeMap<(usize, usize), u64>| {
-            let units: Vec<(usize, usize)> = match target {
-                Target::DyadForce => (0..ids.len())
-                    .flat_map(|a| (a + 1..ids.len()).map(move |b| (a, b)))
+        let mut count = |target: Target, tally: BTreeMap<(ActorIx, ActorIx), u64>| {
+            let units: Vec<(ActorIx, ActorIx)> = match target {
+                Target::DyadForce => world
+                    .actor_ixs()
+                    .flat_map(|a| world.actor_ixs().skip(a.index() + 1).map(move |b| (a, b)))
                     .collect(),
-                _ => (0..ids.len()).map(|a| (a, a)).collect(),
+                _ => world.actor_ixs().map(|a| (a, a)).collect(),
             };
             for (a, b) in units {
                 let c = tally.get(&(a, b)).copied().unwrap_or(0);
@@ -619,10 +620,10 @@ pub fn run(
         };
         let mut per_run: BTreeMap<Target, Vec<f64>> = BTreeMap::new();
         for target in Target::ALL {
-            let mut tally: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+            let mut tally: BTreeMap<(ActorIx, ActorIx), u64> = BTreeMap::new();
             let numbers = per_run.entry(target).or_default();
             for r in &runs {
-                let units: Vec<(usize, usize)> = match target {
+                let units: Vec<(ActorIx, ActorIx)> = match target {
                     Target::StateWar => r.war.iter().map(|&a| (a, a)).collect(),
                     Target::StateForce => r.force.iter().map(|&a| (a, a)).collect(),
                     _ => r.dyads.clone(),
@@ -687,7 +688,7 @@ pub fn run(
             record_joined: 0,
         };
         for r in &runs {
-            let force: BTreeSet<usize> = r.force.iter().copied().collect();
+            let force: BTreeSet<ActorIx> = r.force.iter().copied().collect();
             entry.model_cases += defense.iter().filter(|(_, p)| force.contains(p)).count() as u64;
             entry.model_joined += r.joined.len() as u64;
         }

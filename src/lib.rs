@@ -37,6 +37,7 @@ mod compile;
 pub mod engine;
 pub mod generate;
 pub mod import;
+mod index;
 pub mod model;
 pub mod monte_carlo;
 pub mod report;

@@ -1,7 +1,7 @@
 //! Historical cases where a trigger condition decided the outcome, run with every obligation
 //! honoured (so the treaty logic alone decides) and with the default reliabilities.
 
-use casus::engine::{Conflict, Outcome, Side, Simulation, World};
+use casus::engine::{Conflict, ConflictIx, Outcome, Side, Simulation, World};
 use casus::scenario::Override;
 
 fn world(file: &str, set: &[&str]) -> World {
@@ -18,7 +18,7 @@ fn run(w: &World, run: u64) -> (Outcome, Vec<Conflict>) {
     (sim.finish(), conflicts)
 }
 
-fn fired(w: &World, o: &Outcome, clause: &str, holder: &str) -> Vec<usize> {
+fn fired(w: &World, o: &Outcome, clause: &str, holder: &str) -> Vec<ConflictIx> {
     o.triggers
         .iter()
         .filter(|t| {
@@ -54,13 +54,13 @@ fn july_1914_with_default_reliabilities() {
         // Conflict 0 is the war Austria-Hungary began; other disputes may arise on their own.
         for clause in ["triple_alliance/art2_by_italy", "triple_alliance/art3"] {
             assert!(
-                !fired(&w, &o, clause, "ITA").contains(&0),
+                !fired(&w, &o, clause, "ITA").contains(&ConflictIx::new(0)),
                 "run {r}: {clause} fired for Italy"
             );
         }
         for holder in ["UKG", "JPN"] {
             assert!(
-                !fired(&w, &o, "anglo_japanese_1911/art2", holder).contains(&0),
+                !fired(&w, &o, "anglo_japanese_1911/art2", holder).contains(&ConflictIx::new(0)),
                 "run {r}"
             );
         }
@@ -96,7 +96,7 @@ fn september_1939_the_secret_protocol_decides() {
     );
     let (o, conflicts) = run(&w, 0);
     let britain = w.actor("UKG").unwrap();
-    let founders = |c: usize| {
+    let founders = |c: ConflictIx| {
         (
             w.actors[conflicts[c].founder(Side::A)].id.as_str(),
             conflicts[c].started,

@@ -1,7 +1,7 @@
 //! One test (or a few) per phase of the step: scripted events, onset, escalation, support,
 //! sanctions and stances, each in a small world built for it.
 
-use casus::engine::{Event, Side, Simulation, World};
+use casus::engine::{ActorIx, Event, Side, Simulation, World};
 use casus::model::Level;
 use casus::scenario::Support;
 use serde_json::{Value, json};
@@ -97,7 +97,7 @@ fn conditional_events_wait_for_their_condition() {
     let o = Simulation::new(&w, 1, 0).run_to_end(&mut events);
     let answer = events
         .iter()
-        .find(|(_, e)| matches!(e, Event::Attack { attacker: 1, .. }))
+        .find(|(_, e)| matches!(e, Event::Attack { attacker, .. } if *attacker == ix(1)))
         .map(|(s, _)| *s);
     assert_eq!(answer, Some(4), "the same step the war began, after it");
     assert_eq!(
@@ -175,7 +175,7 @@ fn escalation_records_the_side_that_raised_the_conflict() {
     let mut events = Vec::new();
     let o = Simulation::new(&w, 1, 0).run_to_end(&mut events);
     assert_eq!(o.highest, Level::War);
-    let attacks: Vec<(u32, usize, Level)> = events
+    let attacks: Vec<(u32, ActorIx, Level)> = events
         .iter()
         .filter_map(|(s, e)| match e {
             Event::Attack {
@@ -212,6 +212,7 @@ fn support_follows_stances_up_to_the_actors_cap() {
     let mut events = Vec::new();
     Simulation::new(&w, 1, 0).run_to_end(&mut events);
     let posture = |actor: usize| {
+        let actor = ix(actor);
         events.iter().find_map(|(_, e)| match e {
             Event::SupportChanged {
                 actor: a,
@@ -295,8 +296,8 @@ fn stances_revert_and_draw_together() {
         sim.step(&mut ());
     }
     let expected = 0.5 * (1.0 - 0.2 / 12.0f64).powi(12);
-    assert!((sim.stance(0, 1) - expected).abs() < 1e-12);
-    assert_eq!(sim.stance(1, 0), 0.0);
+    assert!((sim.stance(ix(0), ix(1)) - expected).abs() < 1e-12);
+    assert_eq!(sim.stance(ix(1), ix(0)), 0.0);
 
     // Balance: A and B, both hostile to C, draw together; co-belligerents too.
     let w = world(
@@ -310,8 +311,8 @@ fn stances_revert_and_draw_together() {
     );
     let mut sim = Simulation::new(&w, 1, 0);
     sim.step(&mut ());
-    assert!((sim.stance(0, 1) - 0.1 / 12.0).abs() < 1e-12);
-    assert_eq!(sim.stance(0, 2), -0.8, "no other pull is on");
+    assert!((sim.stance(ix(0), ix(1)) - 0.1 / 12.0).abs() < 1e-12);
+    assert_eq!(sim.stance(ix(0), ix(2)), -0.8, "no other pull is on");
 
     let w = world(
         &[
@@ -326,11 +327,11 @@ fn stances_revert_and_draw_together() {
     let mut sim = Simulation::new(&w, 1, 0);
     sim.step(&mut ());
     assert!(
-        sim.stance(1, 2) > 0.0 && sim.stance(2, 1) > 0.0,
+        sim.stance(ix(1), ix(2)) > 0.0 && sim.stance(ix(2), ix(1)) > 0.0,
         "B and C fight side by side"
     );
     assert!(
-        sim.stance(0, 1) < 0.0 && sim.stance(2, 0) < 0.0,
+        sim.stance(ix(0), ix(1)) < 0.0 && sim.stance(ix(2), ix(0)) < 0.0,
         "and against A"
     );
 }
@@ -366,7 +367,7 @@ fn voluntary_entry_is_each_actors_own() {
         (0..400)
             .filter(|&r| {
                 let o = Simulation::new(w, 1, r).run_to_end(&mut ());
-                o.entries.iter().any(|e| e.actor == 2)
+                o.entries.iter().any(|e| e.actor == ix(2))
             })
             .count()
     };
@@ -377,4 +378,9 @@ fn voluntary_entry_is_each_actors_own() {
     );
     assert_eq!(never, 0);
     assert!(default > 100 && keen > default, "{default} {keen}");
+}
+
+/// The actor listed at position `i` of the scenario.
+fn ix(i: usize) -> ActorIx {
+    ActorIx::new(i)
 }

@@ -10,7 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use casus::engine::triggers::{self, Context};
-use casus::engine::{Conflict, Event, Fired, Outcome, Participant, Route, Side, Simulation, World};
+use casus::engine::{
+    ActorIx, Conflict, ConflictIx, Event, Fired, ObligationIx, Outcome, Participant, RegionIx,
+    Route, Side, Simulation, World,
+};
 use casus::model::{ForceAction, Level, Severity};
 use casus::scenario::{ObligationKind, Role, Territory};
 use proptest::prelude::*;
@@ -326,7 +329,7 @@ fn world(value: &Value) -> World {
 // ---------------------------------------------------------------------------------------------
 
 /// Region `r` is `ancestor` or lies below it, following parents by id.
-fn lies_within(w: &World, r: usize, ancestor: usize) -> bool {
+fn lies_within(w: &World, r: RegionIx, ancestor: RegionIx) -> bool {
     let mut seen = 0;
     let mut current = Some(r);
     while let Some(x) = current {
@@ -340,7 +343,7 @@ fn lies_within(w: &World, r: usize, ancestor: usize) -> bool {
     false
 }
 
-fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
+fn oracle(w: &World, ob: ObligationIx, c: &Conflict, ctx: &Context) -> bool {
     let o = &w.obligations[ob];
     if o.kind == ObligationKind::NonAggression
         || !ctx.in_force
@@ -357,7 +360,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
     {
         return false;
     }
-    let admitted = |a: usize| {
+    let admitted = |a: ActorIx| {
         a != o.holder
             && match &o.adversaries {
                 Some(list) => list.contains(&a),
@@ -365,7 +368,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             }
             && !o.adversaries_exclude.contains(&a)
     };
-    let side_of = |a: usize| c.participants.iter().find(|p| p.actor == a).map(|p| p.side);
+    let side_of = |a: ActorIx| c.participants.iter().find(|p| p.actor == a).map(|p| p.side);
     let level_of = |p: &Participant| if p.cap < c.level { p.cap } else { c.level };
     if o.kind == ObligationKind::Mobilize {
         let threshold = if o.min_level < Level::Dispute {
@@ -392,7 +395,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
             None if ctx.holder_level >= o.min_level => return false,
             None => {}
         }
-        let distinct: BTreeSet<usize> = mobilisers
+        let distinct: BTreeSet<ActorIx> = mobilisers
             .iter()
             .filter(|p| p.side == first.side)
             .map(|p| p.actor)
@@ -411,7 +414,7 @@ fn oracle(w: &World, ob: usize, c: &Conflict, ctx: &Context) -> bool {
     if o.unprovoked && c.initiator == Some(partner_side) {
         return false;
     }
-    let place = |region: usize| {
+    let place = |region: RegionIx| {
         let in_listed = match &o.regions {
             Some(list) => list.iter().any(|&r| lies_within(w, region, r)),
             None => true,
@@ -529,9 +532,16 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
         b = (a + 1) % n;
     }
     let regions = w.regions.len();
-    let mut c = Conflict::new(0, a, b, spec.region % regions, level(spec.level), 0);
+    let mut c = Conflict::new(
+        ConflictIx::new(0),
+        ActorIx::new(a),
+        ActorIx::new(b),
+        RegionIx::new(spec.region % regions),
+        level(spec.level),
+        0,
+    );
     for &(actor, side, cap) in &spec.entrants {
-        let actor = actor % n;
+        let actor = ActorIx::new(actor % n);
         if c.participant(actor).is_none() {
             c.participants.push(Participant {
                 actor,
@@ -549,7 +559,7 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
             let attack = casus::engine::Attack {
                 attacker: p.actor,
                 attacked: q.actor,
-                region: region % regions,
+                region: RegionIx::new(region % regions),
                 step: 0,
                 level: level(l),
                 // Below war any mix of action and deaths; at war and above, as the engine records it.
@@ -575,7 +585,7 @@ fn build_conflict(w: &World, spec: &ConflictSpec) -> Conflict {
     c.fired = subset(spec.fired, w.obligations.len().min(64))
         .into_iter()
         .map(|ob| Fired {
-            obligation: ob,
+            obligation: ObligationIx::new(ob),
             // Only defense and offense duties read the scale: the others' firings are final.
             war: spec.fired_war >> ob & 1 == 1
                 || !matches!(
@@ -609,7 +619,7 @@ proptest! {
                 in_force: cs.in_force,
                 holder_level: Level::from_number(u64::from(cs.holder_level)).unwrap(),
             };
-            for ob in 0..w.obligations.len() {
+            for ob in ObligationIx::all(w.obligations.len()) {
                 let verdict = triggers::check(&w, ob, &c, &ctx);
                 let expected = oracle(&w, ob, &c, &ctx);
                 prop_assert_eq!(verdict.is_ok(), expected, "obligation {} ({:?}) on {:?}: {:?}", ob, w.obligations[ob], c, verdict);
@@ -633,7 +643,7 @@ proptest! {
         let w = world(&scenario(&spec, true));
         let c = build_conflict(&w, &cs);
         let ctx = Context { step: 0, in_force: true, holder_level: Level::Peace };
-        for ob in 0..w.obligations.len() {
+        for ob in ObligationIx::all(w.obligations.len()) {
             let o = &w.obligations[ob];
             if o.kind == ObligationKind::Defense && o.role == Role::Target && !c.attacks.is_empty()
                 && triggers::check(&w, ob, &c, &ctx).is_ok()
@@ -698,7 +708,7 @@ proptest! {
         let value = scenario(&spec, true);
         let w = world(&value);
         let o = Simulation::new(&w, 7, 0).run_to_end(&mut ());
-        let involved: BTreeSet<usize> = o.entries.iter().map(|e| e.actor)
+        let involved: BTreeSet<ActorIx> = o.entries.iter().map(|e| e.actor)
             .chain(o.triggers.iter().map(|t| w.obligations[t.obligation].holder))
             .collect();
         for (t, treaty) in w.treaties.iter().enumerate() {
@@ -706,7 +716,7 @@ proptest! {
                 continue;
             }
             // No obligation of another treaty may wait for one of this treaty's clauses.
-            if w.obligations.iter().any(|ob| ob.after.is_some_and(|a| w.clauses[a].treaty == t)) {
+            if w.obligations.iter().any(|ob| ob.after.is_some_and(|a| w.clauses[a].treaty.index() == t)) {
                 continue;
             }
             let mut without = value.clone();
@@ -832,14 +842,14 @@ fn check_run(
     }
     // Entries against a partner of an honoured neutrality (in that conflict) or of an in-force
     // non-aggression obligation are recorded violations.
-    let honoured_neutral: BTreeSet<(usize, usize)> = o
+    let honoured_neutral: BTreeSet<(ObligationIx, ConflictIx)> = o
         .triggers
         .iter()
         .filter(|t| t.honoured && w.obligations[t.obligation].kind == ObligationKind::Neutrality)
         .map(|t| (t.obligation, t.conflict))
         .collect();
     // Who is on which side when each entry is made, replayed from the events.
-    let mut sides: Vec<Vec<(usize, Side)>> = vec![Vec::new(); conflicts.len()];
+    let mut sides: Vec<Vec<(ActorIx, Side)>> = vec![Vec::new(); conflicts.len()];
     for (step, event) in events {
         let (conflict, actor, side) = match event {
             Event::ConflictStarted {
@@ -856,7 +866,7 @@ fn check_run(
             } => (*conflict, *actor, *side),
             _ => continue,
         };
-        let opposed: Vec<usize> = sides[conflict]
+        let opposed: Vec<ActorIx> = sides[conflict]
             .iter()
             .filter(|(_, s)| *s != side)
             .map(|(a, _)| *a)
@@ -864,6 +874,7 @@ fn check_run(
         sides[conflict].push((actor, side));
         let (conflict, actor, step) = (&conflict, &actor, step);
         for (ob, obl) in w.obligations.iter().enumerate() {
+            let ob = ObligationIx::new(ob);
             if obl.holder != *actor || !opposed.contains(&obl.partner) {
                 continue;
             }

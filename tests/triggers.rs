@@ -137,7 +137,7 @@ fn armed_attack() {
         holder_level: casus::model::Level::Peace,
     };
     assert_eq!(
-        casus::engine::triggers::check(&w, 0, c, &ctx),
+        casus::engine::triggers::check(&w, casus::engine::ObligationIx::new(0), c, &ctx),
         Err(casus::engine::triggers::Reason::NotArmedAttack)
     );
 }
@@ -548,10 +548,13 @@ fn declare_event() {
         sim.step(&mut ());
     }
     let c = &sim.conflicts()[0];
-    let declarer = c.participant(2).expect("C at war");
-    assert_eq!(declarer.side, c.side_of(1).unwrap());
+    let declarer = c.participant(w.actor("C").unwrap()).expect("C at war");
+    assert_eq!(declarer.side, c.side_of(w.actor("B").unwrap()).unwrap());
     assert_eq!(declarer.via, Route::Voluntary);
-    assert!(c.attacks.iter().all(|a| a.attacker != 2), "no attack by C");
+    assert!(
+        c.attacks.iter().all(|a| w.actors[a.attacker].id != "C"),
+        "no attack by C"
+    );
 
     let w = world(
         json!([treaty(
@@ -567,8 +570,12 @@ fn declare_event() {
     }
     let c = &sim.conflicts()[0];
     assert_eq!(
-        (c.founder(Side::A), c.founder(Side::B), c.level),
-        (3, 0, casus::model::Level::War)
+        (
+            w.actors[c.founder(Side::A)].id.as_str(),
+            w.actors[c.founder(Side::B)].id.as_str(),
+            c.level
+        ),
+        ("D", "A", casus::model::Level::War)
     );
     assert!(c.attacks.is_empty() && c.initiator.is_none());
     assert!(fired(&w, &sim.finish()).is_empty(), "no defense duty");
@@ -589,12 +596,15 @@ fn join_event() {
         sim.step(&mut ());
     }
     let c = &sim.conflicts()[0];
-    let b_side = c.side_of(1).unwrap();
-    let joiner = c.participant(2).expect("C joined");
+    let b_side = c.side_of(w.actor("B").unwrap()).unwrap();
+    let joiner = c.participant(w.actor("C").unwrap()).expect("C joined");
     assert_eq!(joiner.side, b_side.other());
     assert_eq!(joiner.via, Route::Voluntary);
     assert_eq!(joiner.joined, 2);
-    assert!(c.attacks.iter().all(|a| a.attacker != 2), "no attack by C");
+    assert!(
+        c.attacks.iter().all(|a| w.actors[a.attacker].id != "C"),
+        "no attack by C"
+    );
     let o = sim.finish();
     assert_eq!(joined(&w, &o), ["C@2"]);
     // Nobody fights D: the event finds no conflict.

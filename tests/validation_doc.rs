@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use casus::engine::{Outcome, Route, Simulation, World};
+use casus::engine::{ActorIx, Outcome, Route, Simulation, World};
 use casus::model::Level;
 use casus::monte_carlo::{MonteCarlo, ObligationResult, Proportion, Summary};
 use casus::scenario::Override;
@@ -165,7 +165,7 @@ fn figures() -> BTreeMap<&'static str, String> {
 fn consistent_with_2025(f: &mut BTreeMap<&'static str, String>) {
     let model = casus::compile("scenarios/northeast_asia_2024.json", &[]).unwrap();
     let world = &model.world;
-    let index = |id: &str| world.actors.iter().position(|a| a.id == id).unwrap();
+    let index = |id: &str| world.actor(id).unwrap();
     let usa = index("USA");
     let rivals = [index("CHN"), index("RUS"), index("PRK")];
     let runs = model
@@ -179,7 +179,7 @@ fn consistent_with_2025(f: &mut BTreeMap<&'static str, String>) {
                 let ukraine = &sim.conflicts()[0];
                 let war = ukraine.is_active() && ukraine.level >= Level::War;
                 let incident = sim.conflicts().iter().any(|c| {
-                    let at_force = |a: usize| {
+                    let at_force = |a: ActorIx| {
                         c.participant(a)
                             .filter(|p| p.cap.min(c.peak) >= Level::Force)
                             .map(|p| p.side)
@@ -214,7 +214,7 @@ fn consistent_with_2025(f: &mut BTreeMap<&'static str, String>) {
 fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
     let model = casus::compile("scenarios/northeast_asia_2024.json", &[]).unwrap();
     let world = &model.world;
-    let index = |id: &str| world.actors.iter().position(|a| a.id == id).unwrap();
+    let index = |id: &str| world.actor(id).unwrap();
     let usa = index("USA");
     // Each adversary: its id, its COW code, and the names of its two figures.
     let rivals = [
@@ -222,7 +222,7 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
         ("RUS", 365, "ne.us.rus.model", "ne.us.rus.record"),
         ("PRK", 731, "ne.us.prk.model", "ne.us.prk.record"),
     ];
-    let rival_ix: Vec<usize> = rivals.iter().map(|r| index(r.0)).collect();
+    let rival_ix: Vec<ActorIx> = rivals.iter().map(|r| index(r.0)).collect();
     let runs = model
         .monte_carlo()
         .runs(4_000)
@@ -235,7 +235,7 @@ fn us_incidents(f: &mut BTreeMap<&'static str, String>) {
                     .iter()
                     .map(|&x| {
                         sim.conflicts().iter().any(|c| {
-                            let at_force = |a: usize| {
+                            let at_force = |a: ActorIx| {
                                 c.participant(a)
                                     .filter(|p| p.cap.min(c.peak) >= Level::Force)
                                     .map(|p| p.side)

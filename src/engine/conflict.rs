@@ -6,8 +6,10 @@ use super::world::{ActorIx, ObligationIx, RegionIx};
 use crate::model::{Level, Severity};
 use crate::scenario::Step;
 
-/// Index of a conflict in the run's list of conflicts (its id).
-pub type ConflictIx = usize;
+crate::index_type! {
+    /// Index of a conflict in the run's list of conflicts (its id).
+    ConflictIx
+}
 
 /// One of a conflict's two sides: `A` opened it, `B` is its first target (the MID data's side A
 /// and side B). Serialized as 0 and 1.
@@ -308,23 +310,25 @@ impl Conflict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{ObligationIx, RegionIx};
 
     #[test]
     fn entrants_take_part_up_to_their_cap() {
-        let mut c = Conflict::new(0, 0, 1, 0, Level::War, 3);
+        let [a, b, e] = [0, 1, 2].map(ActorIx::new);
+        let mut c = Conflict::new(ConflictIx::new(0), a, b, RegionIx::new(0), Level::War, 3);
         c.participants.push(Participant {
-            actor: 2,
+            actor: e,
             side: Side::B,
             joined: 4,
-            via: Route::Obligation(0),
+            via: Route::Obligation(ObligationIx::new(0)),
             cap: Level::Display,
         });
-        assert_eq!(c.level_of(0), Some(Level::War));
-        assert_eq!(c.level_of(2), Some(Level::Display));
-        assert_eq!(c.dyadic_level(0, 2), Some(Level::Display));
-        assert_eq!(c.dyadic_level(1, 2), None, "same side");
-        c.raise_cap(2, Level::War);
-        assert_eq!(c.dyadic_level(0, 2), Some(Level::War));
-        assert!(c.opposed(0, 2) && !c.opposed(1, 2));
+        assert_eq!(c.level_of(a), Some(Level::War));
+        assert_eq!(c.level_of(e), Some(Level::Display));
+        assert_eq!(c.dyadic_level(a, e), Some(Level::Display));
+        assert_eq!(c.dyadic_level(b, e), None, "same side");
+        c.raise_cap(e, Level::War);
+        assert_eq!(c.dyadic_level(a, e), Some(Level::War));
+        assert!(c.opposed(a, e) && !c.opposed(b, e));
     }
 }

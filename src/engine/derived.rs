@@ -2,13 +2,14 @@
 //! no longer holds.
 
 use super::conflict::ConflictIx;
+use super::world::ActorIx;
 
 /// Who would defend an actor under in-force defense obligations: up to two distinct holders of
 /// obligations without adversary filters (enough to know whether one is not a given challenger),
 /// and whether any obligation with filters is in force.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Cover {
-    pub(super) holders: [Option<usize>; 2],
+    pub(super) holders: [Option<ActorIx>; 2],
     pub(super) filtered: bool,
 }
 
@@ -19,7 +20,7 @@ pub(super) struct Cover {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Reinforcers {
     pub(super) valid: bool,
-    pub(super) sides: [Vec<(f64, usize)>; 2],
+    pub(super) sides: [Vec<(f64, ActorIx)>; 2],
 }
 
 /// A change to the state that derived values may depend on.
@@ -73,7 +74,7 @@ impl Derived {
                 }
             }
             Change::Joined(c) => {
-                if let Some(cached) = self.reinforcers.get_mut(c) {
+                if let Some(cached) = self.reinforcers.get_mut(c.index()) {
                     cached.valid = false;
                 }
                 self.moved(c);
@@ -83,10 +84,7 @@ impl Derived {
     }
 
     fn moved(&mut self, c: ConflictIx) {
-        if self.moved.len() <= c {
-            self.moved.resize(c + 1, false);
-        }
-        self.moved[c] = true;
+        *crate::index::slot(&mut self.moved, c) = true;
     }
 
     /// Whether the obligations must all be checked again: treaties changed, or (where mobilisation
@@ -98,7 +96,7 @@ impl Derived {
     /// Whether conflict `c` moved since its obligations were checked; it counts as checked now.
     pub(super) fn take_moved(&mut self, c: ConflictIx) -> bool {
         self.moved
-            .get_mut(c)
+            .get_mut(c.index())
             .is_some_and(|moved| std::mem::replace(moved, false))
     }
 

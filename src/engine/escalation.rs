@@ -1,14 +1,13 @@
 //! Phase 4 (docs/MODEL.md §1.3, §3.4): escalation. Each active conflict goes up a level (by one side), holds, goes down a
 //! level, or settles, with the probabilities of the escalation rule.
 
-use super::conflict::Side;
 use rand::RngExt;
 
 use super::Simulation;
-use super::conflict::ConflictIx;
+use super::conflict::{ConflictIx, Side};
 use super::observe::Observer;
 use super::rules::EscalationContext;
-use super::world::ObligationIx;
+use super::world::{ActorIx, ObligationIx};
 use crate::model::Level;
 
 impl Simulation<'_> {
@@ -21,13 +20,14 @@ impl Simulation<'_> {
             if !self.conflicts[c].is_active() || self.conflicts[c].started == self.step {
                 continue;
             }
-            if !self.derived.reinforcers.get(c).is_some_and(|r| r.valid) {
-                if self.derived.reinforcers.len() <= c {
-                    self.derived
-                        .reinforcers
-                        .resize_with(self.conflicts.len(), Default::default);
-                }
-                let mut cached = std::mem::take(&mut self.derived.reinforcers[c]);
+            if !self
+                .derived
+                .reinforcers
+                .get(c.index())
+                .is_some_and(|r| r.valid)
+            {
+                let mut cached =
+                    std::mem::take(crate::index::slot(&mut self.derived.reinforcers, c));
                 let mut buffers = std::mem::take(&mut self.scratch.reinforcement);
                 for side in Side::BOTH {
                     self.reinforcers_of(c, side, &mut buffers, &mut cached.sides[side]);
@@ -140,7 +140,7 @@ impl Simulation<'_> {
         c: ConflictIx,
         side: Side,
         (eligible, order): &mut (Vec<ObligationIx>, Vec<(usize, bool)>),
-        out: &mut Vec<(f64, usize)>,
+        out: &mut Vec<(f64, ActorIx)>,
     ) {
         let world = self.world;
         let conflict = &self.conflicts[c];

@@ -6,7 +6,7 @@ use rand::RngExt;
 use super::Simulation;
 use super::conflict::{Attack, Conflict, ConflictIx};
 use super::observe::{Event, LiftReason, Observer};
-use super::world::{Action, StanceChange, Timing};
+use super::world::{Action, ActorIx, RegionIx, StanceChange, Timing};
 use crate::model::{ForceAction, Level, Severity};
 use crate::scenario::ObligationKind;
 
@@ -150,7 +150,7 @@ impl Simulation<'_> {
     }
 
     /// Whether `a` and `b` are on opposite sides of an active conflict.
-    fn opposed_in_any(&self, a: usize, b: usize) -> bool {
+    fn opposed_in_any(&self, a: ActorIx, b: ActorIx) -> bool {
         self.membership
             .active()
             .iter()
@@ -159,7 +159,7 @@ impl Simulation<'_> {
 
     /// The earliest active conflict `on` takes part in and `by` does not: the one a `join` or
     /// `declare` event by `by` against `on` enters.
-    fn conflict_to_join(&self, by: usize, on: usize) -> Option<ConflictIx> {
+    fn conflict_to_join(&self, by: ActorIx, on: ActorIx) -> Option<ConflictIx> {
         self.membership
             .active()
             .iter()
@@ -174,7 +174,7 @@ impl Simulation<'_> {
     /// force, gives f: q′ + (1 − q′)·c = f, where c is what the calibration implies
     /// ([`RECORD_FORCE_SHARE`] reached with the parameters' weights), and q′ = 0 if f < c
     /// (docs/MODEL.md §3.3).
-    pub(super) fn draw_start_level(&mut self, a: usize, b: usize) -> Level {
+    pub(super) fn draw_start_level(&mut self, a: ActorIx, b: ActorIx) -> Level {
         let world = self.world;
         let p = &world.params;
         let mut weights = [p.start_threat, p.start_display, p.start_force];
@@ -212,7 +212,7 @@ impl Simulation<'_> {
     /// Draws what a use of force at level 4 between `a` and `b` is, from the pair's own mix or the
     /// parameters' (docs/MODEL.md §3.3): a seizure (never lethal) with the seizure share, otherwise
     /// an attack or clash, lethal with the lethal share. One uniform decides both.
-    pub(super) fn draw_severity(&mut self, a: usize, b: usize) -> Severity {
+    pub(super) fn draw_severity(&mut self, a: ActorIx, b: ActorIx) -> Severity {
         let world = self.world;
         let p = &world.params;
         let [seizure, lethal] =
@@ -238,10 +238,10 @@ impl Simulation<'_> {
     /// of `severity` if given, drawn otherwise.
     pub(super) fn confront(
         &mut self,
-        by: usize,
-        on: usize,
+        by: ActorIx,
+        on: ActorIx,
         level: Level,
-        region: usize,
+        region: RegionIx,
         severity: Option<Severity>,
         obs: &mut dyn Observer,
     ) -> ConflictIx {
@@ -275,14 +275,14 @@ impl Simulation<'_> {
     /// recording an attack.
     fn open(
         &mut self,
-        by: usize,
-        on: usize,
+        by: ActorIx,
+        on: ActorIx,
         level: Level,
-        region: usize,
+        region: RegionIx,
         obs: &mut dyn Observer,
     ) -> ConflictIx {
         let t = self.step;
-        let c = self.conflicts.len();
+        let c = ConflictIx::new(self.conflicts.len());
         self.conflicts
             .push(Conflict::new(c, by, on, region, level, t));
         self.membership.start(&self.conflicts[c]);
@@ -317,9 +317,9 @@ impl Simulation<'_> {
     pub(super) fn record_attack(
         &mut self,
         c: ConflictIx,
-        attacker: usize,
-        attacked: usize,
-        region: usize,
+        attacker: ActorIx,
+        attacked: ActorIx,
+        region: RegionIx,
         level: Level,
         severity: Option<Severity>,
         obs: &mut dyn Observer,

@@ -2,6 +2,7 @@
 //! starting, joining and ending a conflict keep, apart from the rest of the run's state.
 
 use super::conflict::{Conflict, ConflictIx, Side};
+use super::world::ActorIx;
 
 /// The active conflicts and their membership.
 #[derive(Debug, Clone)]
@@ -33,12 +34,12 @@ impl Membership {
     }
 
     /// Whether two actors are on opposite sides of an active conflict.
-    pub(super) fn opposed(&self, a: usize, b: usize) -> bool {
-        self.opposition[a * self.n + b] > 0
+    pub(super) fn opposed(&self, a: ActorIx, b: ActorIx) -> bool {
+        self.opposition[a.pair(b, self.n)] > 0
     }
 
     /// Whether `actor` takes part in active conflict `c`.
-    pub(super) fn takes_part(&self, actor: usize, c: ConflictIx) -> bool {
+    pub(super) fn takes_part(&self, actor: ActorIx, c: ConflictIx) -> bool {
         self.engaged[actor].contains(&c)
     }
 
@@ -53,7 +54,7 @@ impl Membership {
     }
 
     /// `actor` joins `side` of `conflict` (before it is listed among the participants).
-    pub(super) fn join(&mut self, conflict: &Conflict, actor: usize, side: Side) {
+    pub(super) fn join(&mut self, conflict: &Conflict, actor: ActorIx, side: Side) {
         self.count(conflict, actor, side, 1);
         self.engaged[actor].push(conflict.id);
     }
@@ -72,10 +73,10 @@ impl Membership {
 
     /// Counts `actor`, on `side` of `conflict`, as opposed to each member of the other side
     /// (`delta` 1), or no longer (`delta` −1).
-    fn count(&mut self, conflict: &Conflict, actor: usize, side: Side, delta: i32) {
+    fn count(&mut self, conflict: &Conflict, actor: ActorIx, side: Side, delta: i32) {
         let n = self.n;
         for other in conflict.side(side.other()) {
-            for k in [actor * n + other, other * n + actor] {
+            for k in [actor.pair(other, n), other.pair(actor, n)] {
                 let count = &mut self.opposition[k];
                 *count = u16::try_from(i32::from(*count) + delta)
                     .expect("opposition counts stay within the active conflicts");

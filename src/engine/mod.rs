@@ -60,7 +60,7 @@ use obligations::Decision;
 #[derive(Debug, Clone, PartialEq)]
 struct Pending {
     conflict: ConflictIx,
-    actor: usize,
+    actor: ActorIx,
     side: Side,
     at: Step,
     via: Route,
@@ -71,7 +71,7 @@ struct Pending {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Posture {
     conflict: ConflictIx,
-    actor: usize,
+    actor: ActorIx,
     side: Side,
     support: Support,
 }
@@ -128,7 +128,7 @@ pub struct Simulation<'w> {
     /// Per treaty: ended by a `withdraw` event without an actor.
     ended: Vec<bool>,
     /// Per treaty: members that withdrew.
-    withdrawn: Vec<Vec<usize>>,
+    withdrawn: Vec<Vec<ActorIx>>,
     /// Per event: whether it has happened.
     event_done: Vec<bool>,
     /// Per event with a window: the step drawn for it, if it happens at all.
@@ -143,7 +143,7 @@ pub struct Simulation<'w> {
     decisions: Vec<Vec<Decision>>,
     /// Per conflict, the states that have decided whether to join a coalition partner fighting in
     /// it (docs/MODEL.md §3.6): each decides once.
-    coalition: Vec<Vec<usize>>,
+    coalition: Vec<Vec<ActorIx>>,
     /// Per treaty: in force at the current step (its range, signing and ending events).
     treaty_in_force: Vec<bool>,
     outcome: Outcome,
@@ -154,35 +154,35 @@ pub struct Simulation<'w> {
 #[derive(Default)]
 struct Scratch<'w> {
     pull: Vec<f64>,
-    enemies: Vec<Vec<usize>>,
+    enemies: Vec<Vec<ActorIx>>,
     reinforcement: (Vec<ObligationIx>, Vec<(usize, bool)>),
-    actors: Vec<usize>,
+    actors: Vec<ActorIx>,
     seen: Vec<bool>,
     conflicts: Vec<ConflictIx>,
-    candidates: Vec<usize>,
-    due: Vec<(ConflictIx, usize)>,
+    candidates: Vec<ObligationIx>,
+    due: Vec<(ConflictIx, ObligationIx)>,
     postures: Vec<Posture>,
     build: Vec<f64>,
-    lethal: Vec<(ConflictIx, usize, Side)>,
-    keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, usize))>,
+    lethal: Vec<(ConflictIx, ActorIx, Side)>,
+    keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, ObligationIx))>,
 }
 
 /// A set of unordered pairs `(i < j)`, listed in ascending order when asked.
 #[derive(Debug, Clone)]
 struct LivePairs {
-    list: Vec<(usize, usize)>,
+    list: Vec<(ActorIx, ActorIx)>,
     member: Vec<bool>,
     sorted: bool,
     /// For each actor, the other end of each of its live pairs.
-    neighbours: Vec<Vec<usize>>,
+    neighbours: Vec<Vec<ActorIx>>,
 }
 
 impl LivePairs {
-    fn new(n: usize, initial: &[(usize, usize)]) -> Self {
+    fn new(n: usize, initial: &[(ActorIx, ActorIx)]) -> Self {
         let mut member = vec![false; n * n];
         let mut neighbours = vec![Vec::new(); n];
         for &(i, j) in initial {
-            member[i * n + j] = true;
+            member[i.pair(j, n)] = true;
             neighbours[i].push(j);
             neighbours[j].push(i);
         }
@@ -195,10 +195,10 @@ impl LivePairs {
     }
 
     /// Adds the pair of `a` and `b` (in either order).
-    fn touch(&mut self, n: usize, a: usize, b: usize) {
+    fn touch(&mut self, n: usize, a: ActorIx, b: ActorIx) {
         let (i, j) = (a.min(b), a.max(b));
-        if i != j && !self.member[i * n + j] {
-            self.member[i * n + j] = true;
+        if i != j && !self.member[i.pair(j, n)] {
+            self.member[i.pair(j, n)] = true;
             self.list.push((i, j));
             self.sorted = false;
             self.neighbours[i].push(j);
@@ -303,12 +303,12 @@ impl<'w> Simulation<'w> {
     }
 
     /// The current stance of `from` toward `to`.
-    pub fn stance(&self, from: usize, to: usize) -> f64 {
-        self.stances[from * self.world.n() + to]
+    pub fn stance(&self, from: ActorIx, to: ActorIx) -> f64 {
+        self.stances[from.pair(to, self.world.n())]
     }
 
     /// The current sanction pressure on an actor.
-    pub fn pressure(&self, actor: usize) -> f64 {
+    pub fn pressure(&self, actor: ActorIx) -> f64 {
         self.pressure[actor]
     }
 
@@ -351,7 +351,7 @@ impl<'w> Simulation<'w> {
 
     /// Ends the run where it is and returns the outcome.
     pub fn finish(mut self) -> Outcome {
-        let founders: Vec<[usize; 2]> = self
+        let founders: Vec<[ActorIx; 2]> = self
             .conflicts
             .iter()
             .map(|c| [c.founder(Side::A), c.founder(Side::B)])
@@ -381,31 +381,31 @@ impl<'w> Simulation<'w> {
         self.world.n()
     }
 
-    fn stance_mut(&mut self, from: usize, to: usize) -> &mut f64 {
+    fn stance_mut(&mut self, from: ActorIx, to: ActorIx) -> &mut f64 {
         let n = self.n();
         self.live.touch(n, from, to);
-        &mut self.stances[from * n + to]
+        &mut self.stances[from.pair(to, n)]
     }
 
     /// Hostility of a pair: max(0, −(s_ij + s_ji)/2).
-    fn hostility(&self, a: usize, b: usize) -> f64 {
+    fn hostility(&self, a: ActorIx, b: ActorIx) -> f64 {
         self.signed_hostility(a, b).max(0.0)
     }
 
     /// −(s_ij + s_ji)/2: above 0 hostile, below 0 friendly.
-    fn signed_hostility(&self, a: usize, b: usize) -> f64 {
+    fn signed_hostility(&self, a: ActorIx, b: ActorIx) -> f64 {
         -(self.stance(a, b) + self.stance(b, a)) / 2.0
     }
 
     /// How much more hostile a pair is now than at step 0 (negative if friendlier).
-    fn hostility_change(&self, a: usize, b: usize) -> f64 {
+    fn hostility_change(&self, a: ActorIx, b: ActorIx) -> f64 {
         let n = self.n();
         let initial = &self.world.initial_stances;
-        self.signed_hostility(a, b) + (initial[a * n + b] + initial[b * n + a]) / 2.0
+        self.signed_hostility(a, b) + (initial[a.pair(b, n)] + initial[b.pair(a, n)]) / 2.0
     }
 
     /// An actor's capability eroded by sanction pressure.
-    fn effective_capability(&self, actor: usize) -> f64 {
+    fn effective_capability(&self, actor: ActorIx) -> f64 {
         self.world.actors[actor].capability
             * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
     }
@@ -455,7 +455,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// Whether a treaty is in force at `step`: its range, or from a `sign` event, and not ended.
-    fn treaty_in_force_at(&self, treaty: usize, step: Step) -> bool {
+    fn treaty_in_force_at(&self, treaty: TreatyIx, step: Step) -> bool {
         let t = &self.world.treaties[treaty];
         let from = self.signed[treaty].map_or(t.from, |s| s.min(t.from));
         !self.ended[treaty] && step >= from && t.until.is_none_or(|u| step < u)
@@ -464,7 +464,7 @@ impl<'w> Simulation<'w> {
     /// Recomputes which treaties are in force now; run at the start of each step and after signing
     /// and withdrawal events.
     fn refresh_treaties(&mut self) {
-        for treaty in 0..self.treaty_in_force.len() {
+        for treaty in TreatyIx::all(self.treaty_in_force.len()) {
             let now = self.treaty_in_force_at(treaty, self.step);
             if now != self.treaty_in_force[treaty] {
                 self.derived.invalidate(Change::Treaties);
@@ -475,16 +475,16 @@ impl<'w> Simulation<'w> {
 
     /// The neutrality obligations honoured in conflict `c`, ordered by holder.
     fn honoured_neutralities(&self, c: ConflictIx) -> &[ObligationIx] {
-        self.neutral.get(c).map_or(&[], Vec::as_slice)
+        self.neutral.get(c.index()).map_or(&[], Vec::as_slice)
     }
 
     /// Whether `actor` takes part in active conflict `c`.
-    fn takes_part(&self, actor: usize, c: ConflictIx) -> bool {
+    fn takes_part(&self, actor: ActorIx, c: ConflictIx) -> bool {
         self.membership.takes_part(actor, c)
     }
 
     /// Whether the treaty of an obligation is in force now for both its holder and its partner.
-    pub fn obligation_in_force(&self, ob: usize) -> bool {
+    pub fn obligation_in_force(&self, ob: ObligationIx) -> bool {
         let o = &self.world.obligations[ob];
         let withdrawn = &self.withdrawn[o.treaty];
         self.treaty_in_force[o.treaty]
@@ -498,7 +498,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// The highest level between two actors over all active conflicts (0 if they are not opposed).
-    pub fn dyadic_level(&self, a: usize, b: usize) -> Level {
+    pub fn dyadic_level(&self, a: ActorIx, b: ActorIx) -> Level {
         self.active_conflicts()
             .filter_map(|c| c.dyadic_level(a, b))
             .max()
@@ -506,7 +506,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// The highest level at which an actor takes part in any active conflict.
-    pub fn actor_level(&self, actor: usize) -> Level {
+    pub fn actor_level(&self, actor: ActorIx) -> Level {
         self.active_conflicts()
             .filter_map(|c| c.level_of(actor))
             .max()
@@ -514,7 +514,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// Whether two actors are on opposite sides of an active conflict.
-    pub fn opposed(&self, a: usize, b: usize) -> bool {
+    pub fn opposed(&self, a: ActorIx, b: ActorIx) -> bool {
         self.membership.opposed(a, b)
     }
 
@@ -534,7 +534,7 @@ impl<'w> Simulation<'w> {
     fn join(
         &mut self,
         c: ConflictIx,
-        actor: usize,
+        actor: ActorIx,
         side: Side,
         via: Route,
         cap: Level,
@@ -581,12 +581,12 @@ impl<'w> Simulation<'w> {
     fn check_neutrality(
         &mut self,
         c: ConflictIx,
-        actor: usize,
+        actor: ActorIx,
         side: Side,
         obs: &mut dyn Observer,
     ) {
         let world = self.world;
-        let against: Vec<usize> = self.conflicts[c].side(side.other()).collect();
+        let against: Vec<ActorIx> = self.conflicts[c].side(side.other()).collect();
         for &ob in &world.constraints_by_holder[actor] {
             let o = &world.obligations[ob];
             if !against.contains(&o.partner) {
@@ -606,7 +606,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// Records that obligation `ob` was broken in conflict `c`, once per conflict.
-    fn record_violation(&mut self, ob: usize, c: ConflictIx, obs: &mut dyn Observer) {
+    fn record_violation(&mut self, ob: ObligationIx, c: ConflictIx, obs: &mut dyn Observer) {
         let violations = &mut self.outcome.violations;
         if !violations
             .iter()

@@ -1,16 +1,16 @@
 //! Phases 1 and 5 (docs/MODEL.md §1.3, §3.5–3.6): entries after their delays; obligation triggers
 //! with their cascades, the honouring draws, and voluntary entry.
 
-use super::conflict::Side;
 use std::cmp::Reverse;
 
 use rand::RngExt;
 
-use super::conflict::{ConflictIx, Fired, Route};
+use super::conflict::{ConflictIx, Fired, Route, Side};
 use super::observe::{Event, Observer};
 use super::outcome::Trigger;
 use super::rules::HonourContext;
 use super::triggers::{self, Firing};
+use super::world::{ActorIx, ClauseIx, ObligationIx};
 use super::{Pending, Simulation};
 use crate::model::Level;
 use crate::scenario::{ObligationKind, Support};
@@ -93,7 +93,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// The trigger check of obligation `ob` for conflict `c` now.
-    fn verdict(&self, ob: usize, c: ConflictIx) -> triggers::Verdict {
+    fn verdict(&self, ob: ObligationIx, c: ConflictIx) -> triggers::Verdict {
         let world = self.world;
         let o = &world.obligations[ob];
         let ctx = triggers::Context {
@@ -119,7 +119,7 @@ impl<'w> Simulation<'w> {
     /// holder's clauses towards two partners that take no part can bind it to opposite sides, and
     /// which fires first must not rest on a name. Computed once per obligation due, not once per
     /// comparison.
-    fn firing_key(&self, (c, ob): (ConflictIx, usize)) -> FiringKey<'w> {
+    fn firing_key(&self, (c, ob): (ConflictIx, ObligationIx)) -> FiringKey<'w> {
         let world = self.world;
         let o = &world.obligations[ob];
         let strength = match o.kind {
@@ -160,7 +160,7 @@ impl<'w> Simulation<'w> {
     /// most of them. Without repeats, since an obligation has one partner and
     /// `obligations_by_partner` leaves mobilisation out; in no particular order, since what fires
     /// is sorted by `firing_key`, a total order.
-    fn candidates(&self, c: ConflictIx, out: &mut Vec<usize>) {
+    fn candidates(&self, c: ConflictIx, out: &mut Vec<ObligationIx>) {
         let world = self.world;
         let conflict = &self.conflicts[c];
         out.clear();
@@ -183,7 +183,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// Records a firing, draws once whether the holder honours, and acts on the answer.
-    fn fire(&mut self, ob: usize, c: ConflictIx, firing: Firing, obs: &mut dyn Observer) {
+    fn fire(&mut self, ob: ObligationIx, c: ConflictIx, firing: Firing, obs: &mut dyn Observer) {
         let world = self.world;
         let o = &world.obligations[ob];
         let t = self.step;
@@ -244,10 +244,7 @@ impl<'w> Simulation<'w> {
         let p = &world.params;
         match (o.kind, honoured) {
             (ObligationKind::Neutrality, true) => {
-                if self.neutral.len() <= c {
-                    self.neutral.resize_with(c + 1, Vec::new);
-                }
-                let honoured = &mut self.neutral[c];
+                let honoured = crate::index::slot(&mut self.neutral, c);
                 let at = honoured.partition_point(|&h| world.obligations[h].holder <= o.holder);
                 honoured.insert(at, ob);
             }
@@ -286,10 +283,8 @@ impl<'w> Simulation<'w> {
     /// falls below its own probability, so each keeps its own chance and they decide together: the
     /// record's joins come in blocs (the seven Arab states that joined Kuwait's side in 1990 were
     /// every post-1945 join of a partner attacked at war scale; docs/MODEL.md §3.6).
-    fn decision(&mut self, clause: usize, c: ConflictIx, war: bool) -> f64 {
-        if self.decisions.len() <= c {
-            self.decisions.resize_with(c + 1, Vec::new);
-        }
+    fn decision(&mut self, clause: ClauseIx, c: ConflictIx, war: bool) -> f64 {
+        crate::index::slot(&mut self.decisions, c);
         let key = (clause, war);
         if let Some(d) = self.decisions[c].iter().find(|d| d.key == key) {
             return d.draw;
@@ -299,7 +294,7 @@ impl<'w> Simulation<'w> {
         draw
     }
 
-    fn honour_probability(&self, ob: usize, c: ConflictIx, firing: &Firing) -> f64 {
+    fn honour_probability(&self, ob: ObligationIx, c: ConflictIx, firing: &Firing) -> f64 {
         let world = self.world;
         // A scenario switch, applied here so that no replaceable rule can ignore it.
         if world.params.honour_all {
@@ -387,7 +382,7 @@ impl<'w> Simulation<'w> {
             .filter(|&c| self.conflicts[c].level >= Level::War)
             .collect();
         for c in wars {
-            let leaders: Vec<(usize, Side)> = self.conflicts[c]
+            let leaders: Vec<(ActorIx, Side)> = self.conflicts[c]
                 .coalition_leaders(world)
                 .map(|p| (p.actor, p.side))
                 .collect();
@@ -400,13 +395,11 @@ impl<'w> Simulation<'w> {
                     {
                         continue;
                     }
-                    if self.coalition.len() <= c {
-                        self.coalition.resize_with(c + 1, Vec::new);
-                    }
-                    if self.coalition[c].contains(&holder) {
+                    let joined = crate::index::slot(&mut self.coalition, c);
+                    if joined.contains(&holder) {
                         continue;
                     }
-                    self.coalition[c].push(holder);
+                    joined.push(holder);
                     if self.bound_not_to_fight(holder, c, side) {
                         continue;
                     }
@@ -421,7 +414,7 @@ impl<'w> Simulation<'w> {
 
     /// Whether joining `side` of conflict `c` would put `actor` against a partner of an in-force
     /// neutrality or non-aggression obligation it holds.
-    pub(super) fn bound_not_to_fight(&self, actor: usize, c: ConflictIx, side: Side) -> bool {
+    pub(super) fn bound_not_to_fight(&self, actor: ActorIx, c: ConflictIx, side: Side) -> bool {
         let world = self.world;
         let conflict = &self.conflicts[c];
         world.constraints_by_holder[actor].iter().any(|&ob| {
@@ -431,7 +424,7 @@ impl<'w> Simulation<'w> {
     }
 
     /// An actor's mean stance toward a side's members minus its mean stance toward the other's.
-    pub(super) fn stance_gap(&self, actor: usize, c: ConflictIx, side: Side) -> f64 {
+    pub(super) fn stance_gap(&self, actor: ActorIx, c: ConflictIx, side: Side) -> f64 {
         let mut sum = [0.0; 2];
         let mut count = [0usize; 2];
         for p in &self.conflicts[c].participants {
@@ -447,7 +440,7 @@ impl<'w> Simulation<'w> {
 /// ([`Simulation::decision`]): the clause and whether the scale is war.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Decision {
-    key: (usize, bool),
+    key: (ClauseIx, bool),
     draw: f64,
 }
 
@@ -461,7 +454,7 @@ pub(super) struct FiringKey<'w> {
     holder: Reverse<Total>,
     partner: Reverse<Total>,
     label: [&'w str; 4],
-    obligation: usize,
+    obligation: ObligationIx,
 }
 
 /// A number ordered by `f64::total_cmp`.

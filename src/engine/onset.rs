@@ -5,6 +5,7 @@ use rand::RngExt;
 use super::Simulation;
 use super::derived::Cover;
 use super::observe::Observer;
+use super::world::ActorIx;
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
@@ -32,14 +33,14 @@ impl Simulation<'_> {
         for &(i, j) in &live {
             // Who can start it: either side of a pair with its own record; otherwise only a side
             // whose reach takes in the other (docs/MODEL.md §3.3).
-            let (mut rate, can) = match world.dyad_rates[i * n + j] {
+            let (mut rate, can) = match world.dyad_rates[i.pair(j, n)] {
                 Some(rate) => (
                     rate * (p.onset_memory * self.hostility_change(i, j)).exp(),
                     [true, true],
                 ),
                 None => (
                     p.onset_rate * self.hostility(i, j),
-                    [world.reaches[i * n + j], world.reaches[j * n + i]],
+                    [world.reaches[i.pair(j, n)], world.reaches[j.pair(i, n)]],
                 ),
             };
             if rate <= 0.0 || can == [false, false] || self.opposed(i, j) {
@@ -77,7 +78,7 @@ impl Simulation<'_> {
                 (j, i)
             };
             let level = self.draw_start_level(i, j);
-            let region = world.dyad_regions[i * n + j].unwrap_or(world.actors[on].regions[0]);
+            let region = world.dyad_regions[i.pair(j, n)].unwrap_or(world.actors[on].regions[0]);
             self.confront(by, on, level, region, None, obs);
         }
         // Keep any pair a confrontation made live meanwhile.
@@ -90,7 +91,7 @@ impl Simulation<'_> {
 
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
     /// the challenger and whose adversary filters admit the challenger; 1 otherwise.
-    fn deterrence_factor(&self, challenger: usize, target: usize) -> f64 {
+    fn deterrence_factor(&self, challenger: ActorIx, target: ActorIx) -> f64 {
         let world = self.world;
         let cover = &self.derived.cover[target];
         let defended = cover.holders.iter().flatten().any(|&h| h != challenger)
@@ -114,7 +115,7 @@ impl Simulation<'_> {
     /// Recomputes who defends whom (`Cover`) from the defense obligations in force now.
     fn refresh_cover(&mut self) {
         let world = self.world;
-        for target in 0..world.n() {
+        for target in world.actor_ixs() {
             let mut cover = Cover::default();
             for &ob in &world.defenses_by_partner[target] {
                 if !self.obligation_in_force(ob) {

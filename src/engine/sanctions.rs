@@ -46,7 +46,8 @@ impl Simulation<'_> {
             }
             let target = regime.target;
             let senders = regime.senders_economy;
-            let busting: f64 = (0..world.n())
+            let busting: f64 = world
+                .actor_ixs()
                 .filter(|&j| j != target && regime.senders.binary_search(&j).is_err())
                 .map(|j| world.actors[j].economy * self.stance(j, target).max(0.0))
                 .sum();

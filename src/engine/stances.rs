@@ -1,6 +1,7 @@
 //! Phase 8 (docs/MODEL.md §1.3, §3.9): stance dynamics.
 
 use super::Simulation;
+use super::world::ActorIx;
 use crate::model::Level;
 
 impl Simulation<'_> {
@@ -30,7 +31,7 @@ impl Simulation<'_> {
 
         if p.stance_reversion > 0.0 {
             for &(i, j) in &live.list {
-                for k in [i * n + j, j * n + i] {
+                for k in [i.pair(j, n), j.pair(i, n)] {
                     pull[k] += p.stance_reversion * (world.initial_stances[k] - self.stances[k]);
                 }
             }
@@ -54,7 +55,7 @@ impl Simulation<'_> {
                         continue;
                     }
                     live.touch(n, a, b);
-                    let k = a * n + b;
+                    let k = a.pair(b, n);
                     let s = self.stances[k];
                     pull[k] += if sa == sb {
                         p.stance_cobelligerent * (1.0 - s)
@@ -68,10 +69,10 @@ impl Simulation<'_> {
         if p.stance_balance > 0.0 {
             // For each third party, the actors hostile to it: hostility is a live pair.
             for &(i, j) in &live.list {
-                if self.stances[i * n + j] <= -0.5 {
+                if self.stances[i.pair(j, n)] <= -0.5 {
                     enemies[j].push(i);
                 }
-                if self.stances[j * n + i] <= -0.5 {
+                if self.stances[j.pair(i, n)] <= -0.5 {
                     enemies[i].push(j);
                 }
             }
@@ -79,7 +80,7 @@ impl Simulation<'_> {
                 for &a in group.iter() {
                     for &b in group.iter() {
                         if a != b {
-                            let k = a * n + b;
+                            let k = a.pair(b, n);
                             pull[k] += p.stance_balance * (1.0 - self.stances[k]);
                         }
                     }
@@ -100,18 +101,18 @@ impl Simulation<'_> {
                 }
                 let target = regime.target;
                 let pressure = self.pressure[target];
-                for j in 0..n {
+                for j in ActorIx::all(n) {
                     if j == target {
                         continue;
                     }
-                    let k = target * n + j;
+                    let k = target.pair(j, n);
                     let s = self.stances[k];
                     let is_sender = regime.senders.binary_search(&j).is_ok();
                     let fellow_target = regime
                         .kindred
                         .iter()
                         .any(|&r2| self.sanction_active[r2] && world.sanctions[r2].target == j);
-                    let busting = !is_sender && self.stances[j * n + target] > 0.0;
+                    let busting = !is_sender && self.stances[j.pair(target, n)] > 0.0;
                     if is_sender {
                         pull[k] += p.stance_sanctions * pressure * (-1.0 - s);
                     } else if busting || fellow_target {
@@ -125,7 +126,7 @@ impl Simulation<'_> {
         }
 
         for &(i, j) in &live.list {
-            for k in [i * n + j, j * n + i] {
+            for k in [i.pair(j, n), j.pair(i, n)] {
                 self.stances[k] = (self.stances[k] + pull[k] * dt).clamp(-1.0, 1.0);
                 pull[k] = 0.0;
             }

@@ -31,9 +31,9 @@ impl Simulation<'_> {
                         seen[actor] = true;
                     }
                 }
-                candidates.extend((0..world.n()).filter(|&actor| seen[actor]));
+                candidates.extend(world.actor_ixs().filter(|&actor| seen[actor]));
             } else {
-                candidates.extend(0..world.n());
+                candidates.extend(world.actor_ixs());
             }
             for &actor in &candidates {
                 if self.takes_part(actor, c) || world.actors[actor].max_support == Support::None {

@@ -9,16 +9,33 @@ use crate::scenario::{
     Scenario, Step, StepUnit, Support, Territory,
 };
 
-/// Index of an actor in [`World::actors`].
-pub type ActorIx = usize;
-/// Index of a region in [`World::regions`].
-pub type RegionIx = usize;
-/// Index of a treaty in [`World::treaties`].
-pub type TreatyIx = usize;
-/// Index of a clause (a treaty's obligation as written, before expansion) in [`World::clauses`].
-pub type ClauseIx = usize;
-/// Index of a directed obligation in [`World::obligations`].
-pub type ObligationIx = usize;
+crate::index_type! {
+    /// Index of an actor in [`World::actors`].
+    ActorIx
+}
+
+impl ActorIx {
+    /// The position of the ordered pair (`self`, `to`) in a row-major n × n table.
+    pub(crate) fn pair(self, to: ActorIx, n: usize) -> usize {
+        self.index() * n + to.index()
+    }
+}
+crate::index_type! {
+    /// Index of a region in [`World::regions`].
+    RegionIx
+}
+crate::index_type! {
+    /// Index of a treaty in [`World::treaties`].
+    TreatyIx
+}
+crate::index_type! {
+    /// Index of a clause (a treaty's obligation as written, before expansion) in [`World::clauses`].
+    ClauseIx
+}
+crate::index_type! {
+    /// Index of a directed obligation in [`World::obligations`].
+    ObligationIx
+}
 
 /// An actor with its regions resolved.
 #[derive(Debug, Clone)]
@@ -293,7 +310,7 @@ pub struct World {
     /// The unordered pairs `(i < j)`, ascending, with their own onset rate or a non-zero initial
     /// stance either way: the only pairs that can have disputes or stance pulls until something
     /// changes a stance (docs/MODEL.md §3.3, §3.9).
-    pub(crate) live_pairs: Vec<(usize, usize)>,
+    pub(crate) live_pairs: Vec<(ActorIx, ActorIx)>,
     /// Initial stances, row-major `from * n + to`.
     pub initial_stances: Vec<f64>,
     /// Onset rate per year for each unordered pair `(i < j)` with its own rate, row-major `i * n + j`;
@@ -353,7 +370,7 @@ impl World {
     /// The index of the unordered pair {a, b} in the per-pair tables (`dyad_rates` and its
     /// siblings): row-major with the lower index first.
     pub(crate) fn pair(&self, a: ActorIx, b: ActorIx) -> usize {
-        a.min(b) * self.n() + a.max(b)
+        a.min(b).pair(a.max(b), self.n())
     }
 
     /// The step's length in years.
@@ -371,6 +388,11 @@ impl World {
         Ok(Compiler::new(s).compile())
     }
 
+    /// Every actor's index, in order.
+    pub fn actor_ixs(&self) -> impl DoubleEndedIterator<Item = ActorIx> + ExactSizeIterator {
+        ActorIx::all(self.n())
+    }
+
     /// Number of actors.
     pub fn n(&self) -> usize {
         self.actors.len()
@@ -378,7 +400,10 @@ impl World {
 
     /// The actor with this id.
     pub fn actor(&self, id: &str) -> Option<ActorIx> {
-        self.actors.iter().position(|a| a.id == id)
+        self.actors
+            .iter()
+            .position(|a| a.id == id)
+            .map(ActorIx::new)
     }
 
     /// Whether region `r` is `ancestor` or lies within it.
@@ -464,18 +489,18 @@ impl<'a> Compiler<'a> {
                 .actors
                 .iter()
                 .enumerate()
-                .map(|(i, a)| (a.id.as_str(), i))
+                .map(|(i, a)| (a.id.as_str(), ActorIx::new(i)))
                 .collect(),
             region_ix: regions
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (r.id.clone(), i))
+                .map(|(i, r)| (r.id.clone(), RegionIx::new(i)))
                 .collect(),
             treaty_ix: s
                 .treaties
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (t.id.as_str(), i))
+                .map(|(i, t)| (t.id.as_str(), TreatyIx::new(i)))
                 .collect(),
             regions,
         };
@@ -557,7 +582,7 @@ impl<'a> Compiler<'a> {
             })
             .collect();
         let mut clauses = Vec::new();
-        for (ti, t) in s.treaties.iter().enumerate() {
+        for (ti, t) in TreatyIx::all(s.treaties.len()).zip(&s.treaties) {
             for o in &t.obligations {
                 clauses.push(Clause {
                     treaty: ti,
@@ -568,12 +593,12 @@ impl<'a> Compiler<'a> {
         let clause_ix: BTreeMap<(TreatyIx, &str), ClauseIx> = clauses
             .iter()
             .enumerate()
-            .map(|(i, c)| ((c.treaty, c.id.as_str()), i))
+            .map(|(i, c)| ((c.treaty, c.id.as_str()), ClauseIx::new(i)))
             .collect();
         let clause_of = |treaty: TreatyIx, id: &str| clause_ix[&(treaty, id)];
 
         let mut obligations = Vec::new();
-        for (ti, t) in s.treaties.iter().enumerate() {
+        for (ti, t) in TreatyIx::all(s.treaties.len()).zip(&s.treaties) {
             for (holder, partner, o) in t.directed() {
                 let kind = o.kind;
                 let role = o.role.unwrap_or(match kind {
@@ -633,6 +658,7 @@ impl<'a> Compiler<'a> {
         let mut defenses_by_partner = vec![Vec::new(); n];
         let mut constraints_by_holder = vec![Vec::new(); n];
         for (i, o) in obligations.iter().enumerate() {
+            let i = ObligationIx::new(i);
             if matches!(
                 o.kind,
                 ObligationKind::Neutrality | ObligationKind::NonAggression
@@ -661,7 +687,7 @@ impl<'a> Compiler<'a> {
                 _ => Vec::new(), // excluded by validation
             };
             for (f, t) in pairs {
-                initial_stances[f * n + t] = st.value;
+                initial_stances[f.pair(t, n)] = st.value;
             }
         }
         let mut dyad_rates = vec![None; n * n];
@@ -670,7 +696,7 @@ impl<'a> Compiler<'a> {
         let mut dyad_force_share = vec![None; n * n];
         for d in &s.dyads {
             let (a, b) = (self.actor(&d.between[0]), self.actor(&d.between[1]));
-            let k = a.min(b) * n + a.max(b);
+            let k = a.min(b).pair(a.max(b), n);
             dyad_rates[k] = d.onset_rate;
             dyad_regions[k] = d.region.as_deref().map(|r| self.region(r));
             dyad_force_share[k] = d.force_share;
@@ -699,12 +725,12 @@ impl<'a> Compiler<'a> {
                     || tops[from].iter().any(|r| tops[to].contains(r))
             })
             .collect();
-        let live_pairs = (0..n)
-            .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+        let live_pairs = ActorIx::all(n)
+            .flat_map(|i| ActorIx::all(n).skip(i.index() + 1).map(move |j| (i, j)))
             .filter(|&(i, j)| {
-                dyad_rates[i * n + j].is_some()
-                    || initial_stances[i * n + j] != 0.0
-                    || initial_stances[j * n + i] != 0.0
+                dyad_rates[i.pair(j, n)].is_some()
+                    || initial_stances[i.pair(j, n)] != 0.0
+                    || initial_stances[j.pair(i, n)] != 0.0
             })
             .collect();
 
@@ -880,7 +906,7 @@ fn allied_with(
     actor: impl Fn(&str) -> ActorIx,
 ) -> Vec<ActorIx> {
     let mut out = listed.to_vec();
-    for (ti, t) in s.treaties.iter().enumerate() {
+    for (ti, t) in TreatyIx::all(s.treaties.len()).zip(&s.treaties) {
         let binds = t
             .obligations
             .iter()

@@ -60,7 +60,8 @@ pub struct ActorRow {
 impl RunRow {
     /// The row of run `run`.
     pub fn of(world: &World, run: u64, o: &Outcome) -> Self {
-        let belligerents: Vec<&str> = (0..world.n())
+        let belligerents: Vec<&str> = world
+            .actor_ixs()
             .filter(|&a| o.belligerent(a))
             .map(|a| world.actors[a].id.as_str())
             .collect();
@@ -76,7 +77,8 @@ impl RunRow {
             first_war_date: date(o.first_war()),
             belligerents: belligerents.join(" "),
             pathway: o.pathway.clone(),
-            actors: (0..world.n())
+            actors: world
+                .actor_ixs()
                 .filter(|&a| o.actor_highest[a] > crate::model::Level::Peace)
                 .map(|a| ActorRow {
                     actor: world.actors[a].id.clone(),

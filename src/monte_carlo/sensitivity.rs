@@ -27,7 +27,7 @@ use std::sync::atomic::AtomicBool;
 use serde::{Deserialize, Serialize};
 
 use super::{Difference, MonteCarlo, Proportion, Sink};
-use crate::engine::World;
+use crate::engine::{ActorIx, World};
 use crate::model::Level;
 use crate::scenario::{Parameters, Scenario};
 
@@ -125,7 +125,7 @@ pub struct Target {
     /// The level.
     pub level: Level,
     /// The actor (by index in the world), or `None` for the run's highest level.
-    pub actor: Option<usize>,
+    pub actor: Option<ActorIx>,
 }
 
 impl Target {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::wilson::Proportion;
-use crate::engine::{LiftReason, Outcome, World};
+use crate::engine::{LiftReason, ObligationIx, Outcome, World};
 use crate::model::{Level, Pathway};
 use crate::scenario::{Parameters, Step, StepUnit};
 
@@ -302,7 +302,7 @@ impl Counts {
         for (step, level) in o.level_by_step.iter().enumerate() {
             self.level_by_step[step][level.number() as usize] += 1;
         }
-        for (a, counts) in self.actors.iter_mut().enumerate() {
+        for (a, counts) in world.actor_ixs().zip(&mut self.actors) {
             let highest = o.actor_highest[a];
             counts.highest[highest.number() as usize] += 1;
             counts.belligerent += u64::from(highest >= Level::Force);
@@ -341,7 +341,7 @@ impl Counts {
                 self.obligations[t.obligation].runs_honoured += 1;
             }
         }
-        let mut violated: Vec<usize> = o.violations.iter().map(|v| v.obligation).collect();
+        let mut violated: Vec<ObligationIx> = o.violations.iter().map(|v| v.obligation).collect();
         violated.sort_unstable();
         violated.dedup();
         for ob in violated {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Event, LiftReason, Observer, Outcome, World, route_name};
+use crate::engine::{ActorIx, Event, LiftReason, Observer, Outcome, World, route_name};
 use crate::model::Level;
 use crate::scenario::Step;
 
@@ -93,11 +93,11 @@ fn level(world: &World, level: Level) -> String {
     format!("{} ({})", world.level_label(level), level.number())
 }
 
-fn actor(world: &World, a: usize) -> &str {
+fn actor(world: &World, a: ActorIx) -> &str {
     &world.actors[a].id
 }
 
-fn actors(world: &World, list: &[usize]) -> String {
+fn actors(world: &World, list: &[ActorIx]) -> String {
     list.iter()
         .map(|&a| actor(world, a))
         .collect::<Vec<_>>()
@@ -269,7 +269,7 @@ fn name_indices(world: &World, map: &mut Map<String, Value>) {
     let index = |v: &Value| v.as_u64().map(|i| i as usize);
     for (key, v) in map.iter_mut() {
         let named = match key.as_str() {
-            "by" | "on" | "attacker" | "attacked" | "actor" | "with" => index(v).map(|a| json!(actor(world, a))),
+            "by" | "on" | "attacker" | "attacked" | "actor" | "with" => index(v).map(|a| json!(actor(world, ActorIx::new(a)))),
             "region" => index(v).map(|r| json!(world.regions[r].id)),
             "regime" => index(v).map(|r| json!(world.sanctions[r].id)),
             "index" => index(v).map(|e| json!(world.events[e].id)),
@@ -279,7 +279,7 @@ fn name_indices(world: &World, map: &mut Map<String, Value>) {
             }),
             "adversaries" => v
                 .as_array()
-                .map(|list| Value::Array(list.iter().filter_map(index).map(|a| json!(actor(world, a))).collect())),
+                .map(|list| Value::Array(list.iter().filter_map(index).map(|a| json!(actor(world, ActorIx::new(a)))).collect())),
             "via" => Some(match &*v {
                 Value::Object(o) => match o.get("obligation").and_then(index) {
                     Some(ob) => json!(world.clause_name(world.obligations[ob].clause)),
@@ -305,7 +305,8 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
         "  highest level   {}{first}\n",
         level(world, o.highest)
     ));
-    let belligerents: Vec<String> = (0..world.n())
+    let belligerents: Vec<String> = world
+        .actor_ixs()
         .filter(|&a| o.belligerent(a))
         .map(|a| {
             let route = o.route(world, a).unwrap_or_else(|| "-".to_owned());
@@ -366,7 +367,7 @@ pub fn outcome_block(world: &World, o: &Outcome) -> String {
 
 /// The closing object of a JSON trace.
 pub fn outcome_json(world: &World, o: &Outcome) -> Value {
-    let belligerents: Vec<Value> = (0..world.n())
+    let belligerents: Vec<Value> = world.actor_ixs()
         .filter(|&a| o.belligerent(a))
         .map(|a| json!({"actor": actor(world, a), "highest": o.actor_highest[a], "route": o.route(world, a)}))
         .collect();
