@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{ActorIx, Route, Side, World};
 use crate::import::{History, Honouring, ImportError, Record, cow_atop};
 use crate::model::Level;
-use crate::monte_carlo::MonteCarlo;
+use crate::monte_carlo::{MonteCarlo, Provenance};
 use crate::scenario::ObligationKind;
 
 /// What a backtest forecasts.
@@ -354,6 +354,10 @@ pub struct Backtest {
     pub casus_version: String,
     /// What was run.
     pub plan: Plan,
+    /// Where it comes from, as in a summary: the scenario is the tables (their SHA-256), the runs
+    /// those of each origin. Absent from files written before provenance was recorded here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     /// Whether every origin was run (an interrupted backtest keeps the origins done).
     pub complete: bool,
     /// Per target, the scores over every origin's forecasts.
@@ -418,6 +422,7 @@ pub fn run(
     let mut lethality = Vec::new();
     let mut honouring = Vec::new();
     let mut complete = true;
+    let mut rules = None;
     for (done, &origin) in origins.iter().enumerate() {
         if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
             complete = false;
@@ -455,6 +460,7 @@ pub fn run(
         let mc = configure(MonteCarlo::new(world))
             .runs(plan.runs)
             .seed(plan.seed);
+        rules = mc.rules_name();
         let runs = mc.map_runs(
             |_, mut sim| {
                 while !sim.is_finished() {
@@ -730,9 +736,25 @@ pub fn run(
             )
         })
         .collect();
+    let [first, last] = [origins[0], origins[origins.len() - 1]];
+    let provenance = Provenance {
+        casus_version: crate::VERSION.to_owned(),
+        scenario: format!("worlds of 1 January {first}–{last} from the COW, ATOP and MID tables"),
+        scenario_sha256: history.sha256.clone(),
+        seed: plan.seed,
+        runs_requested: plan.runs,
+        shard: None,
+        run_range: [0, plan.runs],
+        overrides: plan.overrides.clone(),
+        parameters: None,
+        complete,
+        precision: None,
+        rules,
+    };
     Ok(Backtest {
         casus_version: crate::VERSION.to_owned(),
         plan: plan.clone(),
+        provenance: Some(provenance),
         complete,
         scores,
         totals,

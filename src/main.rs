@@ -121,11 +121,19 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let levels = &model_a.world.level_labels;
             let text = report::compare::render(&comparison, &arms[0], &arms[1], seed, levels);
             if let Some(out) = &out {
+                let range = [0, comparison.runs];
+                let complete = comparison.runs == mc.total_runs();
+                let mc_b = experiment.apply(model_b.monte_carlo());
+                let provenance = Some([
+                    mc.provenance_of(&model_a.world, range, complete),
+                    mc_b.provenance_of(&model_b.world, range, complete),
+                ]);
                 let compared = files::Compared {
                     arms,
                     seed,
                     levels: levels.clone(),
                     comparison,
+                    provenance,
                 };
                 out.write_comparison(&compared, &text)?;
             }
@@ -260,7 +268,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
             Err(casus::ResumeFailure::Scenario(err)) => return Err(invalid(&err)),
             Err(err) => anyhow::bail!("{}: {err}", args.file.display()),
         },
-        None => compile(&args.file, &args.set)?,
+        None => compile(&args.file, &args.overrides())?,
     };
     // Everything that can be checked is checked before the first run.
     let out_dir = args.resume.as_ref().or(args.out.as_ref());

@@ -231,8 +231,8 @@ fn conflicts_under_way_at_the_start_are_named_at_the_top() {
     ] {
         let dir = common::scratch_dir(&format!("under_way_{named}"));
         let out = run_20_into(file, &dir);
-        let line = "under way when the runs begin, and counted in every figure below: RUS against \
-                    UKR at war, under way 29 months";
+        let line = "under way when the runs begin: RUS against UKR at war, under way 29 months; \
+                    only the figures for conflicts begun in the run leave it out";
         assert_eq!(out.stdout.lines().nth(2) == Some(line), named, "{file}");
         assert_eq!(out.stdout.contains("under way when the runs begin"), named);
         let report = casus(&["report", dir.to_str().unwrap()]);

@@ -156,7 +156,7 @@ fn resume_refuses_another_scenario_or_new_settings() {
     assert!(
         reseeded
             .stderr
-            .contains("leave out --runs, --seed, --shard, --precision and --set"),
+            .contains("leave out --runs, --seed, --shard, --precision, --set and --focus-*"),
         "{}",
         reseeded.stderr
     );

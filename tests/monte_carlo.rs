@@ -123,7 +123,7 @@ fn summary_json_carries_provenance_and_derived_results() {
     assert_eq!(p["scenario_sha256"], casus::monte_carlo::sha256_hex(&bytes));
     assert_eq!(p["scenario_sha256"].as_str().unwrap().len(), 64);
     // The Ukraine war is under way from step 0 in every run.
-    let war = &s["results"]["highest_at_least"][4];
+    let war = &s["results"]["highest_at_least"][5];
     assert_eq!(war["level"], 5);
     assert_eq!(war["probability"]["count"], 300);
     let runs_csv = read(&dir, "runs.csv");
@@ -279,8 +279,8 @@ fn precision_stops_at_a_batch_boundary_like_a_plain_run_of_that_length() {
         summary(&dir)
     };
     let half_width = |s: &serde_json::Value| {
-        let war = &s["results"]["highest_at_least"][4]["probability"];
-        assert_eq!(s["results"]["highest_at_least"][4]["level"], 5);
+        let war = &s["results"]["highest_at_least"][5]["probability"];
+        assert_eq!(s["results"]["highest_at_least"][5]["level"], 5);
         (war["hi"].as_f64().unwrap() - war["lo"].as_f64().unwrap()) / 2.0
     };
     let target = 0.004;
@@ -419,9 +419,9 @@ fn the_conflicts_begun_in_the_run_have_their_own_levels() {
     let begun = &s["results"]["highest_at_least_begun"];
     let world = World::new(&casus::scenario::load(SCENARIO).unwrap()).unwrap();
     for (k, level) in [
-        (3, Level::Force),
-        (4, Level::War),
-        (5, Level::NuclearLimited),
+        (4, Level::Force),
+        (5, Level::War),
+        (6, Level::NuclearLimited),
     ] {
         let expected = (0..300)
             .filter(|&r| {
@@ -441,10 +441,10 @@ fn the_conflicts_begun_in_the_run_have_their_own_levels() {
     }
     // Every run has the Ukraine war, not every run a new one.
     assert_eq!(
-        s["results"]["highest_at_least"][4]["probability"]["count"],
+        s["results"]["highest_at_least"][5]["probability"]["count"],
         300
     );
-    assert!(begun[4]["probability"]["count"].as_u64().unwrap() < 300);
+    assert!(begun[5]["probability"]["count"].as_u64().unwrap() < 300);
 
     let plain = root.join("plain");
     let out = casus(&[
@@ -459,4 +459,111 @@ fn the_conflicts_begun_in_the_run_have_their_own_levels() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let s: serde_json::Value = serde_json::from_str(&read(&plain, "summary.json")).unwrap();
     assert!(s["results"].get("highest_at_least_begun").is_none());
+}
+
+/// A focus (`--focus-actor`, `--focus-region`, or the scenario's `monte_carlo.focus`) adds
+/// P(highest ≥ k) over the conflicts it names, counted as the runs' own conflicts say: begun in
+/// the run, fought in the region or one within it, at the highest level at which a named actor
+/// took part. The flags are recorded as overrides; without a focus nothing is added.
+#[test]
+fn a_focus_counts_only_the_conflicts_it_names() {
+    use casus::engine::{Simulation, World};
+    use casus::model::Level;
+    let root = scratch_dir("mc_focus");
+    let dir = root.join("out");
+    run_into(
+        &dir,
+        &[
+            "--focus-actor",
+            "USA",
+            "--focus-actor",
+            "JPN",
+            "--focus-region",
+            "east_asia",
+        ],
+    );
+    let s: serde_json::Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    assert_eq!(
+        s["provenance"]["overrides"],
+        serde_json::json!([
+            "monte_carlo.focus.actors=[\"USA\",\"JPN\"]",
+            "monte_carlo.focus.regions=[\"east_asia\"]"
+        ])
+    );
+    assert_eq!(
+        s["labels"]["focus"],
+        "conflicts begun in the run involving USA or JPN in east_asia"
+    );
+    let focus = &s["results"]["highest_at_least_focus"];
+    let scenario = casus::scenario::load(SCENARIO).unwrap();
+    let world = World::new(&scenario).unwrap();
+    let [usa, jpn] = ["USA", "JPN"].map(|id| world.actor(id).unwrap());
+    let east_asia = world
+        .regions
+        .iter()
+        .position(|r| r.id == "east_asia")
+        .unwrap();
+    let highest: Vec<Level> = (0..300)
+        .map(|r| {
+            let mut sim = Simulation::new(&world, 1, r);
+            while !sim.is_finished() {
+                sim.step(&mut ());
+            }
+            sim.conflicts()
+                .iter()
+                .filter(|c| !c.began_before_run())
+                .filter(|c| world.within(c.region, casus::engine::RegionIx::new(east_asia)))
+                .flat_map(|c| {
+                    c.participants
+                        .iter()
+                        .filter(|p| p.actor == usa || p.actor == jpn)
+                        .map(|p| p.cap.min(c.peak))
+                })
+                .max()
+                .unwrap_or(Level::Peace)
+        })
+        .collect();
+    for level in Level::ALL {
+        let k = usize::from(level.number());
+        let expected = highest.iter().filter(|&&h| h >= level).count() as u64;
+        assert_eq!(focus[k]["probability"]["count"], expected, "{level:?}");
+    }
+    // The figure differs from the overall one (the Ukraine war is in every run, not in focus).
+    let war = |key: &str| {
+        s["results"][key][5]["probability"]["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(war("highest_at_least_focus") < war("highest_at_least"));
+
+    // The same focus from the scenario file, and an unknown actor named in a flag.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(SCENARIO).unwrap()).unwrap();
+    value["monte_carlo"]["focus"] =
+        serde_json::json!({"actors": ["USA", "JPN"], "regions": ["east_asia"]});
+    let file = root.join("focused.json");
+    std::fs::write(&file, serde_json::to_string(&value).unwrap()).unwrap();
+    let from_file = root.join("from_file");
+    let out = casus(&[
+        "run",
+        file.to_str().unwrap(),
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--out",
+        from_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let t: serde_json::Value = serde_json::from_str(&read(&from_file, "summary.json")).unwrap();
+    assert_eq!(t["results"]["highest_at_least_focus"], *focus);
+    let bad = casus(&["run", SCENARIO, "--runs", "10", "--focus-actor", "USB"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains(
+            "--set monte_carlo.focus.actors=[\"USB\"]: monte_carlo.focus.actors[0]: unknown actor \
+             `USB`; did you mean `USA`?"
+        ),
+        "{}",
+        bad.stderr
+    );
 }

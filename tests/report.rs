@@ -24,7 +24,7 @@ fn war_runs(dir: &Path, extra: &[&str]) -> u64 {
     args.extend_from_slice(extra);
     let out = casus(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    json(&dir.join("summary.json"))["results"]["highest_at_least"][4]["probability"]["count"]
+    json(&dir.join("summary.json"))["results"]["highest_at_least"][5]["probability"]["count"]
         .as_u64()
         .unwrap()
 }
@@ -277,9 +277,108 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
     }
     // The numbers are the summary's: P(highest ≥ war) as the levels table shows it.
     let summary = json(&out.join("summary.json"));
-    let war = summary["results"]["highest_at_least"][4]["probability"]["p"]
+    let war = summary["results"]["highest_at_least"][5]["probability"]["p"]
         .as_f64()
         .unwrap();
     assert!(dom.contains(&format!("{:.1}", 100.0 * war)));
     assert!(dom.contains("Most frequent pathways") && dom.contains("opened a conflict with"));
+}
+
+/// Every result file records the same provenance; `casus report` warns at the top when the
+/// sections of a directory were made differently; `--force` removes the results of another
+/// scenario (and the page that described them) once the new ones are in place.
+#[test]
+fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
+    let dir = scratch_dir("provenance");
+    let d = dir.join("out");
+    let ds = d.to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let out = casus(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    };
+    ok(&[
+        "run", TOY, "--runs", "200", "--seed", "3", "--quiet", "--out", ds,
+    ]);
+    ok(&[
+        "sensitivity",
+        TOY,
+        "--param",
+        "up_force",
+        "--runs",
+        "100",
+        "--seed",
+        "3",
+        "--out",
+        ds,
+        "--force",
+    ]);
+    ok(&[
+        "compare",
+        TOY,
+        "--set-b",
+        "parameters.up_force=0.2",
+        "--runs",
+        "100",
+        "--seed",
+        "4",
+        "--out",
+        ds,
+        "--force",
+    ]);
+    let summary = json(&d.join("summary.json"))["provenance"].clone();
+    let sensitivity = json(&d.join("sensitivity.json"))["provenance"].clone();
+    let compare = json(&d.join("compare.json"))["provenance"].clone();
+    for p in [&sensitivity, &compare[0], &compare[1]] {
+        for field in ["casus_version", "scenario", "scenario_sha256"] {
+            assert_eq!(p[field], summary[field], "{field}");
+        }
+    }
+    assert_eq!(sensitivity["seed"], 3);
+    assert_eq!(compare[1]["overrides"][0], "parameters.up_force=0.2");
+
+    // The comparison's seed differs from the run's: the report says so before anything else.
+    ok(&["report", ds]);
+    let page = std::fs::read_to_string(d.join("report.html")).unwrap();
+    let warning = page.find("id=\"disagreement\"").expect("a warning");
+    assert!(warning < page.find("id=\"provenance\"").unwrap());
+    assert!(
+        page.contains("the comparison (arm A) against the run: seed: 4 against 3"),
+        "{}",
+        &page[warning..warning + 600]
+    );
+    assert!(
+        !page.contains("the sensitivity analysis against the run"),
+        "same seed, scenario and overrides: no warning"
+    );
+    for id in [
+        "sensitivity-provenance",
+        "compare-provenance-a",
+        "compare-provenance-b",
+    ] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+
+    // A run of another scenario replaces the run and removes what was made from the old one.
+    ok(&[
+        "run",
+        "scenarios/sanctions_episode.json",
+        "--runs",
+        "50",
+        "--quiet",
+        "--out",
+        ds,
+        "--force",
+    ]);
+    for gone in [
+        "sensitivity.json",
+        "tornado.svg",
+        "compare.json",
+        "compare.txt",
+        "report.html",
+    ] {
+        assert!(!d.join(gone).exists(), "{gone} survived");
+    }
+    ok(&["report", ds]);
+    let page = std::fs::read_to_string(d.join("report.html")).unwrap();
+    assert!(!page.contains("id=\"disagreement\"") && !page.contains("id=\"sensitivity\""));
 }

@@ -63,7 +63,7 @@ fn a_sweep_point_equals_a_plain_run_with_the_same_set_and_seed() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(plain_dir.join("summary.json")).unwrap())
             .unwrap();
-    for (k, name) in [(3, "force"), (4, "war"), (5, "nuclear_limited")] {
+    for (k, name) in [(4, "force"), (5, "war"), (6, "nuclear_limited")] {
         let p = &summary["results"]["highest_at_least"][k]["probability"];
         assert_eq!(row[column(&format!("ge_{name}"))], p["count"].to_string());
         assert_eq!(

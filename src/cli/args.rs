@@ -316,6 +316,14 @@ pub(crate) struct RunArgs {
     /// Override a scenario value by path, e.g. `parameters.onset_rate=0.03`; repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub(crate) set: Vec<Override>,
+    /// Headline the conflicts in which this actor takes part (repeatable): the scenario's
+    /// `monte_carlo.focus.actors`, replaced.
+    #[arg(long = "focus-actor", value_name = "ID")]
+    pub(crate) focus_actors: Vec<String>,
+    /// Headline the conflicts fought in this region or one within it (repeatable): the
+    /// scenario's `monte_carlo.focus.regions`, replaced.
+    #[arg(long = "focus-region", value_name = "ID")]
+    pub(crate) focus_regions: Vec<String>,
     /// No progress bar and no summary on stdout.
     #[arg(long)]
     pub(crate) quiet: bool,
@@ -406,7 +414,7 @@ impl RunArgs {
                 "--precision reads every run to decide when to stop: it cannot be combined with --shard"
             );
         }
-        let defined = !self.set.is_empty()
+        let defined = !self.overrides().is_empty()
             || self.experiment.runs.is_some()
             || self.experiment.seed.is_some()
             || self.shard.is_some()
@@ -414,10 +422,28 @@ impl RunArgs {
         if self.resume.is_some() && defined {
             anyhow::bail!(
                 "--resume continues the interrupted run with its own runs, seed, shard, precision and \
-                 overrides; leave out --runs, --seed, --shard, --precision and --set"
+                 overrides; leave out --runs, --seed, --shard, --precision, --set and --focus-*"
             );
         }
         Ok(())
+    }
+
+    /// The overrides: `--set`'s, then the focus flags' as overrides of `monte_carlo.focus`, so that
+    /// the provenance records them like any other.
+    pub(crate) fn overrides(&self) -> Vec<Override> {
+        let mut all = self.set.clone();
+        for (key, ids) in [
+            ("actors", &self.focus_actors),
+            ("regions", &self.focus_regions),
+        ] {
+            if !ids.is_empty() {
+                all.push(Override {
+                    path: format!("monte_carlo.focus.{key}"),
+                    value: Some(serde_json::json!(ids)),
+                });
+            }
+        }
+        all
     }
 }
 

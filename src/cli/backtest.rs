@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use casus::backtest::{self, Plan};
 use casus::import::History;
-use casus::report::files::{self, OutputDir};
+use casus::report::files::OutputDir;
 
 use super::args::BacktestArgs;
 use super::terminal::{CliSink, Signals, write_stdout};
@@ -47,14 +47,7 @@ pub(crate) fn run(args: &BacktestArgs) -> anyhow::Result<ExitCode> {
     sink.finish()?;
     let text = casus::report::backtest::render(&result);
     if let Some(out) = &out {
-        let json = serde_json::to_string_pretty(&result)?;
-        files::write_atomic(&out.path().join(files::BACKTEST), |w| {
-            std::io::Write::write_all(w, json.as_bytes())
-        })?;
-        files::write_atomic(&out.path().join(files::BACKTEST_CSV), |w| {
-            casus::report::backtest::write_csv(&result, w)
-        })?;
-        out.write_charts(&casus::report::plot::backtest_charts(&result)?)?;
+        out.write_backtest(&result)?;
     }
     write_stdout(format_args!("{text}"));
     Ok(if result.complete {

@@ -45,7 +45,7 @@ pub use rules::{
     LogitHonouring, Transition,
 };
 pub use world::{
-    Action, ActorInfo, ActorIx, Clause, ClauseIx, Cond, DirectedObligation, EventInfo,
+    Action, ActorInfo, ActorIx, Clause, ClauseIx, Cond, DirectedObligation, EventInfo, FocusInfo,
     ObligationIx, RegionInfo, RegionIx, SanctionInfo, StanceChange, Timing, TreatyInfo, TreatyIx,
     World, per_step,
 };
@@ -265,6 +265,7 @@ impl<'w> Simulation<'w> {
             outcome: Outcome {
                 highest: Level::Peace,
                 highest_begun: Level::Peace,
+                highest_focus: Level::Peace,
                 first_reached: [None; 8],
                 actor_highest: vec![Level::Peace; n],
                 actor_first_war: vec![None; n],
@@ -362,6 +363,12 @@ impl<'w> Simulation<'w> {
             .iter()
             .filter(|c| !c.began_before_run())
             .map(|c| c.peak)
+            .max()
+            .unwrap_or(Level::Peace);
+        self.outcome.highest_focus = self
+            .conflicts
+            .iter()
+            .filter_map(|c| self.world.focus_level(c))
             .max()
             .unwrap_or(Level::Peace);
         self.outcome.pathway = outcome::pathway(

@@ -73,6 +73,9 @@ pub struct Outcome {
     /// The highest level reached by a conflict begun in the run (not one under way when it began);
     /// set when the run finishes.
     pub highest_begun: Level,
+    /// The highest level of the conflicts in the scenario's focus ([`World::focus_level`]);
+    /// `Peace` where none was, or no focus is set.
+    pub highest_focus: Level,
     /// The first step each level (0–7) was reached by some conflict.
     pub first_reached: [Option<Step>; 8],
     /// Each actor's highest level of participation.

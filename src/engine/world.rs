@@ -341,6 +341,44 @@ pub struct World {
     pub(crate) total_economy: f64,
     /// The share of sanction pressure that decays in one step: 1 − 2^(−Δt / half-life).
     pub(crate) pressure_decay: f64,
+    /// The conflicts the scenario's question is about, if it names some.
+    pub focus: Option<FocusInfo>,
+}
+
+/// The conflicts a scenario's question is about (`monte_carlo.focus`), resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusInfo {
+    /// Conflicts in which one of these takes part (any, if empty).
+    pub actors: Vec<ActorIx>,
+    /// Conflicts fought in one of these or a region within one (anywhere, if empty).
+    pub regions: Vec<RegionIx>,
+    /// Whether conflicts under way when the run begins count too.
+    pub include_under_way: bool,
+    /// In words: `conflicts begun in the run involving USA or CHN, in korea`.
+    pub label: String,
+}
+
+impl World {
+    /// The level at which a conflict counts for the focus, if it is in it: its peak or, with
+    /// actors named, the highest level at which one of them took part in it.
+    pub fn focus_level(&self, conflict: &super::Conflict) -> Option<Level> {
+        let focus = self.focus.as_ref()?;
+        if conflict.began_before_run() && !focus.include_under_way {
+            return None;
+        }
+        if !focus.regions.is_empty() && !self.within_any(conflict.region, &focus.regions) {
+            return None;
+        }
+        if focus.actors.is_empty() {
+            return Some(conflict.peak);
+        }
+        conflict
+            .participants
+            .iter()
+            .filter(|p| focus.actors.contains(&p.actor))
+            .map(|p| p.cap.min(conflict.peak))
+            .max()
+    }
 }
 
 impl World {
@@ -528,6 +566,33 @@ impl<'a> Compiler<'a> {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The focus resolved, with its label; none where it names neither actors nor regions.
+    fn focus(&self, focus: &scenario::Focus) -> Option<FocusInfo> {
+        if focus.is_empty() {
+            return None;
+        }
+        let mut regions: Vec<RegionIx> = focus.regions.iter().map(|r| self.region(r)).collect();
+        regions.sort_unstable();
+        regions.dedup();
+        let mut label = if focus.include_under_way {
+            "conflicts".to_owned()
+        } else {
+            "conflicts begun in the run".to_owned()
+        };
+        if !focus.actors.is_empty() {
+            label += &format!(" involving {}", focus.actors.join(" or "));
+        }
+        if !focus.regions.is_empty() {
+            label += &format!(" in {}", focus.regions.join(" or "));
+        }
+        Some(FocusInfo {
+            actors: self.actors(&focus.actors),
+            regions,
+            include_under_way: focus.include_under_way,
+            label,
+        })
     }
 
     fn cond(&self, c: &Condition) -> Cond {
@@ -862,7 +927,9 @@ impl<'a> Compiler<'a> {
                 .map(|s| s.to_string())
                 .collect(),
         };
+        let focus = self.focus(&s.monte_carlo.focus);
         World {
+            focus,
             name: s.name.clone(),
             step_unit: s.step,
             start: s

@@ -201,6 +201,8 @@ struct Rivalry {
 /// The year-by-year tables, read and checked.
 #[derive(Debug, Clone)]
 pub struct History {
+    /// SHA-256 of the tables' bytes, file after file in the order of [`HISTORY_FILES`].
+    pub sha256: String,
     members: Vec<MemberSpell>,
     majors: Vec<MajorSpell>,
     capabilities: Vec<Capability>,
@@ -345,7 +347,16 @@ impl History {
                 });
             }
         }
+        let mut bytes = Vec::new();
+        for name in HISTORY_FILES {
+            let path = dir.join(name);
+            bytes.extend(std::fs::read(&path).map_err(|e| ImportError::Missing {
+                file: path,
+                why: e.to_string(),
+            })?);
+        }
         Ok(History {
+            sha256: crate::monte_carlo::sha256_hex(&bytes),
             members,
             majors,
             capabilities,

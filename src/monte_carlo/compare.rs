@@ -92,7 +92,7 @@ pub struct Difference {
 pub struct Comparison {
     /// Paired runs.
     pub runs: u64,
-    /// Highest level ≥ k, for k = 1…7 (index k − 1).
+    /// Highest level ≥ k, for k = 0…7 at entry k (k = 0 holds in every run).
     pub highest_at_least: Vec<Paired>,
     /// Per actor id: at war (level ≥ 5).
     pub at_war: BTreeMap<String, Paired>,
@@ -108,10 +108,10 @@ impl Comparison {
     pub(crate) fn add(&mut self, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
         self.runs += 1;
         if self.highest_at_least.is_empty() {
-            self.highest_at_least = vec![Paired::default(); 7];
+            self.highest_at_least = vec![Paired::default(); Level::ALL.len()];
         }
         for (k, paired) in self.highest_at_least.iter_mut().enumerate() {
-            let level = Level::ALL[k + 1];
+            let level = Level::ALL[k];
             paired.add(a.highest >= level, b.highest >= level);
         }
         let at_war = |w: &World, o: &Outcome| -> BTreeMap<String, bool> {
@@ -151,7 +151,7 @@ impl Comparison {
     pub fn merge(&mut self, other: &Comparison) {
         self.runs += other.runs;
         if self.highest_at_least.is_empty() {
-            self.highest_at_least = vec![Paired::default(); 7];
+            self.highest_at_least = vec![Paired::default(); Level::ALL.len()];
         }
         for (a, b) in self
             .highest_at_least

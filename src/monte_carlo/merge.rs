@@ -70,7 +70,7 @@ pub fn merge(parts: &[(String, Summary)]) -> Result<Summary, MergeError> {
     for (name, s) in parts {
         let p = &s.provenance;
         let q = &first.provenance;
-        let checks: [(&'static str, String, String); 6] = [
+        let checks: [(&'static str, String, String); 7] = [
             (
                 "casus version",
                 q.casus_version.clone(),
@@ -88,6 +88,11 @@ pub fn merge(parts: &[(String, Summary)]) -> Result<Summary, MergeError> {
                 p.runs_requested.to_string(),
             ),
             ("overrides", q.overrides.join(" "), p.overrides.join(" ")),
+            (
+                "rules",
+                q.rules.clone().unwrap_or_default(),
+                p.rules.clone().unwrap_or_default(),
+            ),
             (
                 "parameters",
                 serde_json::to_string(&q.parameters).unwrap_or_default(),

@@ -7,7 +7,7 @@
 //! let scenario = casus::scenario::load("scenarios/two_actor_dispute.json").unwrap();
 //! let world = World::new(&scenario).unwrap();
 //! let summary = MonteCarlo::new(&world).runs(1_000).seed(7).threads(2).run(&mut (), None).unwrap();
-//! let war = &summary.results.highest_at_least[4]; // P(highest level ≥ war)
+//! let war = summary.results.at_least(casus::Level::War); // P(highest level ≥ war), entry 5
 //! assert_eq!(war.level, 5);
 //! assert!(war.probability.p < 0.05 && war.probability.lo <= war.probability.p);
 //! ```

@@ -263,6 +263,11 @@ impl<'w> MonteCarlo<'w> {
         self.seed
     }
 
+    /// The rules' names for the provenance, where they are not the documented defaults.
+    pub fn rules_name(&self) -> Option<String> {
+        self.rules.provenance()
+    }
+
     /// The world this experiment runs.
     pub fn world(&self) -> &'w World {
         self.world
@@ -379,21 +384,27 @@ impl<'w> MonteCarlo<'w> {
                 })
             },
         )?;
-        let provenance = Provenance {
+        let provenance = self.provenance_of(world, [first, end], !stopped);
+        Ok(Summary::new(provenance, Labels::of(world), counts))
+    }
+
+    /// The provenance of results made from `world` under this configuration: its runs
+    /// `run_range`, all of them counted if `complete`.
+    pub fn provenance_of(&self, world: &World, run_range: [u64; 2], complete: bool) -> Provenance {
+        Provenance {
             casus_version: crate::VERSION.to_owned(),
             scenario: world.name.clone(),
             scenario_sha256: self.scenario_sha256.clone(),
             seed: self.seed,
             runs_requested: self.runs,
             shard: self.shard,
-            run_range: [first, end],
+            run_range,
             precision: self.precision,
             overrides: self.overrides.clone(),
-            parameters: world.params.clone(),
-            complete: !stopped,
-            rules: self.rules.provenance(),
-        };
-        Ok(Summary::new(provenance, Labels::of(world), counts))
+            parameters: Some(world.params.clone()),
+            complete,
+            rules: self.rules_name(),
+        }
     }
 
     /// Runs every run of `0..runs` and keeps what `f` makes of each simulation (handed over before

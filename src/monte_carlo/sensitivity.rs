@@ -26,7 +26,7 @@ use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Difference, MonteCarlo, Proportion, Sink};
+use super::{Difference, MonteCarlo, Proportion, Provenance, Sink};
 use crate::engine::{ActorIx, World};
 use crate::model::Level;
 use crate::scenario::{Parameters, Scenario};
@@ -178,6 +178,10 @@ pub struct Sensitivity {
     pub base: Proportion,
     /// Per parameter, largest swing first (ties by name).
     pub effects: Vec<Effect>,
+    /// Where the base arm comes from, as in a summary (absent from files of casus 0.1 before
+    /// provenance was recorded here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 /// An error building a variant.
@@ -290,6 +294,7 @@ impl MonteCarlo<'_> {
             level_name: base.level_labels[usize::from(level)].clone(),
             base: Proportion::new(base_count, runs),
             effects,
+            provenance: Some(self.provenance_of(base, [0, runs], runs == self.total_runs())),
         })
     }
 }

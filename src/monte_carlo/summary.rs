@@ -37,8 +37,10 @@ pub struct Provenance {
     pub run_range: [u64; 2],
     /// The overrides applied to the scenario, as given (`PATH=VALUE`).
     pub overrides: Vec<String>,
-    /// The parameters in effect.
-    pub parameters: Parameters,
+    /// The parameters in effect; absent where there is no one set (a backtest's worlds each take
+    /// the record's rates of their own years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Parameters>,
     /// Whether every run of `run_range` is counted.
     pub complete: bool,
     /// The precision target, if the runs stopped once the Wilson half-width of P(highest ≥ war)
@@ -49,6 +51,51 @@ pub struct Provenance {
     /// names ([`Rules::provenance`](crate::engine::Rules::provenance)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<String>,
+}
+
+impl Provenance {
+    /// What two results disagree on, for a reader who would set them side by side: the crate
+    /// version, the scenario (by its SHA-256), the seed, the overrides and the rules. Empty when
+    /// they agree on all of them.
+    pub fn differences(&self, other: &Provenance) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut check = |what: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{what}: {a} against {b}"));
+            }
+        };
+        check(
+            "casus version",
+            self.casus_version.clone(),
+            other.casus_version.clone(),
+        );
+        check(
+            "scenario",
+            format!("{} ({})", self.scenario, short(&self.scenario_sha256)),
+            format!("{} ({})", other.scenario, short(&other.scenario_sha256)),
+        );
+        check("seed", self.seed.to_string(), other.seed.to_string());
+        let overrides = |p: &Provenance| {
+            if p.overrides.is_empty() {
+                "none".to_owned()
+            } else {
+                p.overrides.join(", ")
+            }
+        };
+        check("overrides", overrides(self), overrides(other));
+        let rules = |p: &Provenance| p.rules.clone().unwrap_or_else(|| "default".to_owned());
+        check("rules", rules(self), rules(other));
+        out
+    }
+}
+
+fn all_zero(counts: &[u64; 8]) -> bool {
+    counts.iter().all(|&n| n == 0)
+}
+
+/// The first 12 hex digits of a SHA-256, enough to tell files apart in a message.
+fn short(sha256: &str) -> &str {
+    &sha256[..sha256.len().min(12)]
 }
 
 /// Names for the indices in the counts, so that reports need nothing but the summary.
@@ -73,6 +120,9 @@ pub struct Labels {
     /// `under_way`), in words: every figure counts them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub under_way: Vec<String>,
+    /// The conflicts the scenario's question is about (`monte_carlo.focus`), in words, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
 }
 
 impl Labels {
@@ -169,6 +219,7 @@ impl Labels {
                 })
                 .collect(),
             under_way: under_way(world),
+            focus: world.focus.as_ref().map(|f| f.label.clone()),
         }
     }
 }
@@ -233,6 +284,10 @@ pub struct Counts {
     /// began left out.
     #[serde(default)]
     pub highest_begun: [u64; 8],
+    /// Runs by the highest level of the conflicts in the scenario's focus (0–7); all zero
+    /// without a focus.
+    #[serde(default, skip_serializing_if = "all_zero")]
+    pub highest_focus: [u64; 8],
     /// For each level, runs by the first step it was reached (8 × `steps`).
     pub first_reached: Vec<Vec<u64>>,
     /// For each step, runs by the highest active level at its end (`steps` × 8).
@@ -271,6 +326,7 @@ impl Counts {
             runs: 0,
             highest: [0; 8],
             highest_begun: [0; 8],
+            highest_focus: [0; 8],
             first_reached: vec![vec![0; steps]; 8],
             level_by_step: vec![[0; 8]; steps],
             actors: vec![
@@ -294,6 +350,9 @@ impl Counts {
         self.runs += 1;
         self.highest[o.highest.number() as usize] += 1;
         self.highest_begun[o.highest_begun.number() as usize] += 1;
+        if world.focus.is_some() {
+            self.highest_focus[o.highest_focus.number() as usize] += 1;
+        }
         for (level, first) in o.first_reached.iter().enumerate() {
             if let Some(step) = first {
                 self.first_reached[level][*step as usize] += 1;
@@ -382,6 +441,7 @@ impl Counts {
         self.runs += other.runs;
         add(&mut self.highest, &other.highest);
         add(&mut self.highest_begun, &other.highest_begun);
+        add(&mut self.highest_focus, &other.highest_focus);
         for (a, b) in self.first_reached.iter_mut().zip(&other.first_reached) {
             add(a, b);
         }
@@ -443,12 +503,16 @@ pub struct Summary {
 pub struct Results {
     /// Runs counted.
     pub runs: u64,
-    /// P(highest level ≥ k) for k = 1…7, with Wilson 95 % intervals.
+    /// P(highest level ≥ k) for k = 0…7 at entry k, with Wilson 95 % intervals (k = 0 counts
+    /// every run); [`Results::at_least`] finds one by level.
     pub highest_at_least: Vec<LevelResult>,
     /// The same for the conflicts begun in the run, when some conflict is under way as the runs
     /// begin ([`Labels::under_way`]); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub highest_at_least_begun: Vec<LevelResult>,
+    /// The same for the conflicts in the scenario's focus ([`Labels::focus`]); empty without one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highest_at_least_focus: Vec<LevelResult>,
     /// The median first step at which some conflict was at war, among runs with a war.
     pub median_first_war: Option<Step>,
     /// Per actor.
@@ -598,10 +662,17 @@ impl Summary {
 }
 
 impl Results {
+    /// P(highest level ≥ `level`), with its interval.
+    pub fn at_least(&self, level: Level) -> &LevelResult {
+        &self.highest_at_least[usize::from(level.number())]
+    }
+}
+
+impl Results {
     fn derive(labels: &Labels, c: &Counts) -> Self {
         let runs = c.runs;
         let at_least = |highest: &[u64; 8]| -> Vec<LevelResult> {
-            (1..8)
+            (0..8)
                 .map(|k| LevelResult {
                     level: k as u8,
                     name: labels.levels[k].clone(),
@@ -614,6 +685,11 @@ impl Results {
             Vec::new()
         } else {
             at_least(&c.highest_begun)
+        };
+        let highest_at_least_focus = if labels.focus.is_none() {
+            Vec::new()
+        } else {
+            at_least(&c.highest_focus)
         };
         let per_run_mean = |sum: i64| sum as f64 / FIXED / runs.max(1) as f64;
         let actors = c
@@ -686,6 +762,7 @@ impl Results {
             runs,
             highest_at_least,
             highest_at_least_begun,
+            highest_at_least_focus,
             median_first_war: median_step(&c.first_reached[Level::War.number() as usize]),
             actors,
             obligations,

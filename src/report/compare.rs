@@ -27,11 +27,10 @@ pub fn render(c: &Comparison, name_a: &str, name_b: &str, seed: u64, levels: &[S
     );
     let header = "                                                      A         B       B − A   95 % interval (paired)";
     let _ = writeln!(out, "\nHighest level reached\n{header}");
-    for (k, paired) in c.highest_at_least.iter().enumerate() {
+    for (k, paired) in c.highest_at_least.iter().enumerate().skip(1) {
         let name = format!(
-            "≥ {} ({})",
-            levels.get(k + 1).map(String::as_str).unwrap_or("?"),
-            k + 1
+            "≥ {} ({k})",
+            levels.get(k).map(String::as_str).unwrap_or("?")
         );
         row(&mut out, &name, &paired.difference(c.runs));
     }

@@ -7,7 +7,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::monte_carlo::{Comparison, RunRow, Sensitivity, Summary};
+use crate::monte_carlo::{Comparison, Provenance, RunRow, Sensitivity, Summary};
 
 /// File names in an output directory.
 pub const SUMMARY: &str = "summary.json";
@@ -34,6 +34,61 @@ pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 /// Its ranking as printed.
 pub const SENSITIVITY_TEXT: &str = "sensitivity.txt";
 
+/// The page `casus report` writes.
+pub const REPORT: &str = "report.html";
+
+/// The kinds of results an output directory can hold, each with its files and the file that
+/// records its provenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Run,
+    Compare,
+    Sensitivity,
+    Backtest,
+}
+
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::Run, Kind::Compare, Kind::Sensitivity, Kind::Backtest];
+
+    /// Every file of the kind, the one recording its provenance first.
+    fn files(self) -> &'static [&'static str] {
+        match self {
+            Kind::Run => &[
+                SUMMARY,
+                RUNS,
+                RUNS_BY_ACTOR,
+                LEVELS_BY_STEP,
+                PATHWAYS,
+                "highest.svg",
+                "at_war_by_step.svg",
+                "escalation.svg",
+            ],
+            Kind::Compare => &[COMPARE, COMPARE_TEXT, "compare.svg"],
+            Kind::Sensitivity => &[
+                SENSITIVITY,
+                SENSITIVITY_CSV,
+                SENSITIVITY_TEXT,
+                "tornado.svg",
+            ],
+            Kind::Backtest => &[
+                BACKTEST,
+                BACKTEST_CSV,
+                "reliability.svg",
+                "counts_state_war.svg",
+                "counts_state_force.svg",
+                "counts_dyad_force.svg",
+            ],
+        }
+    }
+
+    /// The provenance recorded in the kind's first file (a comparison's: arm A's).
+    fn provenance(self, value: &serde_json::Value) -> Option<Provenance> {
+        let p = value.get("provenance")?;
+        let p = if self == Kind::Compare { p.get(0)? } else { p };
+        serde_json::from_value(p.clone()).ok()
+    }
+}
+
 /// What `compare.json` holds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Compared {
@@ -45,6 +100,10 @@ pub struct Compared {
     pub levels: Vec<String>,
     /// The paired counts.
     pub comparison: Comparison,
+    /// Where each arm comes from, as in a summary (absent from files written before provenance
+    /// was recorded here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<[Provenance; 2]>,
 }
 
 /// An output directory, checked before any simulation starts.
@@ -93,6 +152,57 @@ impl OutputDir {
         &self.dir
     }
 
+    /// After results of kind `written` made from `provenance` are in place: removes the results
+    /// of other kinds made from another scenario (by SHA-256) or another version of casus, or that
+    /// do not record what they were made from, and `report.html`, which no longer describes the
+    /// directory. Results of the same scenario stay, for `casus report` to set side by side.
+    fn retire_stale(&self, written: Kind, provenance: Option<&Provenance>) -> io::Result<()> {
+        let remove = |file: &str| {
+            let path = self.dir.join(file);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    Err(error(&path, "cannot remove", e))
+                }
+                _ => Ok(()),
+            }
+        };
+        remove(REPORT)?;
+        let Some(provenance) = provenance else {
+            return Ok(());
+        };
+        for kind in Kind::ALL.into_iter().filter(|&k| k != written) {
+            let record = self.dir.join(kind.files()[0]);
+            if !record.exists() {
+                continue;
+            }
+            let recorded = read_json::<serde_json::Value>(&record)
+                .ok()
+                .flatten()
+                .and_then(|v| kind.provenance(&v));
+            let stale = recorded.is_none_or(|p| {
+                p.scenario_sha256 != provenance.scenario_sha256
+                    || p.casus_version != provenance.casus_version
+            });
+            if stale {
+                for file in kind.files() {
+                    remove(file)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `backtest.json`, `backtest.csv` and, with the `plots` feature, its charts.
+    pub fn write_backtest(&self, backtest: &crate::backtest::Backtest) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&super::plot::backtest_charts(backtest).map_err(io::Error::other)?)?;
+        self.write_json(BACKTEST, backtest)?;
+        write_atomic(&self.dir.join(BACKTEST_CSV), |w| {
+            super::backtest::write_csv(backtest, w)
+        })?;
+        self.retire_stale(Kind::Backtest, backtest.provenance.as_ref())
+    }
+
     /// Starts the per-run tables, written under temporary names until [`RunsWriter::finish`].
     pub fn runs_writer(&self) -> io::Result<RunsWriter> {
         RunsWriter::create(&self.dir)
@@ -120,7 +230,8 @@ impl OutputDir {
         self.write_json(COMPARE, compared)?;
         write_atomic(&self.dir.join(COMPARE_TEXT), |w| {
             w.write_all(text.as_bytes())
-        })
+        })?;
+        self.retire_stale(Kind::Compare, compared.provenance.as_ref().map(|[a, _]| a))
     }
 
     /// Writes `sensitivity.json`, `sensitivity.csv`, the table as `sensitivity.txt` and, with the
@@ -134,7 +245,8 @@ impl OutputDir {
         })?;
         write_atomic(&self.dir.join(SENSITIVITY_TEXT), |w| {
             w.write_all(text.as_bytes())
-        })
+        })?;
+        self.retire_stale(Kind::Sensitivity, sensitivity.provenance.as_ref())
     }
 
     fn write_json(&self, file: &str, value: &impl serde::Serialize) -> io::Result<()> {
@@ -196,7 +308,8 @@ impl OutputDir {
                 ])?;
             }
             csv.flush()
-        })
+        })?;
+        self.retire_stale(Kind::Run, Some(&summary.provenance))
     }
 }
 

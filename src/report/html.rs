@@ -10,10 +10,9 @@ use super::files::{BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, read_json,
 use super::plot::{self, Chart, PlotError};
 use super::text::{fighting, obligations, thousands};
 use crate::backtest::Backtest;
-use crate::monte_carlo::{Difference, Proportion, Sensitivity, Summary};
+use crate::monte_carlo::{Difference, Proportion, Provenance, Sensitivity, Summary};
 
-/// The report's file name.
-pub const REPORT: &str = "report.html";
+pub use super::files::REPORT;
 
 /// What an output directory holds that a report can show.
 #[derive(Debug, Clone, Default)]
@@ -103,6 +102,8 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2r
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem;
        border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
 p.lead { color: #555; margin-top: 0; }
+div.warning { background: #fff4e5; border-left: 4px solid #d97706; padding: .5rem 1rem; margin: 1rem 0; }
+details.provenance { color: #555; font-size: .9rem; } details.provenance summary { cursor: pointer; }
 table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
 th, td { padding: .25rem .7rem; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
@@ -170,6 +171,123 @@ fn figure(out: &mut String, chart: &Chart, caption: &str) {
 /// The rows of the long tables the report shows.
 const ROWS: usize = 40;
 
+/// The rows of a provenance table: version, scenario and its SHA-256, seed, runs (`counted` of
+/// them, where known), shard, overrides and rules.
+fn provenance_rows(p: &Provenance, counted: Option<u64>) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        vec!["casus version".into(), esc(&p.casus_version)],
+        vec!["scenario".into(), esc(&p.scenario)],
+        vec![
+            "scenario SHA-256".into(),
+            format!("<code>{}</code>", esc(&p.scenario_sha256)),
+        ],
+        vec!["seed".into(), p.seed.to_string()],
+        vec![
+            "runs".into(),
+            format!(
+                "{}{} requested (runs {}–{}){}",
+                counted.map_or(String::new(), |n| format!("{} of ", thousands(n))),
+                thousands(p.runs_requested),
+                p.run_range[0],
+                p.run_range[1].saturating_sub(1),
+                if p.complete { "" } else { ", interrupted" }
+            ),
+        ],
+    ];
+    if let Some([i, n]) = p.shard {
+        rows.push(vec!["shard".into(), format!("{i} of {n}")]);
+    }
+    let overrides = if p.overrides.is_empty() {
+        "none".to_owned()
+    } else {
+        esc(&p.overrides.join(", "))
+    };
+    rows.push(vec!["overrides".into(), overrides]);
+    let rules = p.rules.as_deref().unwrap_or("default (docs/MODEL.md)");
+    rows.push(vec!["rules".into(), esc(rules)]);
+    rows
+}
+
+/// A section's provenance, folded under its heading.
+fn provenance_details(out: &mut String, id: &str, what: &str, p: Option<&Provenance>) {
+    let Some(p) = p else {
+        let _ = writeln!(
+            out,
+            "<p class=\"lead\">This file was written without its provenance (by an older casus): \
+             rerun it to know what it was made from.</p>"
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "<details class=\"provenance\"><summary>Provenance of {what}</summary>"
+    );
+    table(out, id, &["", ""], &provenance_rows(p, None));
+    out.push_str("</details>\n");
+}
+
+/// The sections' provenance, named, for the check that they agree.
+fn provenances(c: &Contents) -> Vec<(&'static str, Option<&Provenance>)> {
+    let mut all = Vec::new();
+    if let Some(s) = &c.summary {
+        all.push(("the run", Some(&s.provenance)));
+    }
+    if let Some(s) = &c.sensitivity {
+        all.push(("the sensitivity analysis", s.provenance.as_ref()));
+    }
+    if let Some(compared) = &c.compared {
+        all.push((
+            "the comparison (arm A)",
+            compared.provenance.as_ref().map(|[a, _]| a),
+        ));
+    }
+    all
+}
+
+/// A warning, at the top of the page, where the sections were made from different scenarios,
+/// seeds, overrides, rules or versions of casus, or one does not say what it was made from.
+fn disagreements(out: &mut String, c: &Contents) {
+    let sections = provenances(c);
+    let Some(&(first_name, first)) = sections.first() else {
+        return;
+    };
+    let mut lines = Vec::new();
+    for &(name, p) in &sections[1..] {
+        match (first, p) {
+            (Some(a), Some(b)) => {
+                for d in b.differences(a) {
+                    lines.push(format!("{name} against {first_name}: {d}"));
+                }
+            }
+            _ => lines.push(format!(
+                "{} does not record its provenance",
+                if p.is_none() { name } else { first_name }
+            )),
+        }
+    }
+    if let (Some(b), Some((_, Some(a)))) = (&c.backtest, sections.first())
+        && let Some(p) = &b.provenance
+        && p.casus_version != a.casus_version
+    {
+        lines.push(format!(
+            "the backtest against {first_name}: casus version {} against {}",
+            p.casus_version, a.casus_version
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<div class=\"warning\" id=\"disagreement\"><p><strong>These results were not all made \
+         the same way.</strong> Figures from different sections are not comparable where they \
+         differ in:</p><ul>",
+    );
+    for line in lines {
+        let _ = write!(out, "<li>{}</li>", esc(&line));
+    }
+    out.push_str("</ul></div>\n");
+}
+
 /// The whole page.
 pub fn page(c: &Contents) -> Result<String, PlotError> {
     let title = match (&c.summary, &c.sensitivity, &c.compared) {
@@ -189,6 +307,7 @@ pub fn page(c: &Contents) -> Result<String, PlotError> {
         esc(&title),
         esc(&title)
     );
+    disagreements(&mut out, c);
     if let Some(s) = &c.summary {
         summary_sections(&mut out, s)?;
     }
@@ -227,37 +346,38 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
     for conflict in &s.labels.under_way {
         let _ = writeln!(
             out,
-            "<p class=\"lead\">Under way when the runs begin, and counted in every figure below: \
-             {}.</p>",
+            "<p class=\"lead\">Under way when the runs begin: {}; only the figures for \
+             conflicts begun in the run leave it out.</p>",
             esc(conflict)
         );
     }
+    if let Some(focus) = &s.labels.focus {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"focus\">In focus</h2>\n<p>The scenario's question: {}.</p>",
+            esc(focus)
+        );
+        let rows: Vec<Vec<String>> = r
+            .highest_at_least_focus
+            .iter()
+            .skip(1)
+            .map(|l| {
+                vec![
+                    format!("≥ {} ({})", esc(&l.name), l.level),
+                    pct(l.probability.p),
+                    interval(&l.probability),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            "focus-table",
+            &["highest level reached", "#P", "#95&nbsp;% interval"],
+            &rows,
+        );
+    }
     out.push_str("<h2 id=\"provenance\">Provenance</h2>\n");
-    let mut rows = vec![
-        vec!["casus version".into(), esc(&p.casus_version)],
-        vec!["scenario".into(), esc(&p.scenario)],
-        vec![
-            "scenario SHA-256".into(),
-            format!("<code>{}</code>", esc(&p.scenario_sha256)),
-        ],
-        vec!["seed".into(), p.seed.to_string()],
-        vec![
-            "runs".into(),
-            format!(
-                "{} of {} requested (runs {}–{})",
-                thousands(r.runs),
-                thousands(p.runs_requested),
-                p.run_range[0],
-                p.run_range[1].saturating_sub(1)
-            ),
-        ],
-    ];
-    if let Some([i, n]) = p.shard {
-        rows.push(vec!["shard".into(), format!("{i} of {n}")]);
-    }
-    if !p.overrides.is_empty() {
-        rows.push(vec!["overrides".into(), esc(&p.overrides.join(", "))]);
-    }
+    let mut rows = provenance_rows(p, Some(r.runs));
     if let Some(h) = p.precision {
         rows.push(vec![
             "precision target".into(),
@@ -276,6 +396,7 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
         .highest_at_least
         .iter()
         .enumerate()
+        .skip(1)
         .map(|(k, l)| {
             let mut row = vec![
                 format!("≥ {} ({})", esc(&l.name), l.level),
@@ -485,6 +606,12 @@ fn backtest_section(out: &mut String, b: &Backtest) -> Result<(), PlotError> {
             " <strong>Interrupted: only the origins done are shown.</strong>"
         }
     );
+    provenance_details(
+        out,
+        "backtest-provenance",
+        "the backtest",
+        b.provenance.as_ref(),
+    );
     let rows: Vec<Vec<String>> = b
         .scores
         .iter()
@@ -601,6 +728,12 @@ fn sensitivity_section(out: &mut String, s: &Sensitivity) -> Result<(), PlotErro
         pct(s.base.p),
         interval(&s.base)
     );
+    provenance_details(
+        out,
+        "sensitivity-provenance",
+        "the base",
+        s.provenance.as_ref(),
+    );
     figure(
         out,
         &plot::tornado(s)?,
@@ -656,15 +789,22 @@ fn compare_section(out: &mut String, compared: &Compared) -> Result<(), PlotErro
         thousands(c.runs),
         compared.seed
     );
+    match &compared.provenance {
+        Some([a, b]) => {
+            provenance_details(out, "compare-provenance-a", "arm A", Some(a));
+            provenance_details(out, "compare-provenance-b", "arm B", Some(b));
+        }
+        None => provenance_details(out, "compare-provenance", "the arms", None),
+    }
     figure(
         out,
         &plot::comparison(c, &compared.levels)?,
         "Paired differences B − A with 95 % intervals.",
     );
     let mut rows = Vec::new();
-    for (k, paired) in c.highest_at_least.iter().enumerate() {
+    for (k, paired) in c.highest_at_least.iter().enumerate().skip(1) {
         let d = paired.difference(c.runs);
-        let name = compared.levels.get(k + 1).map_or("?", String::as_str);
+        let name = compared.levels.get(k).map_or("?", String::as_str);
         let [delta, range] = points(&d);
         rows.push(vec![
             format!("highest ≥ {}", esc(name)),

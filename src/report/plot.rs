@@ -493,10 +493,10 @@ fn varies(d: &crate::monte_carlo::Difference) -> bool {
 /// and for each actor's P(at war), leaving out outcomes certain or impossible in both arms.
 pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError> {
     let mut rows = Vec::new();
-    for (k, paired) in c.highest_at_least.iter().enumerate() {
+    for (k, paired) in c.highest_at_least.iter().enumerate().skip(1) {
         let d = paired.difference(c.runs);
         if varies(&d) {
-            let name = levels.get(k + 1).map_or("", String::as_str);
+            let name = levels.get(k).map_or("", String::as_str);
             rows.push(Row {
                 label: format!("highest ≥ {name}"),
                 bars: Vec::new(),

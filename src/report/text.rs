@@ -106,7 +106,8 @@ pub fn render(s: &Summary, rows: usize) -> String {
     for conflict in &s.labels.under_way {
         let _ = writeln!(
             out,
-            "under way when the runs begin, and counted in every figure below: {conflict}"
+            "under way when the runs begin: {conflict}; only the figures for conflicts begun in \
+             the run leave it out"
         );
     }
 
@@ -130,18 +131,40 @@ pub fn render(s: &Summary, rows: usize) -> String {
         );
     }
 
+    // The scenario's question first, where it names one.
+    if let Some(focus) = &s.labels.focus {
+        let _ = writeln!(
+            out,
+            "\nIn focus: {focus}\nHighest level reached          P       95 % interval"
+        );
+        for level in r.highest_at_least_focus.iter().skip(1) {
+            let _ = writeln!(
+                out,
+                "  ≥ {:<22} {:>8}   {}",
+                format!("{} ({})", level.name, level.level),
+                pct(level.probability.p),
+                interval(&level.probability)
+            );
+        }
+    }
+
     // With conflicts under way at the start, the same for the conflicts begun in the run beside.
     let begun = &r.highest_at_least_begun;
     let _ = writeln!(
         out,
-        "\nHighest level reached          P       95 % interval{}",
+        "\n{}Highest level reached          P       95 % interval{}",
+        if s.labels.focus.is_some() {
+            "Any conflict\n"
+        } else {
+            ""
+        },
         if begun.is_empty() {
             ""
         } else {
             "   begun in the run   95 % interval"
         }
     );
-    for (k, level) in r.highest_at_least.iter().enumerate() {
+    for (k, level) in r.highest_at_least.iter().enumerate().skip(1) {
         let mut line = format!(
             "  ≥ {:<22} {:>8}   {}",
             format!("{} ({})", level.name, level.level),

@@ -16,6 +16,9 @@ pub struct Diagnostic {
     pub message: String,
     /// A likely fix, such as the known id nearest to an unknown one.
     pub suggestion: Option<String>,
+    /// The override (`--set PATH=VALUE`, as given) that put the value there, when it does not
+    /// come from the file: the problem is then in the override, not at a line of the file.
+    pub set_by: Option<String>,
 }
 
 impl Diagnostic {
@@ -26,6 +29,7 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             suggestion: None,
+            set_by: None,
         }
     }
 
@@ -38,7 +42,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(Position { line, column }) = self.position {
+        if let Some(set_by) = &self.set_by {
+            write!(f, "--set {set_by}: ")?;
+        } else if let Some(Position { line, column }) = self.position {
             write!(f, "line {line}, column {column}: ")?;
         }
         write!(f, "{}: {}", self.path, self.message)?;
@@ -101,9 +107,12 @@ fn render_invalid(file: &str, diagnostics: &[Diagnostic]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        match d.position {
-            Some(Position { line, column }) => out.push_str(&format!("{file}:{line}:{column}: ")),
-            None => out.push_str(&format!("{file}: ")),
+        match (&d.set_by, d.position) {
+            (Some(set_by), _) => out.push_str(&format!("{file}: --set {set_by}: ")),
+            (None, Some(Position { line, column })) => {
+                out.push_str(&format!("{file}:{line}:{column}: "))
+            }
+            (None, None) => out.push_str(&format!("{file}: ")),
         }
         out.push_str(&format!("{}: {}", d.path, d.message));
         if let Some(suggestion) = &d.suggestion {

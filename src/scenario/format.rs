@@ -749,13 +749,16 @@ impl Event {
 }
 
 /// Default Monte Carlo settings for this scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonteCarloDefaults {
     /// Number of runs. Default 10,000.
     pub runs: u64,
     /// Seed of the per-run ChaCha8 streams. Default 1.
     pub seed: u64,
+    /// The conflicts the question is about: results add P(highest ≥ k) over these alone.
+    #[serde(skip_serializing_if = "Focus::is_empty")]
+    pub focus: Focus,
 }
 
 impl Default for MonteCarloDefaults {
@@ -763,7 +766,33 @@ impl Default for MonteCarloDefaults {
         MonteCarloDefaults {
             runs: 10_000,
             seed: 1,
+            focus: Focus::default(),
         }
+    }
+}
+
+/// The conflicts a scenario's question is about (docs/MODEL.md §5): those fought in one of
+/// `regions` (or a region within one), those in which one of `actors` takes part, or both where
+/// both are given; by default only those begun during the run. Each counts at its highest level or,
+/// with `actors`, the highest level at which one of them took part in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Focus {
+    /// Actor ids: conflicts in which one of them takes part.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
+    /// Region ids: conflicts fought in one of them or in a region within one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Count the conflicts under way when the run begins too. Default false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub include_under_way: bool,
+}
+
+impl Focus {
+    /// Whether no focus is set: neither actors nor regions.
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty() && self.regions.is_empty()
     }
 }
 

@@ -136,7 +136,10 @@ pub fn parse_with(
         });
     }
     let mut value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
+    // The document after each override: the first is the file's.
+    let mut stages = Vec::with_capacity(overrides.len() + 1);
     for o in overrides {
+        stages.push(value.clone());
         o.apply(&mut value).map_err(|e| {
             invalid(
                 origin,
@@ -144,7 +147,23 @@ pub fn parse_with(
             )
         })?;
     }
-    from_value_located(&value, Some(text)).map_err(|ds| invalid(origin, ds))
+    from_value_located(&value, Some(text)).map_err(|mut diagnostics| {
+        // A problem at a value an override put there is the override's, not the file's.
+        for d in &mut diagnostics {
+            if d.path.segments().is_empty() {
+                continue;
+            }
+            let after = |i: usize| d.path.get(stages.get(i + 1).unwrap_or(&value));
+            let last_change = (0..overrides.len())
+                .rev()
+                .find(|&i| d.path.get(&stages[i]) != after(i));
+            if let Some(i) = last_change {
+                d.set_by = Some(overrides[i].to_string());
+                d.position = None;
+            }
+        }
+        invalid(origin, diagnostics)
+    })
 }
 
 /// Deserializes and validates a scenario from a JSON value (no line numbers are known).

@@ -47,6 +47,14 @@ impl JsonPath {
         &self.0
     }
 
+    /// The value at this path in `root`, if there is one.
+    pub fn get<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        self.0.iter().try_fold(root, |v, segment| match segment {
+            Segment::Key(k) => v.get(k),
+            Segment::Index(i) => v.get(i),
+        })
+    }
+
     /// Converts a path recorded by `serde_path_to_error`.
     pub(crate) fn from_serde(path: &serde_path_to_error::Path) -> Self {
         use serde_path_to_error::Segment as S;

@@ -160,6 +160,13 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
+        let focus = root().key("monte_carlo").key("focus");
+        for (i, id) in s.monte_carlo.focus.actors.iter().enumerate() {
+            self.actor_ref(focus.clone().key("actors").index(i), id);
+        }
+        for (i, id) in s.monte_carlo.focus.regions.iter().enumerate() {
+            self.region_ref(focus.clone().key("regions").index(i), id);
+        }
     }
 
     /// Registers every id, reporting empty and duplicate ones.
