@@ -245,3 +245,56 @@ fn conflicts_under_way_at_the_start_are_named_at_the_top() {
         );
     }
 }
+
+/// A misspelt level name, in a file or an argument, gets the nearest name; an error in a value
+/// that `--set` put there names the override, not a line of the file.
+#[test]
+fn misspelt_levels_and_bad_overrides_are_named_as_such() {
+    let dir = common::scratch_dir("level_typo");
+    let file = dir.join("level.json");
+    std::fs::write(
+        &file,
+        r#"{"casus": 1, "name": "t", "step": "month", "steps": 12,
+ "actors": [{"id": "A", "name": "A", "capability": 1}, {"id": "B", "name": "B", "capability": 1}],
+ "treaties": [{"id": "t", "members": ["A", "B"],
+               "obligations": [{"id": "o", "kind": "defense", "trigger": {"min_level": "warr"}}]}]}"#,
+    )
+    .unwrap();
+    let out = casus(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "level.json:4:88: treaties[0].obligations[0].trigger.min_level: invalid value: \
+             string \"warr\""
+        ) && out.stderr.ends_with("; did you mean `war`?\n"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&[
+        "sensitivity",
+        "scenarios/two_actor_dispute.json",
+        "--level",
+        "forse",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("found `forse`; did you mean `force`?"),
+        "{}",
+        out.stderr
+    );
+    let out = casus(&[
+        "run",
+        "tests/data/typo.json",
+        "--set",
+        "stances.0.from=PRK",
+        "--set",
+        "actors.ROK.capability=-2",
+    ]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: tests/data/typo.json: --set actors.ROK.capability=-2: actors[1].capability: \
+         expected a number greater than 0 and at most 1e12, found -2\n\
+         error: tests/data/typo.json:4:53: stances[0].value: expected a number from -1 to 1, found -1.5\n"
+    );
+}

@@ -11,9 +11,13 @@ const SCENARIO: &str = "scenarios/northeast_asia_2024.json";
 const RUNS: &str = "300";
 
 fn run_into(dir: &Path, extra: &[&str]) {
+    run_file_into(SCENARIO, dir, extra);
+}
+
+fn run_file_into(file: &str, dir: &Path, extra: &[&str]) {
     let mut args = vec![
         "run",
-        SCENARIO,
+        file,
         "--runs",
         RUNS,
         "--quiet",
@@ -544,16 +548,7 @@ fn a_focus_counts_only_the_conflicts_it_names() {
     let file = root.join("focused.json");
     std::fs::write(&file, serde_json::to_string(&value).unwrap()).unwrap();
     let from_file = root.join("from_file");
-    let out = casus(&[
-        "run",
-        file.to_str().unwrap(),
-        "--runs",
-        RUNS,
-        "--quiet",
-        "--out",
-        from_file.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    run_file_into(file.to_str().unwrap(), &from_file, &[]);
     let t: serde_json::Value = serde_json::from_str(&read(&from_file, "summary.json")).unwrap();
     assert_eq!(t["results"]["highest_at_least_focus"], *focus);
     let bad = casus(&["run", SCENARIO, "--runs", "10", "--focus-actor", "USB"]);

@@ -357,6 +357,25 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
     }
+    // Every chart says what it is to a screen reader, and no text is smaller than 11 px.
+    for chart in [
+        "highest",
+        "at_war_by_step",
+        "escalation",
+        "tornado",
+        "compare",
+    ] {
+        let svg = std::fs::read_to_string(d.join(format!("{chart}.svg"))).unwrap();
+        let head = &svg[..svg.len().min(2_000)];
+        assert!(
+            head.contains("<title>") && head.contains("<desc>"),
+            "{chart}"
+        );
+        for size in svg.split("font-size=\"").skip(1) {
+            let px: f64 = size.split('"').next().unwrap().parse().unwrap();
+            assert!(px >= 11.0, "{chart}: text at {px} px");
+        }
+    }
 
     // A run of another scenario replaces the run and removes what was made from the old one.
     ok(&[

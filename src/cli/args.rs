@@ -250,7 +250,12 @@ pub(crate) fn parse_level(text: &str) -> Result<casus::model::Level, String> {
         .or_else(|| text.parse().ok().and_then(casus::model::Level::from_number))
         .filter(|&l| l > casus::model::Level::Peace)
         .ok_or_else(|| {
-            format!("expected a level from dispute (1) to nuclear-central (7), found `{text}`")
+            let names = casus::model::LEVEL_NAMES.iter().skip(1).copied();
+            let hint = casus::scenario::did_you_mean(text, names)
+                .map_or(String::new(), |h| format!("; {h}"));
+            format!(
+                "expected a level from dispute (1) to nuclear-central (7), found `{text}`{hint}"
+            )
         })
 }
 

@@ -737,7 +737,7 @@ fn sensitivity_section(out: &mut String, s: &Sensitivity) -> Result<(), PlotErro
     figure(
         out,
         &plot::tornado(s)?,
-        "Change in the probability from the base when each parameter is lowered and raised, largest swing first.",
+        "Change in the probability from the base when each parameter is lowered and raised, with 95 % intervals, largest swing first.",
     );
     let rows: Vec<Vec<String>> = s
         .effects

@@ -45,6 +45,10 @@ pub struct PlotError {
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 440;
 const FONT: &str = "sans-serif";
+/// Font sizes as given to plotters, whose SVG backend writes them at 0.8 times: labels at 11.3 px,
+/// captions at 17.7 px.
+const LABEL: f64 = 14.0;
+const CAPTION: f64 = 22.0;
 
 /// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
 const PALETTE: [RGBColor; 8] = [
@@ -67,10 +71,12 @@ const PALE: RGBColor = RGBColor(128, 185, 217);
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
-/// Draws on a blank canvas of the given height and returns the SVG.
+/// Draws on a blank canvas of the given height and returns the SVG, with `title` and `desc` (what
+/// the chart shows, in a sentence) as its `<title>` and `<desc>` for screen readers and search.
 fn draw(
     file: &'static str,
     title: String,
+    desc: &str,
     height: u32,
     paint: impl FnOnce(&Area, &str) -> Drawn,
 ) -> Result<Chart, PlotError> {
@@ -86,6 +92,21 @@ fn draw(
             file,
             message: e.to_string(),
         })?;
+    }
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    if let Some(end) = svg.find('>') {
+        svg.insert_str(
+            end + 1,
+            &format!(
+                "\n<title>{}</title>\n<desc>{}</desc>",
+                escape(&title),
+                escape(desc)
+            ),
+        );
     }
     Ok(Chart { file, title, svg })
 }
@@ -117,7 +138,7 @@ fn over_steps<'a, 'b>(
 > {
     let steps = summary.labels.steps.max(1);
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 18))
+        .caption(title, (FONT, CAPTION))
         .margin(12)
         .x_label_area_size(44)
         .y_label_area_size(64)
@@ -127,6 +148,8 @@ fn over_steps<'a, 'b>(
     let dated = labels.start.is_some();
     chart
         .configure_mesh()
+        .label_style((FONT, LABEL))
+        .axis_desc_style((FONT, LABEL))
         .x_desc(if dated {
             "date".to_owned()
         } else {
@@ -157,7 +180,7 @@ fn draw_legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
         .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(INK.mix(0.4))
-        .label_font((FONT, 13))
+        .label_font((FONT, LABEL))
         .draw()?;
     Ok(())
 }
@@ -188,23 +211,27 @@ pub fn highest_levels(summary: &Summary) -> Result<Chart, PlotError> {
         .collect();
     let names = &summary.labels.levels;
     let title = format!("Highest level reached, share of {runs} runs (95 % interval)");
-    draw("highest.svg", title, HEIGHT, |root, title| {
+    let desc = "Bars: the share of runs whose highest level reached each rung of the ladder, with \
+                95 % Wilson intervals.";
+    draw("highest.svg", title, desc, HEIGHT, |root, title| {
         let top = share_axis(shares.iter().map(|p| p.hi).fold(0.0, f64::max));
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, CAPTION))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
             .build_cartesian_2d((0..shares.len() as i32 - 1).into_segmented(), 0.0..top)?;
         chart
             .configure_mesh()
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .disable_x_mesh()
             .x_labels(shares.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(k) => names.get(*k as usize).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
-            .x_label_style((FONT, 12))
+            .x_label_style((FONT, LABEL))
             .y_label_formatter(&percent)
             .light_line_style(WHITE)
             .y_desc("share of runs")
@@ -262,13 +289,15 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
     curves.sort_by(|x, y| last(&y.1).total_cmp(&last(&x.1)).then(x.0.cmp(y.0)));
     curves.truncate(PALETTE.len());
     let title = "P(at war) by the end of each step, by actor".to_owned();
-    draw("at_war_by_step.svg", title, HEIGHT, |root, title| {
+    let desc = "Lines: for each actor most often at war, the share of runs in which it has been at \
+                war by the end of each step.";
+    draw("at_war_by_step.svg", title, desc, HEIGHT, |root, title| {
         let top = share_axis(curves.iter().map(|c| last(&c.1)).fold(0.0, f64::max));
         let mut chart = over_steps(root, title, summary, top, "runs at war")?;
         if curves.is_empty() {
             root.draw_text(
                 "no actor was at war in any run",
-                &(FONT, 16).into_text_style(root),
+                &(FONT, CAPTION).into_text_style(root),
                 (WIDTH as i32 / 2 - 110, HEIGHT as i32 / 2),
             )?;
         }
@@ -307,7 +336,9 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
         .collect();
     let names = &summary.labels.levels;
     let title = "Escalation over time: share of runs at or above each level".to_owned();
-    draw("escalation.svg", title, HEIGHT, |root, title| {
+    let desc = "Bands: for each level from dispute up, the share of runs whose most intense \
+                conflict under way at the end of each step is at that level or above.";
+    draw("escalation.svg", title, desc, HEIGHT, |root, title| {
         let top = share_axis(at_least[1].iter().copied().fold(0.0, f64::max));
         let mut chart = over_steps(root, title, summary, top, "runs")?;
         for (k, shares) in at_least.iter().enumerate().skip(1) {
@@ -332,11 +363,11 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
     })
 }
 
-/// One row of a horizontal chart: a label, bars from one x to another, and an optional point
-/// estimate with its interval.
+/// One row of a horizontal chart: a label, bars from one x to another (each with its 95 %
+/// interval, drawn as a whisker), and an optional point estimate with its interval.
 struct Row {
     label: String,
-    bars: Vec<(f64, f64, RGBColor)>,
+    bars: Vec<(f64, f64, RGBColor, [f64; 2])>,
     point: Option<[f64; 3]>,
 }
 
@@ -345,6 +376,7 @@ struct Row {
 fn horizontal(
     file: &'static str,
     title: String,
+    desc: &str,
     x_desc: &str,
     rows: &[Row],
     reference: f64,
@@ -357,7 +389,7 @@ fn horizontal(
         .flat_map(|r| {
             r.bars
                 .iter()
-                .flat_map(|&(a, b, _)| [a, b])
+                .flat_map(|&(a, b, _, [lo, hi])| [a, b, lo, hi])
                 .chain(r.point.into_iter().flatten())
         })
         .chain([reference]);
@@ -370,16 +402,18 @@ fn horizontal(
         .map(|r| r.label.chars().count())
         .max()
         .unwrap_or(0);
-    let label_width = (longest as u32 * 7 + 16).clamp(60, 360);
-    draw(file, title, height, |root, title| {
+    let label_width = (longest as u32 * 8 + 16).clamp(60, 400);
+    draw(file, title, desc, height, |root, title| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, CAPTION))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(label_width)
             .build_cartesian_2d((lo - pad)..(hi + pad), (0..n - 1).into_segmented())?;
         chart
             .configure_mesh()
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .disable_y_mesh()
             .y_labels(rows.len())
             .y_label_formatter(&|v| match v {
@@ -389,7 +423,7 @@ fn horizontal(
                     .unwrap_or_default(),
                 _ => String::new(),
             })
-            .y_label_style((FONT, 12))
+            .y_label_style((FONT, LABEL))
             .x_desc(x_desc)
             .x_label_formatter(&|x| {
                 let points = x * 100.0;
@@ -403,7 +437,7 @@ fn horizontal(
             .draw()?;
         let y = |i: usize| n - 1 - i as i32;
         for (i, row) in rows.iter().enumerate() {
-            for &(a, b, colour) in &row.bars {
+            for &(a, b, colour, _) in &row.bars {
                 let mut bar = Rectangle::new(
                     [
                         (a.min(b), SegmentValue::Exact(y(i))),
@@ -413,6 +447,14 @@ fn horizontal(
                 );
                 bar.set_margin(5, 5, 0, 0);
                 chart.draw_series(std::iter::once(bar))?;
+            }
+            // The bars' intervals over them, as thin whiskers across the row's middle.
+            for &(_, _, _, [lo, hi]) in &row.bars {
+                let at = SegmentValue::CenterOf(y(i));
+                chart.draw_series([PathElement::new(
+                    vec![(lo, at.clone()), (hi, at)],
+                    INK.stroke_width(1),
+                )])?;
             }
             if let Some([p, lo, hi]) = row.point {
                 let at = SegmentValue::CenterOf(y(i));
@@ -456,7 +498,9 @@ pub fn tornado(s: &Sensitivity) -> Result<Chart, PlotError> {
         .take(TORNADO_ROWS)
         .map(|e| Row {
             label: e.parameter.clone(),
-            bars: vec![(0.0, e.at_low.delta, LOW), (0.0, e.at_high.delta, HIGH)],
+            bars: [(&e.at_low, LOW), (&e.at_high, HIGH)]
+                .map(|(d, colour)| (0.0, d.delta, colour, [d.lo, d.hi]))
+                .to_vec(),
             point: None,
         })
         .collect();
@@ -477,6 +521,8 @@ pub fn tornado(s: &Sensitivity) -> Result<Chart, PlotError> {
     horizontal(
         "tornado.svg",
         title,
+        "Bars: for each parameter, the change from the base in percentage points when it is \
+         lowered and when it is raised, with paired 95 % intervals; largest swing first.",
         "change from the base, percentage points",
         &rows,
         0.0,
@@ -518,6 +564,8 @@ pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError>
     horizontal(
         "compare.svg",
         title,
+        "Points: each paired difference B − A in percentage points with its 95 % interval, for \
+         the highest level reached and for each actor at war.",
         "difference, percentage points",
         &rows,
         0.0,
@@ -529,15 +577,19 @@ pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError>
 /// forecasts against the bin's mean forecast; the diagonal is perfect calibration.
 pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
     let title = "Reliability: observed share against forecast probability".to_owned();
-    draw("reliability.svg", title, HEIGHT, |root, title| {
+    let desc = "Points: for each kind of forecast, the observed share in each bin of forecasts \
+                against the bin's mean forecast; the diagonal is perfect calibration.";
+    draw("reliability.svg", title, desc, HEIGHT, |root, title| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
+            .caption(title, (FONT, CAPTION))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
             .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
         chart
             .configure_mesh()
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .x_desc("forecast probability (bin mean)")
             .y_desc("observed share")
             .x_label_formatter(&percent)
@@ -587,7 +639,9 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
         "{what} within {} years of each origin: model (95 % interval) and record",
         b.plan.horizon_years
     );
-    draw(file, title, HEIGHT, |root, title| {
+    let desc = "For each origin year: the model's expected number with its 95 % predictive \
+                interval, and the number the record holds.";
+    draw(file, title, desc, HEIGHT, |root, title| {
         let top = rows.iter().map(|(_, c)| c[2].max(c[3])).fold(1.0, f64::max) * 1.1;
         let (lo, hi) = rows.iter().fold((f64::MAX, f64::MIN), |(a, b), (x, _)| {
             (a.min(*x), b.max(*x))
@@ -598,13 +652,15 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
             (lo - 1.0, hi + 1.0)
         };
         let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 16))
+            .caption(title, (FONT, CAPTION))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
             .build_cartesian_2d(lo..hi, 0.0..top)?;
         chart
             .configure_mesh()
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .x_desc("origin year")
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| format!("{y:.0}"))

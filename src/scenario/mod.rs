@@ -327,6 +327,13 @@ fn deserialize<T: DeserializeOwned>(value: &Value, at: &JsonPath) -> Result<T, D
             let known = expected.split('`').skip(1).step_by(2);
             suggestion = did_you_mean(field, known);
         }
+        // An unknown level name: suggest the nearest one.
+        if let Some(rest) = message.strip_prefix("invalid value: string \"")
+            && let Some((name, expected)) = rest.split_once('"')
+            && expected.contains("expected a level")
+        {
+            suggestion = did_you_mean(name, crate::model::LEVEL_NAMES);
+        }
         Diagnostic {
             suggestion,
             ..Diagnostic::new(path, message)
