@@ -136,10 +136,7 @@ pub fn parse_with(
         });
     }
     let mut value = parse_json(text).map_err(|d| invalid(origin, vec![d]))?;
-    // The document after each override: the first is the file's.
-    let mut stages = Vec::with_capacity(overrides.len() + 1);
     for o in overrides {
-        stages.push(value.clone());
         o.apply(&mut value).map_err(|e| {
             invalid(
                 origin,
@@ -148,22 +145,38 @@ pub fn parse_with(
         })?;
     }
     from_value_located(&value, Some(text)).map_err(|mut diagnostics| {
-        // A problem at a value an override put there is the override's, not the file's.
-        for d in &mut diagnostics {
-            if d.path.segments().is_empty() {
-                continue;
-            }
-            let after = |i: usize| d.path.get(stages.get(i + 1).unwrap_or(&value));
-            let last_change = (0..overrides.len())
-                .rev()
-                .find(|&i| d.path.get(&stages[i]) != after(i));
-            if let Some(i) = last_change {
-                d.set_by = Some(overrides[i].to_string());
-                d.position = None;
-            }
+        if !overrides.is_empty()
+            && let Ok(file) = parse_json(text)
+        {
+            attribute_to_overrides(&mut diagnostics, file, overrides);
         }
         invalid(origin, diagnostics)
     })
+}
+
+/// A problem at a value an override put there is the override's, not the file's: names the last
+/// override that changed the value at each diagnostic's path, replaying them on the file's
+/// document, parsed again (only when there are problems: a valid scenario pays nothing for it).
+fn attribute_to_overrides(diagnostics: &mut [Diagnostic], file: Value, overrides: &[Override]) {
+    let mut stages = vec![file];
+    for o in overrides {
+        let mut next = stages[stages.len() - 1].clone();
+        // Every override applied once already: it applies again.
+        let _ = o.apply(&mut next);
+        stages.push(next);
+    }
+    for d in diagnostics {
+        if d.path.segments().is_empty() {
+            continue;
+        }
+        let last_change = (0..overrides.len())
+            .rev()
+            .find(|&i| d.path.get(&stages[i]) != d.path.get(&stages[i + 1]));
+        if let Some(i) = last_change {
+            d.set_by = Some(overrides[i].to_string());
+            d.position = None;
+        }
+    }
 }
 
 /// Deserializes and validates a scenario from a JSON value (no line numbers are known).
