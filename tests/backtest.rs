@@ -191,6 +191,7 @@ fn the_cli_writes_its_files_and_refuses_a_horizon_past_the_record() {
     ] {
         let svg = std::fs::read_to_string(out.join(chart)).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<text"), "{chart}");
+        common::check_chart(chart, &svg);
     }
     let report = casus(&["report", out.to_str().unwrap()]);
     assert_eq!(report.code, 0, "{}", report.stderr);

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{casus, scratch_dir};
+use common::{casus, check_chart, scratch_dir};
 use serde_json::Value;
 
 const TOY: &str = "scenarios/two_actor_dispute.json";
@@ -170,6 +170,59 @@ fn render(browser: &str, page: &Path, profile: &Path) -> (String, Vec<String>) {
     )
 }
 
+/// A screenshot of a page at 1280 x 900 pixels, as PNG bytes, kept beside the page.
+fn screenshot(browser: &str, page: &Path, profile: &Path) -> Vec<u8> {
+    let png = page.with_extension("png");
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--window-size=1280,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(output.status.success(), "chromium failed: {output:?}");
+    std::fs::read(&png).expect("chromium wrote the screenshot")
+}
+
+/// The width of a PNG image, from its header.
+fn png_width(png: &[u8]) -> u32 {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    u32::from_be_bytes(png[16..20].try_into().unwrap())
+}
+
+/// The chart check finds what it looks for: a legend over a bar, and a tick label written twice.
+#[test]
+fn the_chart_check_sees_overlaps_and_repeated_labels() {
+    let svg = |body: &str| {
+        format!(
+            "<svg width=\"800\" height=\"440\"><title>t</title><desc>d</desc>\
+             <rect x=\"0\" y=\"0\" width=\"800\" height=\"440\"/>{body}</svg>"
+        )
+    };
+    let legend = "<g class=\"legend\"><rect x=\"600\" y=\"40\" width=\"150\" height=\"50\"/>\
+                  <text x=\"610\" y=\"50\" font-size=\"12\">a</text></g>";
+    let clear = svg(&format!(
+        "<rect x=\"80\" y=\"40\" width=\"400\" height=\"300\"/>{legend}"
+    ));
+    check_chart("clear", &clear);
+    let covered = svg(&format!(
+        "<rect x=\"80\" y=\"40\" width=\"600\" height=\"300\"/>{legend}"
+    ));
+    let caught = std::panic::catch_unwind(|| check_chart("covered", &covered));
+    assert!(caught.is_err(), "a legend over a bar is caught");
+    let twice = svg("<text x=\"1\" y=\"1\" font-size=\"12\">2 %</text>\
+                     <text x=\"1\" y=\"9\" font-size=\"12\">2 %</text>");
+    let caught = std::panic::catch_unwind(|| check_chart("twice", &twice));
+    assert!(caught.is_err(), "a label written twice is caught");
+}
+
 #[test]
 fn the_report_is_self_contained_and_renders_in_chromium() {
     let dir = scratch_dir("report");
@@ -219,6 +272,10 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
     for chart in charts {
         let file = format!("{}.svg", chart.replace('-', "_"));
         assert!(out.join(&file).is_file(), "{file} written");
+    }
+    for chart in charts {
+        let file = format!("{}.svg", chart.replace('-', "_"));
+        check_chart(chart, &std::fs::read_to_string(out.join(&file)).unwrap());
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     // Nothing to fetch: no scripts, styles, images or frames from elsewhere.
@@ -274,6 +331,28 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
             .find(&format!("<table id=\"{table}\">"))
             .unwrap_or_else(|| panic!("table {table} is in the page"));
         assert!(dom[start..].contains("<td"), "{table} has rows");
+    }
+    // Each chart's section of the page, alone, as a reader at 1280 px sees it: a PNG 1280 pixels
+    // wide, with more drawn in it than in a screenshot of the page's empty frame.
+    let head = &html[..html.find("<body>").unwrap() + "<body>".len()];
+    let blank = dir.join("section-blank.html");
+    std::fs::write(&blank, format!("{head}</body></html>")).unwrap();
+    let empty = screenshot(&browser, &blank, &dir.join("profile-shot"));
+    for chart in charts {
+        let start = html
+            .find(&format!("<figure id=\"chart-{chart}\">"))
+            .unwrap();
+        let end = start + html[start..].find("</figure>").unwrap() + "</figure>".len();
+        let page = dir.join(format!("section-{chart}.html"));
+        std::fs::write(&page, format!("{head}{}</body></html>", &html[start..end])).unwrap();
+        let png = screenshot(&browser, &page, &dir.join("profile-shot"));
+        assert_eq!(png_width(&png), 1280, "{chart}");
+        assert!(
+            png.len() > 3 * empty.len(),
+            "{chart}: a screenshot of {} bytes, the empty page's {}",
+            png.len(),
+            empty.len()
+        );
     }
     // The numbers are the summary's: P(highest ≥ war) as the levels table shows it.
     let summary = json(&out.join("summary.json"));
@@ -357,7 +436,8 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
     }
-    // Every chart says what it is to a screen reader, and no text is smaller than 11 px.
+    // Every chart says what it is to a screen reader, its text is at least 11 px, no label is
+    // written twice, and no legend hides a mark.
     for chart in [
         "highest",
         "at_war_by_step",
@@ -366,15 +446,7 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
         "compare",
     ] {
         let svg = std::fs::read_to_string(d.join(format!("{chart}.svg"))).unwrap();
-        let head = &svg[..svg.len().min(2_000)];
-        assert!(
-            head.contains("<title>") && head.contains("<desc>"),
-            "{chart}"
-        );
-        for size in svg.split("font-size=\"").skip(1) {
-            let px: f64 = size.split('"').next().unwrap().parse().unwrap();
-            assert!(px >= 11.0, "{chart}: text at {px} px");
-        }
+        check_chart(chart, &svg);
     }
 
     // A run of another scenario replaces the run and removes what was made from the old one.

@@ -34,6 +34,25 @@ pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 /// Its ranking as printed.
 pub const SENSITIVITY_TEXT: &str = "sensitivity.txt";
 
+/// The chart of the highest level reached (`casus run`).
+pub const HIGHEST_SVG: &str = "highest.svg";
+/// The chart of each actor's P(at war) by step.
+pub const AT_WAR_SVG: &str = "at_war_by_step.svg";
+/// The chart of escalation over time.
+pub const ESCALATION_SVG: &str = "escalation.svg";
+/// The chart of a comparison's paired differences.
+pub const COMPARE_SVG: &str = "compare.svg";
+/// The tornado chart of a sensitivity analysis.
+pub const TORNADO_SVG: &str = "tornado.svg";
+/// A backtest's reliability diagram.
+pub const RELIABILITY_SVG: &str = "reliability.svg";
+/// A backtest's states at war, origin by origin.
+pub const COUNTS_STATE_WAR_SVG: &str = "counts_state_war.svg";
+/// A backtest's states in a use of force, origin by origin.
+pub const COUNTS_STATE_FORCE_SVG: &str = "counts_state_force.svg";
+/// A backtest's pairs with a force-level dispute begun, origin by origin.
+pub const COUNTS_DYAD_FORCE_SVG: &str = "counts_dyad_force.svg";
+
 /// The page `casus report` writes.
 pub const REPORT: &str = "report.html";
 
@@ -59,24 +78,19 @@ impl Kind {
                 RUNS_BY_ACTOR,
                 LEVELS_BY_STEP,
                 PATHWAYS,
-                "highest.svg",
-                "at_war_by_step.svg",
-                "escalation.svg",
+                HIGHEST_SVG,
+                AT_WAR_SVG,
+                ESCALATION_SVG,
             ],
-            Kind::Compare => &[COMPARE, COMPARE_TEXT, "compare.svg"],
-            Kind::Sensitivity => &[
-                SENSITIVITY,
-                SENSITIVITY_CSV,
-                SENSITIVITY_TEXT,
-                "tornado.svg",
-            ],
+            Kind::Compare => &[COMPARE, COMPARE_TEXT, COMPARE_SVG],
+            Kind::Sensitivity => &[SENSITIVITY, SENSITIVITY_CSV, SENSITIVITY_TEXT, TORNADO_SVG],
             Kind::Backtest => &[
                 BACKTEST,
                 BACKTEST_CSV,
-                "reliability.svg",
-                "counts_state_war.svg",
-                "counts_state_force.svg",
-                "counts_dyad_force.svg",
+                RELIABILITY_SVG,
+                COUNTS_STATE_WAR_SVG,
+                COUNTS_STATE_FORCE_SVG,
+                COUNTS_DYAD_FORCE_SVG,
             ],
         }
     }
@@ -223,10 +237,12 @@ impl OutputDir {
     /// `compare.svg`.
     pub fn write_comparison(&self, compared: &Compared, text: &str) -> io::Result<()> {
         #[cfg(feature = "plots")]
-        self.write_charts(&[
-            super::plot::comparison(&compared.comparison, &compared.levels)
-                .map_err(io::Error::other)?,
-        ])?;
+        self.write_charts(&[super::plot::comparison(
+            &compared.comparison,
+            &compared.levels,
+            &compared.arms,
+        )
+        .map_err(io::Error::other)?])?;
         self.write_json(COMPARE, compared)?;
         write_atomic(&self.dir.join(COMPARE_TEXT), |w| {
             w.write_all(text.as_bytes())

@@ -798,7 +798,7 @@ fn compare_section(out: &mut String, compared: &Compared) -> Result<(), PlotErro
     }
     figure(
         out,
-        &plot::comparison(c, &compared.levels)?,
+        &plot::comparison(c, &compared.levels, &compared.arms)?,
         "Paired differences B − A with 95 % intervals.",
     );
     let mut rows = Vec::new();

@@ -19,7 +19,9 @@ use std::fmt::Write as _;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::files;
 use crate::backtest::{Backtest, Target};
 use crate::monte_carlo::{Comparison, Proportion, Sensitivity, Summary};
 
@@ -61,6 +63,18 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
     RGBColor(0, 0, 0),
 ];
+/// The escalation bands, dispute to central nuclear war: ColorBrewer's sequential YlOrRd scheme
+/// (Brewer, colorbrewer2.org, nine classes, the palest two left out so every band shows on
+/// white), ordered light to dark as the levels rise.
+const BANDS: [RGBColor; 7] = [
+    RGBColor(0xfe, 0xd9, 0x76),
+    RGBColor(0xfe, 0xb2, 0x4c),
+    RGBColor(0xfd, 0x8d, 0x3c),
+    RGBColor(0xfc, 0x4e, 0x2a),
+    RGBColor(0xe3, 0x1a, 0x1c),
+    RGBColor(0xbd, 0x00, 0x26),
+    RGBColor(0x80, 0x00, 0x26),
+];
 const INK: RGBColor = RGBColor(40, 40, 40);
 const BAR: RGBColor = RGBColor(0, 114, 178);
 const LOW: RGBColor = RGBColor(0, 114, 178);
@@ -71,44 +85,153 @@ const PALE: RGBColor = RGBColor(128, 185, 217);
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Drawn = Result<(), Box<dyn std::error::Error>>;
 
-/// Draws on a blank canvas of the given height and returns the SVG, with `title` and `desc` (what
-/// the chart shows, in a sentence) as its `<title>` and `<desc>` for screen readers and search.
-fn draw(
-    file: &'static str,
-    title: String,
-    desc: &str,
-    height: u32,
-    paint: impl FnOnce(&Area, &str) -> Drawn,
-) -> Result<Chart, PlotError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let result = root
-            .fill(&WHITE)
-            .map_err(Into::into)
-            .and_then(|()| paint(&root, &title))
-            .and_then(|()| root.present().map_err(Into::into));
-        result.map_err(|e| PlotError {
-            file,
-            message: e.to_string(),
-        })?;
-    }
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    if let Some(end) = svg.find('>') {
-        svg.insert_str(
-            end + 1,
-            &format!(
-                "\n<title>{}</title>\n<desc>{}</desc>",
-                escape(&title),
-                escape(desc)
+/// How a legend shows one series.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// A line of the colour.
+    Line(RGBColor),
+    /// A filled square of the colour.
+    Swatch(RGBColor),
+    /// A dot of the colour.
+    Dot(RGBColor),
+}
+
+/// A chart's legend: each series' label and key, drawn in a column right of the plot, so that no
+/// entry hides a data mark.
+type Legend = [(String, Key)];
+
+/// The legend's text size in pixels, as written.
+const LEGEND_FONT: f64 = 12.0;
+/// The height of one legend entry in pixels.
+const LEGEND_ROW: i32 = 20;
+
+/// The width of the legend's column: its longest label at an average glyph width of 0.6 em, with
+/// the key and padding; none without a legend.
+fn legend_width(legend: &Legend) -> u32 {
+    let longest = legend.iter().map(|(l, _)| l.chars().count()).max();
+    longest.map_or(0, |n| {
+        ((n as f64 * LEGEND_FONT * 0.6) as u32 + 48).clamp(110, 320)
+    })
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The legend as an SVG group, `class="legend"`, its box's top-left corner at (`x`, `y`).
+fn legend_svg(legend: &Legend, x: i32, y: i32, width: u32) -> String {
+    let height = LEGEND_ROW * legend.len() as i32 + 10;
+    let mut svg = format!(
+        "<g class=\"legend\">\n<rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" \
+         fill=\"#FFFFFF\" stroke=\"{}\" stroke-opacity=\"0.4\"/>\n",
+        hex(INK)
+    );
+    for (i, (label, key)) in legend.iter().enumerate() {
+        let cy = y + 5 + LEGEND_ROW / 2 + LEGEND_ROW * i as i32;
+        let kx = x + 10;
+        let _ = match *key {
+            Key::Line(c) => writeln!(
+                svg,
+                "<line x1=\"{kx}\" y1=\"{cy}\" x2=\"{}\" y2=\"{cy}\" stroke=\"{}\" stroke-width=\"2\"/>",
+                kx + 18,
+                hex(c)
             ),
+            Key::Swatch(c) => writeln!(
+                svg,
+                "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"{}\"/>",
+                kx + 2,
+                cy - 5,
+                hex(c)
+            ),
+            Key::Dot(c) => writeln!(
+                svg,
+                "<circle cx=\"{}\" cy=\"{cy}\" r=\"4\" fill=\"{}\"/>",
+                kx + 9,
+                hex(c)
+            ),
+        };
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{cy}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{LEGEND_FONT}\" \
+             fill=\"#000000\">{}</text>",
+            kx + 26,
+            escape(label)
         );
     }
-    Ok(Chart { file, title, svg })
+    svg.push_str("</g>\n");
+    svg
+}
+
+/// What a chart is and shows: its file, title, any lines under the title, a sentence of
+/// what it shows (its `<title>` and `<desc>` for screen readers and search), its height and its
+/// legend.
+struct Frame<'a> {
+    file: &'static str,
+    title: String,
+    subtitle: Vec<String>,
+    desc: &'a str,
+    height: u32,
+    legend: Vec<(String, Key)>,
+}
+
+impl Frame<'_> {
+    /// Draws the frame on a blank canvas: the title (and the lines under it) across the top, `paint` on the
+    /// plotting area under it, and the legend in a column to the plot's right.
+    fn draw(self, paint: impl FnOnce(&Area) -> Drawn) -> Result<Chart, PlotError> {
+        let Frame {
+            file,
+            title,
+            subtitle,
+            desc,
+            height,
+            legend,
+        } = self;
+        let lw = legend_width(&legend);
+        let mut svg = String::new();
+        let mut legend_top = 0;
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+            let result = (|| -> Drawn {
+                root.fill(&WHITE)?;
+                let mut body = root.titled(&title, (FONT, CAPTION))?;
+                for line in &subtitle {
+                    body = body.titled(line, (FONT, LABEL))?;
+                }
+                legend_top = body.get_base_pixel().1 + 12;
+                let (plot, _) = body.split_horizontally(WIDTH - lw);
+                paint(&plot)?;
+                root.present()?;
+                Ok(())
+            })();
+            result.map_err(|e| PlotError {
+                file,
+                message: e.to_string(),
+            })?;
+        }
+        if let Some(end) = svg.find('>') {
+            svg.insert_str(
+                end + 1,
+                &format!(
+                    "\n<title>{}</title>\n<desc>{}</desc>",
+                    escape(&title),
+                    escape(desc)
+                ),
+            );
+        }
+        if !legend.is_empty()
+            && let Some(end) = svg.rfind("</svg>")
+        {
+            let x = (WIDTH - lw) as i32;
+            svg.insert_str(end, &legend_svg(&legend, x, legend_top, lw - 12));
+        }
+        Ok(Chart { file, title, svg })
+    }
 }
 
 /// The top of a y axis of shares: a little above the largest value, at most 1.
@@ -116,19 +239,64 @@ fn share_axis(largest: f64) -> f64 {
     (largest * 1.15).clamp(0.01, 1.0)
 }
 
-fn percent(y: &f64) -> String {
-    let p = y * 100.0;
-    if p != 0.0 && p.abs() < 1.0 {
-        format!("{p:.1} %")
+/// The most labels on an axis.
+const TICKS: usize = 10;
+
+/// The fewest decimals (at most 4) with which `format` writes the labels plotters puts on an axis
+/// from `lo` to `hi` with at most `ticks` labels all different.
+fn decimals(lo: f64, hi: f64, ticks: usize, format: impl Fn(f64, usize) -> String) -> usize {
+    let points = RangedCoordf64::from(lo..hi).key_points(ticks);
+    (0..4)
+        .find(|&d| {
+            let mut labels: Vec<String> = points.iter().map(|&x| format(x, d)).collect();
+            labels.sort();
+            labels.windows(2).all(|w| w[0] != w[1])
+        })
+        .unwrap_or(4)
+}
+
+/// Shares as percentages, with as many decimals as the axis from `lo` to `hi` needs.
+fn percent_axis(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
+    let format = |y: f64, d: usize| {
+        if y == 0.0 {
+            "0 %".to_owned()
+        } else {
+            format!("{:.d$} %", y * 100.0)
+        }
+    };
+    let d = decimals(lo, hi, TICKS, format);
+    move |y: &f64| format(*y, d)
+}
+
+/// Numbers with as many decimals as the axis from `lo` to `hi` needs; `signed` writes a `+` on
+/// positive numbers; `scale` multiplies them first.
+fn number_axis(lo: f64, hi: f64, scale: f64, signed: bool) -> impl Fn(&f64) -> String {
+    let format = move |x: f64, d: usize| {
+        let x = x * scale;
+        if x.abs() < 0.5 * 10f64.powi(-(d as i32)) {
+            "0".to_owned()
+        } else if signed {
+            format!("{x:+.d$}")
+        } else {
+            format!("{x:.d$}")
+        }
+    };
+    let d = decimals(lo, hi, TICKS, format);
+    move |x: &f64| format(*x, d)
+}
+
+/// Whole numbers only: the label of a whole `x`, or nothing between them (steps and years).
+fn whole(x: f64, label: impl Fn(i64) -> String) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        label(x.round() as i64)
     } else {
-        format!("{p:.0} %")
+        String::new()
     }
 }
 
 /// A chart over the steps of a run, with shares of runs up the y axis from 0 to `top`.
 fn over_steps<'a, 'b>(
-    root: &'a Area<'b>,
-    title: &str,
+    plot: &'a Area<'b>,
     summary: &Summary,
     top: f64,
     y_desc: &str,
@@ -137,8 +305,7 @@ fn over_steps<'a, 'b>(
     Box<dyn std::error::Error>,
 > {
     let steps = summary.labels.steps.max(1);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, CAPTION))
+    let mut chart = ChartBuilder::on(plot)
         .margin(12)
         .x_label_area_size(44)
         .y_label_area_size(64)
@@ -155,39 +322,22 @@ fn over_steps<'a, 'b>(
         } else {
             format!("{}s", labels.step_unit)
         })
-        .x_labels(if dated { 6 } else { 10 })
-        .x_label_formatter(&|x| {
-            if dated {
-                labels.step_label(x.round().max(0.0) as crate::scenario::Step)
-            } else {
-                format!("{x:.0}")
-            }
+        .x_labels(if dated { 8 } else { TICKS })
+        .x_label_formatter(&|&x| {
+            whole(x, |t| {
+                if dated {
+                    labels.step_label(t.max(0) as crate::scenario::Step)
+                } else {
+                    t.to_string()
+                }
+            })
         })
         .light_line_style(WHITE)
         .y_desc(y_desc)
-        .y_label_formatter(&percent)
+        .y_labels(TICKS)
+        .y_label_formatter(&percent_axis(0.0, top))
         .draw()?;
     Ok(chart)
-}
-
-/// Draws the legend of a chart's labelled series at `position`.
-fn draw_legend<'a, 'b: 'a, X: Ranged, Y: Ranged>(
-    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>,
-    position: SeriesLabelPosition,
-) -> Drawn {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(INK.mix(0.4))
-        .label_font((FONT, LABEL))
-        .draw()?;
-    Ok(())
-}
-
-/// A legend key: a filled square of `colour`.
-fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
 }
 
 /// The three charts of a run's summary: `highest.svg`, `at_war_by_step.svg`, `escalation.svg`.
@@ -210,13 +360,21 @@ pub fn highest_levels(summary: &Summary) -> Result<Chart, PlotError> {
         .map(|&n| Proportion::new(n, runs))
         .collect();
     let names = &summary.labels.levels;
-    let title = format!("Highest level reached, share of {runs} runs (95 % interval)");
-    let desc = "Bars: the share of runs whose highest level reached each rung of the ladder, with \
-                95 % Wilson intervals.";
-    draw("highest.svg", title, desc, HEIGHT, |root, title| {
+    let frame = Frame {
+        file: files::HIGHEST_SVG,
+        title: format!("Highest level reached, share of {runs} runs"),
+        subtitle: Vec::new(),
+        desc: "Bars: the share of runs whose highest level reached each rung of the ladder, with \
+               95 % Wilson intervals.",
+        height: HEIGHT,
+        legend: vec![
+            ("share of runs".to_owned(), Key::Swatch(BAR)),
+            ("95 % interval".to_owned(), Key::Line(INK)),
+        ],
+    };
+    frame.draw(|plot| {
         let top = share_axis(shares.iter().map(|p| p.hi).fold(0.0, f64::max));
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, CAPTION))
+        let mut chart = ChartBuilder::on(plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -232,7 +390,8 @@ pub fn highest_levels(summary: &Summary) -> Result<Chart, PlotError> {
                 _ => String::new(),
             })
             .x_label_style((FONT, LABEL))
-            .y_label_formatter(&percent)
+            .y_labels(TICKS)
+            .y_label_formatter(&percent_axis(0.0, top))
             .light_line_style(WHITE)
             .y_desc("share of runs")
             .draw()?;
@@ -288,33 +447,38 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
     let last = |c: &[f64]| c.last().copied().unwrap_or(0.0);
     curves.sort_by(|x, y| last(&y.1).total_cmp(&last(&x.1)).then(x.0.cmp(y.0)));
     curves.truncate(PALETTE.len());
-    let title = "P(at war) by the end of each step, by actor".to_owned();
-    let desc = "Lines: for each actor most often at war, the share of runs in which it has been at \
-                war by the end of each step.";
-    draw("at_war_by_step.svg", title, desc, HEIGHT, |root, title| {
+    let frame = Frame {
+        file: files::AT_WAR_SVG,
+        title: "P(at war) by the end of each step, by actor".to_owned(),
+        subtitle: Vec::new(),
+        desc: "Lines: for each actor most often at war, the share of runs in which it has been at \
+               war by the end of each step.",
+        height: HEIGHT,
+        legend: curves
+            .iter()
+            .zip(PALETTE)
+            .map(|((id, _), colour)| ((*id).to_owned(), Key::Line(colour)))
+            .collect(),
+    };
+    frame.draw(|plot| {
         let top = share_axis(curves.iter().map(|c| last(&c.1)).fold(0.0, f64::max));
-        let mut chart = over_steps(root, title, summary, top, "runs at war")?;
+        let mut chart = over_steps(plot, summary, top, "runs at war")?;
         if curves.is_empty() {
-            root.draw_text(
+            let (w, h) = plot.dim_in_pixel();
+            plot.draw_text(
                 "no actor was at war in any run",
-                &(FONT, CAPTION).into_text_style(root),
-                (WIDTH as i32 / 2 - 110, HEIGHT as i32 / 2),
+                &(FONT, CAPTION)
+                    .into_text_style(plot)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+                (w as i32 / 2, h as i32 / 2),
             )?;
         }
-        for ((id, curve), colour) in curves.iter().zip(PALETTE) {
+        for ((_, curve), colour) in curves.iter().zip(PALETTE) {
             let points = curve.iter().enumerate().map(|(t, &p)| (t as f64 + 1.0, p));
-            chart
-                .draw_series(LineSeries::new(
-                    std::iter::once((0.0, 0.0)).chain(points),
-                    colour.stroke_width(2),
-                ))?
-                .label(*id)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
-        }
-        if !curves.is_empty() {
-            draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            chart.draw_series(LineSeries::new(
+                std::iter::once((0.0, 0.0)).chain(points),
+                colour.stroke_width(2),
+            ))?;
         }
         Ok(())
     })
@@ -335,30 +499,32 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
         })
         .collect();
     let names = &summary.labels.levels;
-    let title = "Escalation over time: share of runs at or above each level".to_owned();
-    let desc = "Bands: for each level from dispute up, the share of runs whose most intense \
-                conflict under way at the end of each step is at that level or above.";
-    draw("escalation.svg", title, desc, HEIGHT, |root, title| {
+    let frame = Frame {
+        file: files::ESCALATION_SVG,
+        title: "Escalation over time: share of runs at or above each level".to_owned(),
+        subtitle: Vec::new(),
+        desc: "Bands: for each level from dispute up, the share of runs whose most intense \
+               conflict under way at the end of each step is at that level or above.",
+        height: HEIGHT,
+        legend: (1..8)
+            .map(|k| {
+                let name = names.get(k).map_or("", String::as_str);
+                (format!("≥ {name}"), Key::Swatch(BANDS[k - 1]))
+            })
+            .collect(),
+    };
+    frame.draw(|plot| {
         let top = share_axis(at_least[1].iter().copied().fold(0.0, f64::max));
-        let mut chart = over_steps(root, title, summary, top, "runs")?;
-        for (k, shares) in at_least.iter().enumerate().skip(1) {
-            // Darker for higher levels; each band is drawn over the one below it.
-            let colour = RGBColor(
-                (250.0 - 30.0 * k as f64) as u8,
-                (200.0 - 26.0 * k as f64) as u8,
-                (120.0 - 15.0 * k as f64) as u8,
-            );
+        let mut chart = over_steps(plot, summary, top, "runs")?;
+        // Each band is drawn over the one below it.
+        for (shares, colour) in at_least.iter().skip(1).zip(BANDS) {
             let points: Vec<(f64, f64)> = shares
                 .iter()
                 .enumerate()
                 .flat_map(|(t, &p)| [(t as f64, p), (t as f64 + 1.0, p)])
                 .collect();
-            chart
-                .draw_series(AreaSeries::new(points, 0.0, colour.filled()))?
-                .label(format!("≥ {}", names.get(k).map_or("", String::as_str)))
-                .legend(swatch(colour));
+            chart.draw_series(AreaSeries::new(points, 0.0, colour.filled()))?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }
@@ -372,18 +538,16 @@ struct Row {
 }
 
 /// Rows one under another against a shared x axis, with a vertical reference line: the shape of
-/// both the tornado and the comparison chart.
+/// both the tornado and the comparison chart. The frame's height is set from the rows.
 fn horizontal(
-    file: &'static str,
-    title: String,
-    desc: &str,
+    mut frame: Frame,
     x_desc: &str,
     rows: &[Row],
     reference: f64,
-    legend: &[(&str, RGBColor)],
 ) -> Result<Chart, PlotError> {
     let n = rows.len().max(1) as i32;
-    let height = (110 + 26 * n as u32).max(200);
+    let subtitle = 22 * frame.subtitle.len() as u32;
+    frame.height = (110 + subtitle + 26 * n as u32).max(200);
     let xs = rows
         .iter()
         .flat_map(|r| {
@@ -403,13 +567,13 @@ fn horizontal(
         .max()
         .unwrap_or(0);
     let label_width = (longest as u32 * 8 + 16).clamp(60, 400);
-    draw(file, title, desc, height, |root, title| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, CAPTION))
+    frame.draw(|plot| {
+        let (x0, x1) = (lo - pad, hi + pad);
+        let mut chart = ChartBuilder::on(plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(label_width)
-            .build_cartesian_2d((lo - pad)..(hi + pad), (0..n - 1).into_segmented())?;
+            .build_cartesian_2d(x0..x1, (0..n - 1).into_segmented())?;
         chart
             .configure_mesh()
             .label_style((FONT, LABEL))
@@ -425,14 +589,8 @@ fn horizontal(
             })
             .y_label_style((FONT, LABEL))
             .x_desc(x_desc)
-            .x_label_formatter(&|x| {
-                let points = x * 100.0;
-                if points.abs() < 0.05 {
-                    "0".to_owned()
-                } else {
-                    format!("{points:+.1}")
-                }
-            })
+            .x_labels(TICKS)
+            .x_label_formatter(&number_axis(x0, x1, 100.0, true))
             .light_line_style(WHITE)
             .draw()?;
         let y = |i: usize| n - 1 - i as i32;
@@ -472,15 +630,6 @@ fn horizontal(
             ],
             INK.mix(0.6).stroke_width(1),
         )])?;
-        for &(name, colour) in legend {
-            chart
-                .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<i32>)>>())?
-                .label(name)
-                .legend(swatch(colour));
-        }
-        if !legend.is_empty() {
-            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-        }
         Ok(())
     })
 }
@@ -518,16 +667,20 @@ pub fn tornado(s: &Sensitivity) -> Result<Chart, PlotError> {
             s.effects.len()
         );
     }
-    horizontal(
-        "tornado.svg",
+    let frame = Frame {
+        file: files::TORNADO_SVG,
         title,
-        "Bars: for each parameter, the change from the base in percentage points when it is \
-         lowered and when it is raised, with paired 95 % intervals; largest swing first.",
-        "change from the base, percentage points",
-        &rows,
-        0.0,
-        &[("lowered", LOW), ("raised", HIGH)],
-    )
+        subtitle: Vec::new(),
+        desc: "Bars: for each parameter, the change from the base in percentage points when it is \
+               lowered and when it is raised, with paired 95 % intervals; largest swing first.",
+        height: 0,
+        legend: vec![
+            ("lowered".to_owned(), Key::Swatch(LOW)),
+            ("raised".to_owned(), Key::Swatch(HIGH)),
+            ("95 % interval".to_owned(), Key::Line(INK)),
+        ],
+    };
+    horizontal(frame, "change from the base, percentage points", &rows, 0.0)
 }
 
 /// Whether a difference is worth a row: not an outcome certain, or impossible, in both arms.
@@ -535,9 +688,24 @@ fn varies(d: &crate::monte_carlo::Difference) -> bool {
     !(d.a == d.b && (d.a == 0.0 || d.a == 1.0))
 }
 
+/// At most `n` characters of `text`, with an ellipsis where it was cut.
+fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(n.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
 /// The comparison chart: each paired difference B − A with its 95 % interval, for P(highest ≥ k)
-/// and for each actor's P(at war), leaving out outcomes certain or impossible in both arms.
-pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError> {
+/// and for each actor's P(at war), leaving out outcomes certain or impossible in both arms. The
+/// line under the title names the arms.
+pub fn comparison(
+    c: &Comparison,
+    levels: &[String],
+    arms: &[String; 2],
+) -> Result<Chart, PlotError> {
     let mut rows = Vec::new();
     for (k, paired) in c.highest_at_least.iter().enumerate().skip(1) {
         let d = paired.difference(c.runs);
@@ -560,28 +728,51 @@ pub fn comparison(c: &Comparison, levels: &[String]) -> Result<Chart, PlotError>
             });
         }
     }
-    let title = format!("B − A over {} paired runs (95 % interval)", c.runs);
-    horizontal(
-        "compare.svg",
-        title,
-        "Points: each paired difference B − A in percentage points with its 95 % interval, for \
-         the highest level reached and for each actor at war.",
-        "difference, percentage points",
-        &rows,
-        0.0,
-        &[],
-    )
+    let frame = Frame {
+        file: files::COMPARE_SVG,
+        title: format!("B − A over {} paired runs", c.runs),
+        subtitle: arms
+            .iter()
+            .zip(["A", "B"])
+            .map(|(arm, name)| shorten(&format!("{name}: {arm}"), 100))
+            .collect(),
+        desc: "Points: each paired difference B − A in percentage points with its 95 % interval, \
+               for the highest level reached and for each actor at war.",
+        height: 0,
+        legend: vec![
+            ("B − A".to_owned(), Key::Dot(INK)),
+            ("95 % interval".to_owned(), Key::Line(INK)),
+        ],
+    };
+    horizontal(frame, "difference, percentage points", &rows, 0.0)
 }
 
 /// A backtest's reliability diagram: for each kind of forecast, the observed share of each bin of
 /// forecasts against the bin's mean forecast; the diagonal is perfect calibration.
 pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
-    let title = "Reliability: observed share against forecast probability".to_owned();
-    let desc = "Points: for each kind of forecast, the observed share in each bin of forecasts \
-                against the bin's mean forecast; the diagonal is perfect calibration.";
-    draw("reliability.svg", title, desc, HEIGHT, |root, title| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, CAPTION))
+    let mut legend: Vec<(String, Key)> = b
+        .scores
+        .iter()
+        .zip(PALETTE.iter().cycle())
+        .map(|((target, scores), &colour)| {
+            (
+                format!("{} ({} forecasts)", target.name(), scores.n),
+                Key::Line(colour),
+            )
+        })
+        .collect();
+    legend.push(("perfect calibration".to_owned(), Key::Line(INK)));
+    let frame = Frame {
+        file: files::RELIABILITY_SVG,
+        title: "Reliability: observed share against forecast probability".to_owned(),
+        subtitle: Vec::new(),
+        desc: "Points: for each kind of forecast, the observed share in each bin of forecasts \
+               against the bin's mean forecast; the diagonal is perfect calibration.",
+        height: HEIGHT,
+        legend,
+    };
+    frame.draw(|plot| {
+        let mut chart = ChartBuilder::on(plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -592,28 +783,26 @@ pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
             .axis_desc_style((FONT, LABEL))
             .x_desc("forecast probability (bin mean)")
             .y_desc("observed share")
-            .x_label_formatter(&percent)
-            .y_label_formatter(&percent)
+            .x_labels(TICKS)
+            .y_labels(TICKS)
+            .x_label_formatter(&percent_axis(0.0, 1.0))
+            .y_label_formatter(&percent_axis(0.0, 1.0))
             .light_line_style(WHITE)
             .draw()?;
         chart.draw_series(LineSeries::new(
             [(0.0, 0.0), (1.0, 1.0)],
             INK.mix(0.4).stroke_width(1),
         ))?;
-        for (k, (target, scores)) in b.scores.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
+        for ((_, scores), &colour) in b.scores.iter().zip(PALETTE.iter().cycle()) {
             let points: Vec<(f64, f64)> = scores
                 .reliability
                 .iter()
                 .map(|bin| (bin.mean_forecast, bin.observed))
                 .collect();
-            chart
-                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
-                .label(format!("{} ({} forecasts)", target.name(), scores.n))
-                .legend(swatch(colour));
+            chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?;
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        Ok(())
     })
 }
 
@@ -621,9 +810,9 @@ pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
 /// with its 95 % predictive interval, and the record's number.
 pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError> {
     let file = match target {
-        Target::StateWar => "counts_state_war.svg",
-        Target::StateForce => "counts_state_force.svg",
-        _ => "counts_dyad_force.svg",
+        Target::StateWar => files::COUNTS_STATE_WAR_SVG,
+        Target::StateForce => files::COUNTS_STATE_FORCE_SVG,
+        _ => files::COUNTS_DYAD_FORCE_SVG,
     };
     let what = match target {
         Target::StateWar => "States at war",
@@ -635,13 +824,23 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
         .iter()
         .filter_map(|t| Some((f64::from(t.origin), *t.counts.get(&target)?)))
         .collect();
-    let title = format!(
-        "{what} within {} years of each origin: model (95 % interval) and record",
-        b.plan.horizon_years
-    );
-    let desc = "For each origin year: the model's expected number with its 95 % predictive \
-                interval, and the number the record holds.";
-    draw(file, title, desc, HEIGHT, |root, title| {
+    let frame = Frame {
+        file,
+        title: format!(
+            "{what} within {} years of each origin",
+            b.plan.horizon_years
+        ),
+        subtitle: Vec::new(),
+        desc: "For each origin year: the model's expected number with its 95 % predictive \
+               interval, and the number the record holds.",
+        height: HEIGHT,
+        legend: vec![
+            ("model, 95 % of runs".to_owned(), Key::Swatch(PALE)),
+            ("model, mean".to_owned(), Key::Line(LOW)),
+            ("record".to_owned(), Key::Dot(HIGH)),
+        ],
+    };
+    frame.draw(|plot| {
         let top = rows.iter().map(|(_, c)| c[2].max(c[3])).fold(1.0, f64::max) * 1.1;
         let (lo, hi) = rows.iter().fold((f64::MAX, f64::MIN), |(a, b), (x, _)| {
             (a.min(*x), b.max(*x))
@@ -651,8 +850,7 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
         } else {
             (lo - 1.0, hi + 1.0)
         };
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, CAPTION))
+        let mut chart = ChartBuilder::on(plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -662,33 +860,25 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
             .label_style((FONT, LABEL))
             .axis_desc_style((FONT, LABEL))
             .x_desc("origin year")
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_labels(TICKS)
+            .y_labels(TICKS)
+            .x_label_formatter(&|&x| whole(x, |year| year.to_string()))
+            .y_label_formatter(&number_axis(0.0, top, 1.0, false))
             .light_line_style(WHITE)
             .draw()?;
         chart
-            .draw_series(
-                rows.iter().map(|&(x, c)| {
-                    PathElement::new(vec![(x, c[1]), (x, c[2])], PALE.stroke_width(6))
-                }),
-            )?
-            .label("model, 95 % of runs")
-            .legend(swatch(PALE));
-        chart
-            .draw_series(LineSeries::new(
-                rows.iter().map(|&(x, c)| (x, c[0])),
-                LOW.stroke_width(2),
-            ))?
-            .label("model, mean")
-            .legend(swatch(LOW));
-        chart
-            .draw_series(
-                rows.iter()
-                    .map(|&(x, c)| Circle::new((x, c[3]), 4, HIGH.filled())),
-            )?
-            .label("record")
-            .legend(swatch(HIGH));
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+            .draw_series(rows.iter().map(|&(x, c)| {
+                PathElement::new(vec![(x, c[1]), (x, c[2])], PALE.stroke_width(6))
+            }))?;
+        chart.draw_series(LineSeries::new(
+            rows.iter().map(|&(x, c)| (x, c[0])),
+            LOW.stroke_width(2),
+        ))?;
+        chart.draw_series(
+            rows.iter()
+                .map(|&(x, c)| Circle::new((x, c[3]), 4, HIGH.filled())),
+        )?;
+        Ok(())
     })
 }
 

@@ -61,3 +61,172 @@ pub const OUTPUT_FILES: [&str; 5] = [
 pub fn blessing() -> bool {
     std::env::var_os("CASUS_BLESS").is_some_and(|v| v != "0")
 }
+
+/// One element of an SVG document: its name, attributes, text, and whether it is in the legend.
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    in_legend: bool,
+}
+
+impl Element {
+    fn number(&self, key: &str) -> f64 {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    fn attribute(&self, key: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Its bounding box `[x0, y0, x1, y1]`, for the shapes plotters and the legend draw.
+    fn bounds(&self) -> Option<[f64; 4]> {
+        let n = |k: &str| self.number(k);
+        match self.name.as_str() {
+            "rect" => Some([n("x"), n("y"), n("x") + n("width"), n("y") + n("height")]),
+            "line" => Some([
+                n("x1").min(n("x2")),
+                n("y1").min(n("y2")),
+                n("x1").max(n("x2")),
+                n("y1").max(n("y2")),
+            ]),
+            "circle" => Some([
+                n("cx") - n("r"),
+                n("cy") - n("r"),
+                n("cx") + n("r"),
+                n("cy") + n("r"),
+            ]),
+            "polyline" | "polygon" => {
+                let points: Vec<f64> = self
+                    .attribute("points")?
+                    .split([' ', ','])
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                let (xs, ys): (Vec<f64>, Vec<f64>) = points
+                    .chunks(2)
+                    .filter(|p| p.len() == 2)
+                    .map(|p| (p[0], p[1]))
+                    .unzip();
+                let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (!xs.is_empty()).then(|| [min(&xs), min(&ys), max(&xs), max(&ys)])
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The elements of an SVG document, in order (a scanner for the flat SVG casus writes).
+fn elements(svg: &str) -> Vec<Element> {
+    let mut out: Vec<Element> = Vec::new();
+    let mut in_legend = false;
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("a closed tag") + start;
+        let tag = &rest[start + 1..end];
+        let after = &rest[end + 1..];
+        rest = after;
+        if let Some(closing) = tag.strip_prefix('/') {
+            if closing == "g" {
+                in_legend = false;
+            }
+            continue;
+        }
+        let tag = tag.trim_end_matches('/');
+        let name = tag.split_whitespace().next().unwrap_or("").to_owned();
+        let mut attributes = Vec::new();
+        for part in tag.split('"').collect::<Vec<_>>().chunks(2) {
+            if let [key, value] = part {
+                let key = key.trim().trim_end_matches('=').to_owned();
+                let key = key.rsplit(' ').next().unwrap_or("").to_owned();
+                attributes.push((key, (*value).to_owned()));
+            }
+        }
+        if name == "g" {
+            in_legend = attributes
+                .iter()
+                .any(|(k, v)| k == "class" && v == "legend");
+            continue;
+        }
+        let text = if name == "text" || name == "title" || name == "desc" {
+            after[..after.find('<').unwrap_or(0)].trim().to_owned()
+        } else {
+            String::new()
+        };
+        out.push(Element {
+            name,
+            attributes,
+            text,
+            in_legend,
+        });
+    }
+    out
+}
+
+/// Checks a chart as a reader would meet it: a `<title>` and `<desc>`; no text under 11 px; no
+/// label twice on one axis (two labels in a row or a column with the same text); and a legend, if any, inside the canvas and
+/// clear of every mark, line and bar of the plot.
+pub fn check_chart(name: &str, svg: &str) {
+    let all = elements(svg);
+    let root = all.iter().find(|e| e.name == "svg").expect("an <svg>");
+    let (width, height) = (root.number("width"), root.number("height"));
+    for tag in ["title", "desc"] {
+        assert!(
+            all.iter().any(|e| e.name == tag && !e.text.is_empty()),
+            "{name}: no <{tag}>"
+        );
+    }
+    for e in &all {
+        if let Some(size) = e.attribute("font-size") {
+            let px: f64 = size.parse().unwrap();
+            assert!(px >= 11.0, "{name}: text at {px} px: {:?}", e.text);
+        }
+    }
+    // The labels along one axis share a row (x axis) or a column (y axis).
+    let texts: Vec<&Element> = all
+        .iter()
+        .filter(|e| e.name == "text" && !e.in_legend && !e.text.is_empty())
+        .collect();
+    for (i, a) in texts.iter().enumerate() {
+        for b in &texts[i + 1..] {
+            let aligned =
+                a.attribute("x") == b.attribute("x") || a.attribute("y") == b.attribute("y");
+            assert!(
+                !(aligned && a.text == b.text),
+                "{name}: the label {:?} twice on one axis",
+                a.text
+            );
+        }
+    }
+    let Some(legend) = all
+        .iter()
+        .find(|e| e.in_legend && e.name == "rect")
+        .and_then(Element::bounds)
+    else {
+        return;
+    };
+    assert!(
+        legend[0] >= 0.0 && legend[1] >= 0.0 && legend[2] <= width && legend[3] <= height,
+        "{name}: the legend {legend:?} leaves the {width} x {height} canvas"
+    );
+    let canvas = |b: &[f64; 4]| b[0] <= 0.0 && b[1] <= 0.0 && b[2] >= width && b[3] >= height;
+    for e in all.iter().filter(|e| !e.in_legend) {
+        let Some(b) = e.bounds() else { continue };
+        if canvas(&b) {
+            continue; // the white background
+        }
+        let overlap = b[0] < legend[2] && legend[0] < b[2] && b[1] < legend[3] && legend[1] < b[3];
+        assert!(
+            !overlap,
+            "{name}: the legend {legend:?} covers a <{}> at {b:?}",
+            e.name
+        );
+    }
+}
