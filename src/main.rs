@@ -9,7 +9,7 @@ use anyhow::Context;
 use casus::monte_carlo::sweep::Axis;
 use casus::monte_carlo::{self, Summary, sensitivity};
 use casus::report::files::{self, OutputDir};
-use casus::report::trace::{TraceFormat, TraceWriter};
+use casus::report::trace::{Timeline, TraceFormat, TraceWriter};
 use casus::scenario::{Override, ScenarioError};
 use casus::{Compiled, report};
 use cli::args::{Cli, Command, Design, Experiment, Import, RunArgs};
@@ -92,7 +92,12 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             run,
             json,
             set,
-        } => trace(&file, seed, run, json, &set),
+            out,
+            force,
+        } => {
+            let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
+            trace(&file, seed, run, json, &set, out.as_ref())
+        }
         Command::Run(args) => run_many(&args),
         Command::Backtest(args) => cli::backtest::run(&args),
         Command::Compare {
@@ -224,7 +229,10 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             points,
             experiment,
             set,
+            level,
+            actor,
             out,
+            force,
             ..
         } => {
             let base = compile(&file, &set)?;
@@ -232,19 +240,19 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                 Design::Grid => monte_carlo::sweep::Design::Grid,
                 Design::Lhs => monte_carlo::sweep::Design::LatinHypercube { points },
             };
+            let target = sensitivity::Target::new(&base.world, level, actor.as_deref())?;
+            let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let mc = experiment.apply(base.monte_carlo());
             let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc) {
                 Err(monte_carlo::sweep::SweepError::Scenario(err)) => return Err(invalid(&err)),
                 other => other?,
             };
-            if let Some(out) = out {
-                files::write_atomic(&out, |w| table.write_csv(w))?;
+            let swept = table.swept(target, &base.world);
+            let text = swept.render(&file.display().to_string());
+            if let Some(out) = &out {
+                out.write_sweep(&swept, &text)?;
             }
-            let file = file.display().to_string();
-            say!(
-                "{}",
-                table.render(&file, mc.total_runs(), mc.seed_value(), design.name())
-            );
+            say!("{text}");
             done
         }
     }
@@ -345,6 +353,7 @@ fn trace(
     run: u64,
     json: bool,
     set: &[Override],
+    out: Option<&OutputDir>,
 ) -> anyhow::Result<ExitCode> {
     let model = compile(file, set)?;
     let mc = model.monte_carlo();
@@ -357,7 +366,10 @@ fn trace(
     };
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut writer = TraceWriter::new(&model.world, stdout, format);
-    let outcome = mc.simulation(&model.world, run).run_to_end(&mut writer);
+    let (timeline, outcome) = Timeline::record(mc.simulation(&model.world, run), &mut writer);
+    if let Some(out) = out {
+        out.write_trace(&model.world, &timeline, run, seed)?;
+    }
     match writer.finish(&outcome) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         // A closed pipe (`casus trace ... | head`) is not an error worth reporting.

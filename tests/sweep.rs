@@ -1,13 +1,19 @@
-//! `casus sweep`: each point is exactly a plain run with the same overrides and seed.
+//! `casus sweep`: each point is exactly a plain run with the same overrides and seed; its output
+//! directory, chart and report section.
 
 mod common;
 
-use common::{casus, scratch_dir};
+use common::{casus, check_chart, scratch_dir};
+
+fn json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
 
 #[test]
 fn a_sweep_point_equals_a_plain_run_with_the_same_set_and_seed() {
     let dir = scratch_dir("sweep_point");
-    let csv_path = dir.join("sweep.csv");
+    let out_dir = dir.join("out");
+    let csv_path = out_dir.join("sweep.csv");
     let sweep = casus(&[
         "sweep",
         "scenarios/two_actor_dispute.json",
@@ -24,7 +30,7 @@ fn a_sweep_point_equals_a_plain_run_with_the_same_set_and_seed() {
         "--seed",
         "9",
         "--out",
-        csv_path.to_str().unwrap(),
+        out_dir.to_str().unwrap(),
     ]);
     assert_eq!(sweep.code, 0, "{}", sweep.stderr);
     assert!(
@@ -74,6 +80,105 @@ fn a_sweep_point_equals_a_plain_run_with_the_same_set_and_seed() {
     // Raising the chance of war from force raises P(≥ war), all else equal (common random numbers).
     let war = |r: &Vec<&str>| r[column("ge_war")].parse::<u64>().unwrap();
     assert!(war(&rows[2]) > war(&rows[0]), "{text}");
+
+    // sweep.json records the base's provenance as a run does, and the same counts.
+    let swept = json(&out_dir.join("sweep.json"));
+    let plain_provenance = &summary["provenance"];
+    for field in ["casus_version", "scenario", "scenario_sha256", "seed"] {
+        assert_eq!(
+            swept["provenance"][field], plain_provenance[field],
+            "{field}"
+        );
+    }
+    assert_eq!(swept["subject"], "highest");
+    assert_eq!(
+        swept["points"][3]["at_least"][5],
+        summary["results"]["highest_at_least"][5]["probability"]
+    );
+    check_chart(
+        "sweep",
+        &std::fs::read_to_string(out_dir.join("sweep.svg")).unwrap(),
+    );
+    let report = casus(&["report", out_dir.to_str().unwrap()]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let page = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    for id in ["sweep", "sweep-provenance", "sweep-table", "chart-sweep"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+}
+
+/// `--actor` follows one actor: each point's figures are the actor's highest level in a plain run;
+/// a scenario with a focus is swept over its focus unless an actor is named.
+#[test]
+fn a_sweep_follows_an_actor_or_the_focus() {
+    let dir = scratch_dir("sweep_actor");
+    let file = "scenarios/northeast_asia_2024.json";
+    let sweep = |extra: &[&str], out: &str| {
+        let out = dir.join(out);
+        let mut args = vec![
+            "sweep",
+            file,
+            "--param",
+            "parameters.escalation_nuclear",
+            "--values",
+            "1.5,3.5",
+            "--runs",
+            "300",
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = casus(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (r.stdout, json(&out.join("sweep.json")))
+    };
+    let (text, usa) = sweep(&["--actor", "USA"], "usa");
+    assert!(text.contains("P(USA ≥ war)"), "{text}");
+    let (text, focus) = sweep(&[], "focus");
+    assert!(text.contains("focus: conflicts begun in the run"), "{text}");
+    assert_eq!(focus["subject"], "focus");
+    let plain_dir = dir.join("plain");
+    let plain = casus(&[
+        "run",
+        file,
+        "--set",
+        "parameters.escalation_nuclear=3.5",
+        "--runs",
+        "300",
+        "--seed",
+        "5",
+        "--quiet",
+        "--out",
+        plain_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    let summary = json(&plain_dir.join("summary.json"));
+    let actors = summary["labels"]["actors"].as_array().unwrap();
+    let usa_ix = actors.iter().position(|a| a == "USA").unwrap();
+    let highest = summary["counts"]["actors"][usa_ix]["highest"]
+        .as_array()
+        .unwrap();
+    let at_least_war: u64 = highest[5..].iter().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(usa["points"][1]["at_least"][5]["count"], at_least_war);
+    assert_eq!(
+        focus["points"][1]["at_least"][5],
+        summary["results"]["highest_at_least_focus"][5]["probability"]
+    );
+    // An unknown actor is refused before any run, with the nearest id.
+    let r = casus(&[
+        "sweep",
+        file,
+        "--param",
+        "parameters.escalation_nuclear",
+        "--values",
+        "2",
+        "--actor",
+        "USB",
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("did you mean `USA`"), "{}", r.stderr);
 }
 
 #[test]

@@ -154,3 +154,84 @@ fn trace_rejects_a_bad_override_with_exit_1() {
         out.stderr
     );
 }
+
+/// `--out` writes the run step by step: one row per step and actor whose levels agree with the
+/// story's outcome, the same story on stdout, and a chart that passes the chart check.
+#[test]
+fn trace_out_writes_each_step_of_the_run() {
+    let dir = common::scratch_dir("trace_out");
+    let d = dir.join("out");
+    let args = [
+        "trace",
+        "scenarios/july_1914.json",
+        "--set",
+        "parameters.honour_all=true",
+        "--json",
+    ];
+    let plain = casus(&args);
+    let mut with_out = args.to_vec();
+    with_out.extend(["--out", d.to_str().unwrap()]);
+    let out = casus(&with_out);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, plain.stdout, "the story is the same with --out");
+    let outcome: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+
+    let mut reader = csv::Reader::from_path(d.join("trace.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "step",
+            "date",
+            "actor",
+            "level",
+            "level_name",
+            "at_war",
+            "pressure"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let scenario: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("scenarios/july_1914.json").unwrap())
+            .unwrap();
+    let actors = scenario["actors"].as_array().unwrap().len();
+    let steps = scenario["steps"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), steps * actors);
+    assert_eq!(&rows[0][1], "1914-07-28");
+    // Each belligerent's highest level in the table is its level in the outcome; the run's
+    // highest level is the table's.
+    let highest = |id: &str| {
+        rows.iter()
+            .filter(|r| &r[2] == id)
+            .map(|r| r[3].parse::<u8>().unwrap())
+            .max()
+            .unwrap()
+    };
+    let belligerents = outcome["belligerents"].as_array().unwrap();
+    assert!(!belligerents.is_empty());
+    for b in belligerents {
+        let id = b["actor"].as_str().unwrap();
+        assert_eq!(
+            u64::from(highest(id)),
+            b["highest"].as_u64().unwrap(),
+            "{id}"
+        );
+    }
+    let top = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).max();
+    assert_eq!(top, outcome["highest"].as_u64());
+    for r in &rows {
+        assert_eq!(&r[5] == "1", r[3].parse::<u8>().unwrap() >= 5);
+    }
+    let svg = std::fs::read_to_string(d.join("trace.svg")).unwrap();
+    common::check_chart("trace", &svg);
+    assert!(
+        svg.contains(">\nAUH\n<") || svg.contains(">AUH<"),
+        "AUH in the legend"
+    );
+}

@@ -41,6 +41,13 @@ pub(crate) enum Command {
         /// Override a scenario value by path, e.g. `parameters.honour_all=true`; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<Override>,
+        /// Also write trace.csv (each actor's level, at war and pressure at every step) and the
+        /// chart trace.svg to this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
     },
     /// Run many seeded simulations and summarise them.
     Run(RunArgs),
@@ -118,11 +125,22 @@ pub(crate) enum Command {
         /// Override a value at every point, e.g. `parameters.honour_all=true`; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<Override>,
-        /// Also write the table as CSV to this file.
+        /// The level the chart and the report lead with, by name or number (the table shows
+        /// force, war and the nuclear levels).
+        #[arg(long, default_value = "war", value_parser = parse_level)]
+        level: casus::model::Level,
+        /// Follow this actor's level instead: P(ACTOR ≥ level). Default: the conflicts of the
+        /// scenario's focus if it has one, else every conflict of the run.
+        #[arg(long, value_name = "ID")]
+        actor: Option<String>,
+        /// Also write sweep.json, sweep.csv, sweep.txt and the chart sweep.svg to this directory.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty output directory.
+        #[arg(long)]
+        force: bool,
     },
-    /// Rank the model parameters by how far lowering and raising each moves P(highest ≥ war).
+    /// Rank the model parameters by how far lowering and raising each moves P(≥ war).
     Sensitivity {
         /// The scenario file.
         file: PathBuf,
@@ -136,7 +154,8 @@ pub(crate) enum Command {
         /// The outcome: P(highest ≥ this level), by name or number.
         #[arg(long, default_value = "war", value_parser = parse_level)]
         level: casus::model::Level,
-        /// Follow this actor's level instead of the run's highest: P(ACTOR ≥ level).
+        /// Follow this actor's level: P(ACTOR ≥ level). Default: the conflicts of the scenario's
+        /// focus if it has one, else every conflict of the run.
         #[arg(long, value_name = "ID")]
         actor: Option<String>,
         /// Runs per variant, each paired with the same run of the base.

@@ -1,19 +1,19 @@
 //! One-at-a-time sensitivity: each model parameter is lowered and raised by a factor, within its
 //! valid range, while every other stays at the scenario's value; each variant is paired run by run
 //! with the base (common random numbers, as in [`MonteCarlo::compare`]), and the parameters are
-//! ranked by how far they move the probability of an outcome: the run, or one actor, reaching a
-//! level. docs/MODEL.md §10 gives the method.
+//! ranked by how far they move the probability of an outcome: the run, the conflicts of the
+//! scenario's focus, or one actor, reaching a level. docs/MODEL.md §10 gives the method.
 //!
 //! ```
 //! use casus::model::Level;
-//! use casus::monte_carlo::sensitivity::{Target, factors};
+//! use casus::monte_carlo::sensitivity::{Subject, Target, factors};
 //!
 //! let model = casus::compile("scenarios/two_actor_dispute.json", &[]).unwrap();
 //! let plan: Vec<_> = factors(&model.scenario.parameters, 2.0)
 //!     .into_iter()
 //!     .filter(|f| f.parameter == "up_force" || f.parameter == "settle_force")
 //!     .collect();
-//! let war = Target { level: Level::War, actor: None };
+//! let war = Target { level: Level::War, subject: Subject::Highest };
 //! let experiment = model.monte_carlo().runs(400).seed(7).threads(1);
 //! let s = experiment.sensitivity(&model.scenario, &plan, war, &mut (), None).unwrap();
 //! assert_eq!(s.effects.len(), 2);
@@ -118,42 +118,74 @@ impl Effect {
     }
 }
 
-/// The outcome whose probability a sensitivity analysis follows: that the highest level a run
-/// reached, or one actor's highest level of participation, is at least `level`.
+/// Whose level an outcome follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The highest level any conflict of the run reached.
+    Highest,
+    /// The highest level a conflict in the scenario's focus reached (`monte_carlo.focus`,
+    /// docs/MODEL.md §3.10).
+    Focus,
+    /// One actor's highest level of participation (by index in the world).
+    Actor(ActorIx),
+}
+
+/// The outcome whose probability a sensitivity analysis or a sweep follows: that the highest level
+/// of its [`Subject`] is at least `level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     /// The level.
     pub level: Level,
-    /// The actor (by index in the world), or `None` for the run's highest level.
-    pub actor: Option<ActorIx>,
+    /// Whose level.
+    pub subject: Subject,
 }
 
 impl Target {
-    /// P(`actor` ≥ `level`) in `world`, or P(highest ≥ `level`) without an actor; an unknown actor
-    /// id is an error that suggests the nearest one.
+    /// P(`actor` ≥ `level`) in `world`; without an actor, P(≥ `level`) over the conflicts of the
+    /// scenario's focus if it has one, else over every conflict of the run. An unknown actor id is
+    /// an error that suggests the nearest one.
     pub fn new(
         world: &World,
         level: Level,
         actor: Option<&str>,
     ) -> Result<Target, SensitivityError> {
-        let actor = match actor {
-            None => None,
-            Some(id) => Some(
-                world
-                    .actor(id)
-                    .ok_or_else(|| SensitivityError::NoSuchActor {
+        let subject =
+            match actor {
+                None if world.focus.is_some() => Subject::Focus,
+                None => Subject::Highest,
+                Some(id) => Subject::Actor(world.actor(id).ok_or_else(|| {
+                    SensitivityError::NoSuchActor {
                         id: id.to_owned(),
                         hint: hint(id, world.actors.iter().map(|a| a.id.as_str())),
-                    })?,
-            ),
-        };
-        Ok(Target { level, actor })
+                    }
+                })?),
+            };
+        Ok(Target { level, subject })
     }
 
     fn reached(&self, o: &crate::engine::Outcome) -> bool {
-        match self.actor {
-            Some(a) => o.actor_highest[a] >= self.level,
-            None => o.highest >= self.level,
+        match self.subject {
+            Subject::Actor(a) => o.actor_highest[a] >= self.level,
+            Subject::Focus => o.highest_focus >= self.level,
+            Subject::Highest => o.highest >= self.level,
+        }
+    }
+
+    /// Runs by the highest level of the subject (index k = level k), from a summary's counts.
+    pub fn counts<'a>(&self, counts: &'a super::Counts) -> &'a [u64; 8] {
+        match self.subject {
+            Subject::Actor(a) => &counts.actors[a.index()].highest,
+            Subject::Focus => &counts.highest_focus,
+            Subject::Highest => &counts.highest,
+        }
+    }
+
+    /// The subject in words, as outcomes name it: `highest`, `focus` or the actor's id.
+    pub fn subject_name(&self, world: &World) -> String {
+        match self.subject {
+            Subject::Actor(a) => world.actors[a].id.clone(),
+            Subject::Focus => "focus".to_owned(),
+            Subject::Highest => "highest".to_owned(),
         }
     }
 }
@@ -170,6 +202,10 @@ pub struct Sensitivity {
     /// The actor whose level is followed (its id), or none for the run's highest level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
+    /// The conflicts followed, in words, when the outcome is over the scenario's focus
+    /// (`monte_carlo.focus`) rather than over every conflict of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
     /// The outcome: P(highest ≥ this level).
     pub level: u8,
     /// The level's label.
@@ -289,7 +325,14 @@ impl MonteCarlo<'_> {
             scenario: scenario.name.clone(),
             runs,
             seed: self.seed_value(),
-            actor: target.actor.map(|a| base.actors[a].id.clone()),
+            actor: match target.subject {
+                Subject::Actor(a) => Some(base.actors[a].id.clone()),
+                _ => None,
+            },
+            focus: match target.subject {
+                Subject::Focus => base.focus.as_ref().map(|f| f.label.clone()),
+                _ => None,
+            },
             level,
             level_name: base.level_labels[usize::from(level)].clone(),
             base: Proportion::new(base_count, runs),
@@ -300,12 +343,13 @@ impl MonteCarlo<'_> {
 }
 
 impl Sensitivity {
-    /// The outcome in words: `P(highest ≥ war)` or `P(USA ≥ war)`.
+    /// The outcome in words: `P(highest ≥ war)`, `P(focus ≥ war)` or `P(USA ≥ war)`.
     pub fn outcome(&self) -> String {
-        format!(
-            "P({} ≥ {})",
-            self.actor.as_deref().unwrap_or("highest"),
-            self.level_name
-        )
+        let subject = match (&self.actor, &self.focus) {
+            (Some(actor), _) => actor.as_str(),
+            (None, Some(_)) => "focus",
+            (None, None) => "highest",
+        };
+        format!("P({subject} ≥ {})", self.level_name)
     }
 }

@@ -19,8 +19,12 @@
 
 use rand::seq::SliceRandom;
 
-use super::{MonteCarlo, Summary};
+use serde::{Deserialize, Serialize};
+
+use super::sensitivity::{Subject, Target};
+use super::{MonteCarlo, Proportion, Provenance, Summary};
 use crate::Compiled;
+use crate::engine::World;
 use crate::scenario::{Override, ScenarioError};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -247,15 +251,101 @@ impl Design {
     }
 }
 
-/// A sweep's points and their summaries, in design order (`report::sweep` renders it).
+/// A sweep's points and their summaries, in design order.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The override path of each axis.
     pub paths: Vec<String>,
+    /// How the points were chosen.
+    pub design: Design,
     /// Each point's values, one per axis.
     pub points: Vec<Vec<f64>>,
     /// Each point's summary.
     pub summaries: Vec<Summary>,
+    /// Where the base comes from: its scenario, overrides, seed, runs and rules (each point adds
+    /// its values as overrides).
+    pub provenance: Provenance,
+}
+
+/// One point of a sweep in `sweep.json`: its values and the probability of each level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweptPoint {
+    /// One value per axis.
+    pub values: Vec<f64>,
+    /// P(subject ≥ level k) with its Wilson 95 % interval, at index k (k = 0 is every run).
+    pub at_least: Vec<Proportion>,
+}
+
+/// What `sweep.json` holds: a sweep's outcome at every point, for one subject (the run's highest
+/// level, the scenario's focus or one actor), with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Swept {
+    /// The scenario's name.
+    pub scenario: String,
+    /// How the points were chosen: `grid` or `Latin hypercube`.
+    pub design: String,
+    /// The override path of each axis.
+    pub paths: Vec<String>,
+    /// Whose level: `highest`, `focus` or an actor's id.
+    pub subject: String,
+    /// The focus in words, when the subject is the focus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+    /// The level the chart and the report lead with.
+    pub level: u8,
+    /// The level labels, 0–7.
+    pub levels: Vec<String>,
+    /// The points in design order.
+    pub points: Vec<SweptPoint>,
+    /// Where the base comes from (each point adds its values as overrides).
+    pub provenance: Provenance,
+}
+
+impl Swept {
+    /// The outcome at `level` in words: `P(focus ≥ war)`.
+    pub fn outcome(&self, level: u8) -> String {
+        let name = self
+            .levels
+            .get(usize::from(level))
+            .map_or_else(|| level.to_string(), Clone::clone);
+        format!("P({} ≥ {name})", self.subject)
+    }
+}
+
+impl Table {
+    /// The sweep's outcome for `target` (whose level, and the level to lead with) at every point;
+    /// `world` is the base the points vary.
+    pub fn swept(&self, target: Target, world: &World) -> Swept {
+        let points = self
+            .points
+            .iter()
+            .zip(&self.summaries)
+            .map(|(values, summary)| {
+                let counts = target.counts(&summary.counts);
+                let runs = summary.counts.runs;
+                SweptPoint {
+                    values: values.clone(),
+                    at_least: (0..counts.len())
+                        .map(|k| Proportion::new(counts[k..].iter().sum(), runs))
+                        .collect(),
+                }
+            })
+            .collect();
+        Swept {
+            scenario: world.name.clone(),
+            design: self.design.name().to_owned(),
+            paths: self.paths.clone(),
+            subject: target.subject_name(world),
+            focus: match target.subject {
+                Subject::Focus => world.focus.as_ref().map(|f| f.label.clone()),
+                _ => None,
+            },
+            level: target.level.number(),
+            levels: world.level_labels.clone(),
+            points,
+            provenance: self.provenance.clone(),
+        }
+    }
 }
 
 /// Why a sweep cannot run.
@@ -305,7 +395,9 @@ pub fn sweep(
         .collect::<std::io::Result<Vec<_>>>()?;
     Ok(Table {
         paths: axes.iter().map(|a| a.path.clone()).collect(),
+        design,
         points,
         summaries,
+        provenance: experiment.provenance_of(&base.world, [0, experiment.total_runs()], true),
     })
 }

@@ -7,6 +7,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::monte_carlo::sweep::Swept;
 use crate::monte_carlo::{Comparison, Provenance, RunRow, Sensitivity, Summary};
 
 /// File names in an output directory.
@@ -53,6 +54,19 @@ pub const COUNTS_STATE_FORCE_SVG: &str = "counts_state_force.svg";
 /// A backtest's pairs with a force-level dispute begun, origin by origin.
 pub const COUNTS_DYAD_FORCE_SVG: &str = "counts_dyad_force.svg";
 
+/// The chart of one run (`casus trace --out`).
+pub const TRACE_SVG: &str = "trace.svg";
+/// The per-step, per-actor table of one run (`casus trace --out`).
+pub const TRACE_CSV: &str = "trace.csv";
+/// A sweep's chart.
+pub const SWEEP_SVG: &str = "sweep.svg";
+/// A sweep (`casus sweep --out`): its outcome at every point, with its provenance.
+pub const SWEEP: &str = "sweep.json";
+/// Its table as CSV.
+pub const SWEEP_CSV: &str = "sweep.csv";
+/// Its table as printed.
+pub const SWEEP_TEXT: &str = "sweep.txt";
+
 /// The page `casus report` writes.
 pub const REPORT: &str = "report.html";
 
@@ -63,11 +77,18 @@ enum Kind {
     Run,
     Compare,
     Sensitivity,
+    Sweep,
     Backtest,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Run, Kind::Compare, Kind::Sensitivity, Kind::Backtest];
+    const ALL: [Kind; 5] = [
+        Kind::Run,
+        Kind::Compare,
+        Kind::Sensitivity,
+        Kind::Sweep,
+        Kind::Backtest,
+    ];
 
     /// Every file of the kind, the one recording its provenance first.
     fn files(self) -> &'static [&'static str] {
@@ -84,6 +105,7 @@ impl Kind {
             ],
             Kind::Compare => &[COMPARE, COMPARE_TEXT, COMPARE_SVG],
             Kind::Sensitivity => &[SENSITIVITY, SENSITIVITY_CSV, SENSITIVITY_TEXT, TORNADO_SVG],
+            Kind::Sweep => &[SWEEP, SWEEP_CSV, SWEEP_TEXT, SWEEP_SVG],
             Kind::Backtest => &[
                 BACKTEST,
                 BACKTEST_CSV,
@@ -263,6 +285,35 @@ impl OutputDir {
             w.write_all(text.as_bytes())
         })?;
         self.retire_stale(Kind::Sensitivity, sensitivity.provenance.as_ref())
+    }
+
+    /// Writes `sweep.json`, `sweep.csv`, the table as `sweep.txt` and, with the `plots` feature,
+    /// the chart `sweep.svg`.
+    pub fn write_sweep(&self, swept: &Swept, text: &str) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&[super::plot::sweep(swept).map_err(io::Error::other)?])?;
+        self.write_json(SWEEP, swept)?;
+        write_atomic(&self.dir.join(SWEEP_CSV), |w| swept.write_csv(w))?;
+        write_atomic(&self.dir.join(SWEEP_TEXT), |w| w.write_all(text.as_bytes()))?;
+        self.retire_stale(Kind::Sweep, Some(&swept.provenance))
+    }
+
+    /// Writes `trace.csv`, each actor's state at every step of one run, and with the `plots`
+    /// feature its chart `trace.svg`.
+    pub fn write_trace(
+        &self,
+        world: &crate::engine::World,
+        timeline: &super::trace::Timeline,
+        run: u64,
+        seed: u64,
+    ) -> io::Result<()> {
+        #[cfg(feature = "plots")]
+        self.write_charts(&[
+            super::plot::trace(world, timeline, run, seed).map_err(io::Error::other)?
+        ])?;
+        #[cfg(not(feature = "plots"))]
+        let _ = (run, seed);
+        write_atomic(&self.dir.join(TRACE_CSV), |w| timeline.write_csv(world, w))
     }
 
     fn write_json(&self, file: &str, value: &impl serde::Serialize) -> io::Result<()> {

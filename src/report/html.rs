@@ -6,10 +6,13 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::files::{BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, read_json, write_atomic};
+use super::files::{
+    BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, SWEEP, read_json, write_atomic,
+};
 use super::plot::{self, Chart, PlotError};
 use super::text::{fighting, obligations, thousands};
 use crate::backtest::Backtest;
+use crate::monte_carlo::sweep::Swept;
 use crate::monte_carlo::{Difference, Proportion, Provenance, Sensitivity, Summary};
 
 pub use super::files::REPORT;
@@ -23,31 +26,35 @@ pub struct Contents {
     pub compared: Option<Compared>,
     /// `sensitivity.json` of `casus sensitivity --out`.
     pub sensitivity: Option<Sensitivity>,
+    /// `sweep.json` of `casus sweep --out`.
+    pub sweep: Option<Swept>,
     /// `backtest.json` of `casus backtest --out`.
     pub backtest: Option<Backtest>,
 }
 
 impl Contents {
-    /// Reads whichever of `summary.json`, `compare.json` and `sensitivity.json` `dir` holds; an
-    /// error if it holds none.
+    /// Reads whichever of `summary.json`, `compare.json`, `sensitivity.json`, `sweep.json` and
+    /// `backtest.json` `dir` holds; an error if it holds none.
     pub fn read(dir: &Path) -> io::Result<Contents> {
         let contents = Contents {
             summary: read_json(&dir.join(SUMMARY))?,
             compared: read_json(&dir.join(COMPARE))?,
             sensitivity: read_json(&dir.join(SENSITIVITY))?,
+            sweep: read_json(&dir.join(SWEEP))?,
             backtest: read_json(&dir.join(BACKTEST))?,
         };
         if contents.summary.is_none()
             && contents.compared.is_none()
             && contents.sensitivity.is_none()
+            && contents.sweep.is_none()
             && contents.backtest.is_none()
         {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!(
-                    "{}: no {SUMMARY}, {COMPARE}, {SENSITIVITY} or {BACKTEST} to report on; write \
-                     one with `casus run --out`, `casus compare --out`, `casus sensitivity --out` \
-                     or `casus backtest --out`",
+                    "{}: no {SUMMARY}, {COMPARE}, {SENSITIVITY}, {SWEEP} or {BACKTEST} to report \
+                     on; write one with `casus run --out`, `casus compare --out`, `casus \
+                     sensitivity --out`, `casus sweep --out` or `casus backtest --out`",
                     dir.display()
                 ),
             ));
@@ -241,6 +248,9 @@ fn provenances(c: &Contents) -> Vec<(&'static str, Option<&Provenance>)> {
             compared.provenance.as_ref().map(|[a, _]| a),
         ));
     }
+    if let Some(s) = &c.sweep {
+        all.push(("the sweep", Some(&s.provenance)));
+    }
     all
 }
 
@@ -290,12 +300,13 @@ fn disagreements(out: &mut String, c: &Contents) {
 
 /// The whole page.
 pub fn page(c: &Contents) -> Result<String, PlotError> {
-    let title = match (&c.summary, &c.sensitivity, &c.compared) {
-        (Some(s), _, _) => s.provenance.scenario.clone(),
-        (None, Some(s), _) => s.scenario.clone(),
-        (None, None, Some(compared)) => compared.arms[0].clone(),
-        (None, None, None) if c.backtest.is_some() => "backtest against history".to_owned(),
-        (None, None, None) => String::new(),
+    let title = match (&c.summary, &c.sensitivity, &c.compared, &c.sweep) {
+        (Some(s), ..) => s.provenance.scenario.clone(),
+        (None, Some(s), ..) => s.scenario.clone(),
+        (None, None, Some(compared), _) => compared.arms[0].clone(),
+        (None, None, None, Some(s)) => s.scenario.clone(),
+        (None, None, None, None) if c.backtest.is_some() => "backtest against history".to_owned(),
+        (None, None, None, None) => String::new(),
     };
     let mut out = String::new();
     let _ = write!(
@@ -316,6 +327,9 @@ pub fn page(c: &Contents) -> Result<String, PlotError> {
     }
     if let Some(compared) = &c.compared {
         compare_section(&mut out, compared)?;
+    }
+    if let Some(s) = &c.sweep {
+        sweep_section(&mut out, s)?;
     }
     if let Some(b) = &c.backtest {
         backtest_section(&mut out, b)?;
@@ -728,6 +742,9 @@ fn sensitivity_section(out: &mut String, s: &Sensitivity) -> Result<(), PlotErro
         pct(s.base.p),
         interval(&s.base)
     );
+    if let Some(focus) = &s.focus {
+        let _ = writeln!(out, "<p>Focus: {}.</p>", esc(focus));
+    }
     provenance_details(
         out,
         "sensitivity-provenance",
@@ -774,6 +791,55 @@ fn sensitivity_section(out: &mut String, s: &Sensitivity) -> Result<(), PlotErro
         ],
         &rows,
     );
+    Ok(())
+}
+
+fn sweep_section(out: &mut String, s: &Swept) -> Result<(), PlotError> {
+    let p = &s.provenance;
+    let _ = writeln!(
+        out,
+        "<h2 id=\"sweep\">Sweep of {}</h2>\n<p>{} points ({}) of {}, each {} runs from seed {}: \
+         every point draws the same random streams, so points differ by their values alone.</p>",
+        esc(&s.outcome(s.level)),
+        s.points.len(),
+        esc(&s.design),
+        esc(&s.paths.join(", ")),
+        thousands(p.runs_requested),
+        p.seed
+    );
+    if let Some(focus) = &s.focus {
+        let _ = writeln!(out, "<p>Focus: {}.</p>", esc(focus));
+    }
+    provenance_details(out, "sweep-provenance", "the sweep's base", Some(p));
+    figure(
+        out,
+        &plot::sweep(s)?,
+        "The probability at each point of the sweep with its 95 % interval, against the first \
+         swept value.",
+    );
+    let mut header: Vec<String> = vec!["#point".into()];
+    header.extend(s.paths.iter().map(|p| format!("#{}", esc(p))));
+    header.extend(
+        super::sweep::LEVELS
+            .iter()
+            .map(|&k| format!("#{}", esc(&s.outcome(k)))),
+    );
+    let rows: Vec<Vec<String>> = s
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, point)| {
+            let mut row = vec![(i + 1).to_string()];
+            row.extend(point.values.iter().map(|&v| super::sweep::format_value(v)));
+            row.extend(super::sweep::LEVELS.iter().map(|&k| {
+                let q = &point.at_least[usize::from(k)];
+                format!("{} ({})", pct(q.p), interval(q))
+            }));
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(out, "sweep-table", &header, &rows);
     Ok(())
 }
 

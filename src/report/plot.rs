@@ -22,7 +22,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::files;
+use super::trace::Timeline;
 use crate::backtest::{Backtest, Target};
+use crate::engine::World;
+use crate::monte_carlo::sweep::Swept;
 use crate::monte_carlo::{Comparison, Proportion, Sensitivity, Summary};
 
 /// One chart: its file name in an output directory, its title and its SVG text.
@@ -294,39 +297,47 @@ fn whole(x: f64, label: impl Fn(i64) -> String) -> String {
     }
 }
 
-/// A chart over the steps of a run, with shares of runs up the y axis from 0 to `top`.
+/// The x axis of a chart over the steps of a run: how many, their unit (`month`), and each
+/// step's label (its date when the scenario has a start, else its number).
+struct Steps<'a> {
+    count: u32,
+    unit: &'a str,
+    dated: bool,
+    label: &'a dyn Fn(crate::scenario::Step) -> String,
+}
+
+/// A chart over the steps of a run, with `y` up the y axis, its labels written by `y_format` in
+/// a margin `y_area` pixels wide.
 fn over_steps<'a, 'b>(
     plot: &'a Area<'b>,
-    summary: &Summary,
-    top: f64,
+    steps: &Steps,
+    (y, y_area): (std::ops::Range<f64>, u32),
     y_desc: &str,
+    y_format: &dyn Fn(&f64) -> String,
 ) -> Result<
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     Box<dyn std::error::Error>,
 > {
-    let steps = summary.labels.steps.max(1);
     let mut chart = ChartBuilder::on(plot)
         .margin(12)
         .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0.0..f64::from(steps), 0.0..top)?;
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(0.0..f64::from(steps.count.max(1)), y)?;
     // With a start, the axis reads in dates; fewer labels, as a date is wider than a number.
-    let labels = &summary.labels;
-    let dated = labels.start.is_some();
     chart
         .configure_mesh()
         .label_style((FONT, LABEL))
         .axis_desc_style((FONT, LABEL))
-        .x_desc(if dated {
+        .x_desc(if steps.dated {
             "date".to_owned()
         } else {
-            format!("{}s", labels.step_unit)
+            format!("{}s", steps.unit)
         })
-        .x_labels(if dated { 8 } else { TICKS })
+        .x_labels(if steps.dated { 8 } else { TICKS })
         .x_label_formatter(&|&x| {
             whole(x, |t| {
-                if dated {
-                    labels.step_label(t.max(0) as crate::scenario::Step)
+                if steps.dated {
+                    (steps.label)(t.max(0) as crate::scenario::Step)
                 } else {
                     t.to_string()
                 }
@@ -335,9 +346,22 @@ fn over_steps<'a, 'b>(
         .light_line_style(WHITE)
         .y_desc(y_desc)
         .y_labels(TICKS)
-        .y_label_formatter(&percent_axis(0.0, top))
+        .y_label_formatter(y_format)
         .draw()?;
     Ok(chart)
+}
+
+/// The step axis of a summary's charts.
+fn summary_steps<'a>(
+    summary: &'a Summary,
+    label: &'a dyn Fn(crate::scenario::Step) -> String,
+) -> Steps<'a> {
+    Steps {
+        count: summary.labels.steps,
+        unit: &summary.labels.step_unit,
+        dated: summary.labels.start.is_some(),
+        label,
+    }
 }
 
 /// The three charts of a run's summary: `highest.svg`, `at_war_by_step.svg`, `escalation.svg`.
@@ -462,7 +486,15 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
     };
     frame.draw(|plot| {
         let top = share_axis(curves.iter().map(|c| last(&c.1)).fold(0.0, f64::max));
-        let mut chart = over_steps(plot, summary, top, "runs at war")?;
+        let label = |t| summary.labels.step_label(t);
+        let steps = summary_steps(summary, &label);
+        let mut chart = over_steps(
+            plot,
+            &steps,
+            (0.0..top, 64),
+            "runs at war",
+            &percent_axis(0.0, top),
+        )?;
         if curves.is_empty() {
             let (w, h) = plot.dim_in_pixel();
             plot.draw_text(
@@ -515,7 +547,15 @@ pub fn escalation(summary: &Summary) -> Result<Chart, PlotError> {
     };
     frame.draw(|plot| {
         let top = share_axis(at_least[1].iter().copied().fold(0.0, f64::max));
-        let mut chart = over_steps(plot, summary, top, "runs")?;
+        let label = |t| summary.labels.step_label(t);
+        let steps = summary_steps(summary, &label);
+        let mut chart = over_steps(
+            plot,
+            &steps,
+            (0.0..top, 64),
+            "runs",
+            &percent_axis(0.0, top),
+        )?;
         // Each band is drawn over the one below it.
         for (shares, colour) in at_least.iter().skip(1).zip(BANDS) {
             let points: Vec<(f64, f64)> = shares
@@ -889,4 +929,187 @@ pub fn backtest_charts(b: &Backtest) -> Result<Vec<Chart>, PlotError> {
         charts.push(backtest_counts(b, target)?);
     }
     Ok(charts)
+}
+
+/// A sweep's chart: P(subject ≥ the sweep's level) with its 95 % interval against the first axis.
+/// On a grid of several axes, one line per combination of the other axes' values (up to eight);
+/// otherwise (a Latin hypercube, or more combinations) each point alone.
+pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
+    let k = usize::from(s.level);
+    let short = |path: &str| path.rsplit('.').next().unwrap_or(path).to_owned();
+    // The points that share the values of the other axes, each at its first value.
+    type Group = (Vec<f64>, Vec<(f64, Proportion)>);
+    let mut groups: Vec<Group> = Vec::new();
+    for point in &s.points {
+        let (x, rest) = point
+            .values
+            .split_first()
+            .map_or((0.0, &[][..]), |(x, r)| (*x, r));
+        let p = point
+            .at_least
+            .get(k)
+            .copied()
+            .unwrap_or(Proportion::new(0, 0));
+        match groups.iter_mut().find(|(key, _)| key == rest) {
+            Some((_, members)) => members.push((x, p)),
+            None => groups.push((rest.to_vec(), vec![(x, p)])),
+        }
+    }
+    let lines = s.design == "grid" && groups.len() <= PALETTE.len();
+    if !lines {
+        let all = groups.drain(..).flat_map(|(_, m)| m).collect();
+        groups.push((Vec::new(), all));
+    }
+    for (_, members) in &mut groups {
+        members.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    let legend: Vec<(String, Key)> = if lines && groups.len() > 1 {
+        groups
+            .iter()
+            .zip(PALETTE)
+            .map(|((rest, _), colour)| {
+                let words: Vec<String> = s.paths[1..]
+                    .iter()
+                    .zip(rest)
+                    .map(|(path, v)| {
+                        format!("{} = {}", short(path), super::sweep::format_value(*v))
+                    })
+                    .collect();
+                (words.join(", "), Key::Line(colour))
+            })
+            .chain([("95 % interval".to_owned(), Key::Line(INK))])
+            .collect()
+    } else {
+        vec![
+            ("point".to_owned(), Key::Dot(PALETTE[0])),
+            ("95 % interval".to_owned(), Key::Line(INK)),
+        ]
+    };
+    let outcome = s.outcome(s.level);
+    let first = s.paths.first().map_or_else(String::new, |p| short(p));
+    let frame = Frame {
+        file: files::SWEEP_SVG,
+        title: format!("{outcome} against {first}"),
+        subtitle: s
+            .focus
+            .iter()
+            .map(|f| shorten(&format!("focus: {f}"), 100))
+            .collect(),
+        desc: "Points: the probability at each point of the sweep with its 95 % Wilson interval, \
+               against the first swept value; lines join the points that share the other values.",
+        height: HEIGHT,
+        legend,
+    };
+    let xs = s.points.iter().filter_map(|p| p.values.first().copied());
+    let (lo, hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.06).max(lo.abs().max(1e-3) * 0.05);
+    let (x0, x1) = (lo - pad, hi + pad);
+    let top = share_axis(
+        groups
+            .iter()
+            .flat_map(|(_, m)| m.iter().map(|(_, p)| p.hi))
+            .fold(0.0, f64::max),
+    );
+    frame.draw(|plot| {
+        let mut chart = ChartBuilder::on(plot)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x0..x1, 0.0..top)?;
+        chart
+            .configure_mesh()
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
+            .x_desc(first.as_str())
+            .y_desc(outcome.as_str())
+            .x_labels(TICKS)
+            .y_labels(TICKS)
+            .x_label_formatter(&number_axis(x0, x1, 1.0, false))
+            .y_label_formatter(&percent_axis(0.0, top))
+            .light_line_style(WHITE)
+            .draw()?;
+        for ((_, members), colour) in groups.iter().zip(PALETTE.iter().cycle()) {
+            if lines {
+                chart.draw_series(LineSeries::new(
+                    members.iter().map(|&(x, p)| (x, p.p)),
+                    colour.stroke_width(2),
+                ))?;
+            }
+            chart.draw_series(members.iter().map(|&(x, p)| {
+                PathElement::new(vec![(x, p.lo), (x, p.hi)], INK.stroke_width(1))
+            }))?;
+            chart.draw_series(
+                members
+                    .iter()
+                    .map(|&(x, p)| Circle::new((x, p.p), 4, colour.filled())),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The chart of one run (`casus trace --out`): the level of each actor that fought at force or
+/// above, step by step, at most eight, highest level first. Lines at the same level are set a
+/// little apart so that none hides another.
+pub fn trace(world: &World, timeline: &Timeline, run: u64, seed: u64) -> Result<Chart, PlotError> {
+    let lines = timeline.lines(world, PALETTE.len());
+    let frame = Frame {
+        file: files::TRACE_SVG,
+        title: format!("Run {run} of seed {seed}: each actor's level, step by step"),
+        subtitle: vec![shorten(&world.name, 100)],
+        desc: "Lines: for each actor that fought at force or above, the highest level at which it \
+               took part in a conflict under way at the end of each step.",
+        height: HEIGHT,
+        legend: lines
+            .iter()
+            .zip(PALETTE)
+            .map(|((id, _), colour)| (id.clone(), Key::Line(colour)))
+            .collect(),
+    };
+    frame.draw(|plot| {
+        let label = |t| world.step_label(t);
+        let steps = Steps {
+            count: world.steps,
+            unit: world.step_unit.name(),
+            dated: world.start.is_some(),
+            label: &label,
+        };
+        let names = |y: &f64| {
+            whole(*y, |k| {
+                u64::try_from(k)
+                    .ok()
+                    .and_then(crate::model::Level::from_number)
+                    .map(|l| world.level_label(l).to_owned())
+                    .unwrap_or_default()
+            })
+        };
+        let mut chart = over_steps(plot, &steps, (-0.5..7.5, 130), "level", &names)?;
+        if lines.is_empty() {
+            let (w, h) = plot.dim_in_pixel();
+            plot.draw_text(
+                "no actor fought at force or above in this run",
+                &(FONT, CAPTION)
+                    .into_text_style(plot)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+                (w as i32 / 2, h as i32 / 2),
+            )?;
+        }
+        let spread = 0.08;
+        for (i, ((_, levels), colour)) in lines.iter().zip(PALETTE).enumerate() {
+            let offset = spread * (i as f64 - (lines.len() as f64 - 1.0) / 2.0);
+            let points: Vec<(f64, f64)> = levels
+                .iter()
+                .enumerate()
+                .flat_map(|(t, l)| {
+                    let y = f64::from(l.number()) + offset;
+                    [(t as f64, y), (t as f64 + 1.0, y)]
+                })
+                .collect();
+            chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?;
+        }
+        Ok(())
+    })
 }

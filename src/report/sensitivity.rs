@@ -19,13 +19,15 @@ fn delta(d: &Difference) -> String {
 /// Renders the ranking: at most `rows` parameters, largest swing first.
 pub fn render(s: &Sensitivity, file: &str, rows: usize) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "Sensitivity of {} in {file}", s.outcome());
+    if let Some(focus) = &s.focus {
+        let _ = writeln!(out, "focus: {focus}");
+    }
     let _ = writeln!(
         out,
-        "Sensitivity of {} in {file}\n\
-         each parameter lowered and raised within its valid range, the others as the scenario has them;\n\
+        "each parameter lowered and raised within its valid range, the others as the scenario has them;\n\
          {} runs per variant, paired run by run with the base (seed {})\n\n\
          base: {} {}\n",
-        s.outcome(),
         thousands(s.runs),
         s.seed,
         pct(s.base.p),

@@ -381,3 +381,108 @@ pub fn outcome_json(world: &World, o: &Outcome) -> Value {
         "pathway": o.pathway,
     })
 }
+
+/// Each actor's state at the end of every step of one run: the per-step table and chart of
+/// `casus trace --out`.
+///
+/// ```
+/// use casus::engine::World;
+/// use casus::report::trace::Timeline;
+///
+/// let scenario = casus::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+/// let world = World::new(&scenario).unwrap();
+/// let sim = casus::engine::Simulation::new(&world, 7, 0);
+/// let (timeline, outcome) = Timeline::record(sim, &mut ());
+/// assert_eq!(timeline.levels.len(), world.steps as usize);
+/// // The highest level any actor reached is the run's highest level.
+/// let top = timeline.levels.iter().flatten().max().copied().unwrap_or_default();
+/// assert_eq!(top, outcome.highest);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// `levels[t][a]`: the highest level at which actor `a` took part in a conflict under way at
+    /// the end of step `t` (peace when none).
+    pub levels: Vec<Vec<Level>>,
+    /// `pressure[t][a]`: the sanction pressure on actor `a` at the end of step `t`.
+    pub pressure: Vec<Vec<f64>>,
+}
+
+impl Timeline {
+    /// Runs `sim` to its end, telling `obs` of every event, and records each actor's level and
+    /// pressure after every step; returns the timeline and the run's outcome.
+    pub fn record(
+        mut sim: crate::engine::Simulation<'_>,
+        obs: &mut dyn Observer,
+    ) -> (Timeline, Outcome) {
+        let world = sim.world();
+        let mut timeline = Timeline {
+            levels: Vec::new(),
+            pressure: Vec::new(),
+        };
+        while !sim.is_finished() {
+            sim.step(obs);
+            timeline
+                .levels
+                .push(world.actor_ixs().map(|a| sim.actor_level(a)).collect());
+            timeline
+                .pressure
+                .push(world.actor_ixs().map(|a| sim.pressure(a)).collect());
+        }
+        (timeline, sim.finish())
+    }
+
+    /// The table as CSV, one row per step and actor: `step`, `date` (with a start), `actor`,
+    /// `level` (0–7), `level_name`, `at_war` (1 at war or above) and `pressure`.
+    pub fn write_csv(&self, world: &World, w: &mut impl Write) -> io::Result<()> {
+        let mut csv = csv::Writer::from_writer(w);
+        let dated = world.start.is_some();
+        let mut header = vec!["step"];
+        if dated {
+            header.push("date");
+        }
+        header.extend(["actor", "level", "level_name", "at_war", "pressure"]);
+        csv.write_record(&header)?;
+        for (t, (levels, pressure)) in self.levels.iter().zip(&self.pressure).enumerate() {
+            let step = t as Step;
+            for a in world.actor_ixs() {
+                let level = levels[a.index()];
+                let mut row = vec![step.to_string()];
+                if dated {
+                    row.push(world.step_label(step));
+                }
+                row.extend([
+                    actor(world, a).to_owned(),
+                    level.number().to_string(),
+                    world.level_label(level).to_owned(),
+                    u8::from(level >= Level::War).to_string(),
+                    format!("{:.6}", pressure[a.index()]),
+                ]);
+                csv.write_record(&row)?;
+            }
+        }
+        csv.flush()
+    }
+
+    /// The actors that took part in a conflict at force or above, at most `n`, highest level first
+    /// (ties: the earlier to reach it, then the order of the scenario), with their level at each
+    /// step: what the trace chart draws.
+    pub fn lines(&self, world: &World, n: usize) -> Vec<(String, Vec<Level>)> {
+        let mut actors: Vec<(Level, usize, ActorIx)> = world
+            .actor_ixs()
+            .filter_map(|a| {
+                let top = self.levels.iter().map(|l| l[a.index()]).max()?;
+                let first = self.levels.iter().position(|l| l[a.index()] == top)?;
+                (top >= Level::Force).then_some((top, first, a))
+            })
+            .collect();
+        actors.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        actors
+            .into_iter()
+            .take(n)
+            .map(|(_, _, a)| {
+                let levels = self.levels.iter().map(|l| l[a.index()]).collect();
+                (actor(world, a).to_owned(), levels)
+            })
+            .collect()
+    }
+}
