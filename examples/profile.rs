@@ -40,9 +40,9 @@ fn main() -> ExitCode {
         .expect("no output to fail");
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "{} runs in {seconds:.2} s ({:.0} runs/s on one thread)",
-        summary.counts.runs,
-        summary.counts.runs as f64 / seconds
+        "{} runs in {seconds:.2} s ({} on one thread)",
+        casus::report::text::thousands(summary.counts.runs),
+        casus::report::text::runs_per_second(summary.counts.runs as f64 / seconds)
     );
     ExitCode::SUCCESS
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use casus::engine::World;
 use casus::monte_carlo::MonteCarlo;
+use casus::report::text::thousands;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -73,7 +74,8 @@ fn main() {
         let rate = speed(world, *runs);
         let step = 1.0 / rate / f64::from(world.steps);
         println!(
-            "| {name} | {n} | {pairs} | {obligations} | {runs} | {rate:.0} | {:.1} | {:.0} | {:.2} |",
+            "| {name} | {n} | {pairs} | {obligations} | {runs} | {} | {:.1} | {:.0} | {:.2} |",
+            thousands(rate.round() as u64),
             step * 1e6,
             step / unit,
             step * 1e9 / (pairs + obligations) as f64,
@@ -86,7 +88,8 @@ fn main() {
         let world = synthetic(50, steps);
         let rate = speed(&world, 1_000);
         println!(
-            "| {steps} | 1000 | {rate:.0} | {:.1} |",
+            "| {steps} | 1000 | {} | {:.1} |",
+            thousands(rate.round() as u64),
             1e6 / rate / f64::from(steps)
         );
     }
@@ -98,7 +101,12 @@ fn main() {
     let mut runs = 1_000;
     while runs <= if full { 1_000_000 } else { 100_000 } {
         let rate = speed(&world, runs);
-        println!("| {runs} | {rate:.0} | {:.0} |", 1.0 / rate / unit);
+        println!(
+            "| {} | {} | {:.0} |",
+            thousands(runs),
+            thousands(rate.round() as u64),
+            1.0 / rate / unit
+        );
         runs *= 10;
     }
 }

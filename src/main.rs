@@ -218,6 +218,38 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             say!("{text}");
             done
         }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "casus", &mut script);
+            say!("{}", String::from_utf8_lossy(&script));
+            done
+        }
+        Command::Man { command } => {
+            let mut page_of = <Cli as clap::CommandFactory>::command();
+            let mut name = "casus".to_owned();
+            for word in &command {
+                let known: Vec<String> = page_of
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_owned())
+                    .collect();
+                page_of = page_of.find_subcommand(word).cloned().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "man {}: no such command; expected one of {}",
+                        command.join(" "),
+                        known.join(", ")
+                    )
+                })?;
+                name = format!("{name} {word}");
+            }
+            let mut page = Vec::new();
+            clap_mangen::Man::new(page_of.bin_name(name.clone()))
+                .title(name.replace(' ', "-"))
+                .source(format!("casus {}", casus::VERSION))
+                .render(&mut page)?;
+            say!("{}", String::from_utf8_lossy(&page));
+            done
+        }
         Command::Report { dir } => {
             let path = report::html::write(&dir)?;
             sayln!("wrote {}", path.display());

@@ -298,3 +298,71 @@ fn misspelt_levels_and_bad_overrides_are_named_as_such() {
          error: tests/data/typo.json:4:53: stances[0].value: expected a number from -1 to 1, found -1.5\n"
     );
 }
+
+/// `casus completions SHELL` prints a script the shell accepts, knowing every command and option;
+/// `casus man [COMMAND]` prints a roff page for casus and for each command.
+#[test]
+fn completions_and_manual_pages() {
+    let bash = casus(&["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    for word in ["sweep", "--focus-actor", "--without", "cow-atop"] {
+        assert!(bash.stdout.contains(word), "bash completion knows {word}");
+    }
+    let dir = common::scratch_dir("completions");
+    let script = dir.join("casus.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    assert!(syntax.status.success(), "{syntax:?}");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = casus(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("sensitivity"), "{shell}");
+    }
+    let bad = casus(&["completions", "tcsh"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("possible values"), "{}", bad.stderr);
+
+    let main = casus(&["man"]);
+    assert_eq!(main.code, 0, "{}", main.stderr);
+    assert!(main.stdout.contains(".TH casus 1"), "{}", main.stdout);
+    for command in [
+        vec!["validate"],
+        vec!["schema"],
+        vec!["trace"],
+        vec!["run"],
+        vec!["compare"],
+        vec!["generate"],
+        vec!["import", "cow-atop"],
+        vec!["sweep"],
+        vec!["sensitivity"],
+        vec!["report"],
+        vec!["backtest"],
+        vec!["merge"],
+    ] {
+        let mut args = vec!["man"];
+        args.extend(&command);
+        let page = casus(&args);
+        assert_eq!(page.code, 0, "{command:?}: {}", page.stderr);
+        let title = format!(".TH casus-{} 1", command.join("-"));
+        assert!(page.stdout.contains(&title), "{command:?}: {}", page.stdout);
+        assert!(page.stdout.contains(".SH OPTIONS"), "{command:?}");
+    }
+    let run = casus(&["man", "run"]).stdout;
+    assert!(
+        run.contains("focus\\-actor"),
+        "the run page lists its options"
+    );
+    let unknown = casus(&["man", "rnu"]);
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown
+            .stderr
+            .contains("no such command; expected one of validate"),
+        "{}",
+        unknown.stderr
+    );
+}

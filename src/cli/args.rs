@@ -25,6 +25,18 @@ pub(crate) enum Command {
     },
     /// Print the JSON Schema (draft 2020-12) of the scenario format.
     Schema,
+    /// Print a completion script for a shell, e.g. `casus completions bash > ~/.local/share/bash-completion/completions/casus`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of casus or of one command, e.g. `casus man run > casus-run.1
+    /// && man ./casus-run.1`.
+    Man {
+        /// The command whose page to print (`run`, `import cow-atop`, ...). Default: casus's own
+        /// page, which lists the commands.
+        command: Vec<String>,
+    },
     /// Tell the story of one run: one line per event, then its outcome.
     Trace {
         /// The scenario file.

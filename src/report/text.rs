@@ -27,7 +27,8 @@ pub(crate) fn interval(p: &Proportion) -> String {
     format!("[{:.1}, {:.1}]", 100.0 * p.lo, 100.0 * p.hi)
 }
 
-pub(crate) fn thousands(n: u64) -> String {
+/// A count with a comma between thousands: `1,271`.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -37,6 +38,16 @@ pub(crate) fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A rate of runs, rounded, with thousands separated: `1,271 runs/s`.
+pub fn runs_per_second(rate: f64) -> String {
+    let rounded = if rate.is_finite() && rate > 0.0 {
+        rate.round() as u64
+    } else {
+        0
+    };
+    format!("{} runs/s", thousands(rounded))
 }
 
 /// The actors that took part at force or above in some run, most often at war first.
@@ -279,4 +290,19 @@ pub fn render(s: &Summary, rows: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_rates_are_written_with_thousands_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_271), "1,271");
+        assert_eq!(thousands(20_000_000), "20,000,000");
+        assert_eq!(runs_per_second(1_271.4), "1,271 runs/s");
+        assert_eq!(runs_per_second(f64::NAN), "0 runs/s");
+    }
 }
