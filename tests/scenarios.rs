@@ -149,3 +149,63 @@ fn northeast_asia_encodes_the_treaty_clauses_it_cites() {
     let senkaku = s.regions.iter().find(|r| r.id == "senkaku").unwrap();
     assert_eq!(senkaku.within.as_deref(), Some("japan"));
 }
+
+/// The schema carries the valid range of every bounded number, and its bounds are validation's:
+/// each bound is accepted and a value past it refused, on the Northeast Asia scenario.
+#[test]
+fn the_schema_bounds_are_the_validation_bounds() {
+    let schema = scenario::json_schema();
+    let defs = &schema["$defs"];
+    let bounds = |def: &str, field: &str| -> [f64; 2] {
+        let property = &defs[def]["properties"][field];
+        let bound = |key: &str| {
+            property[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{def}.{field} has no {key}"))
+        };
+        [bound("minimum"), bound("maximum")]
+    };
+    for (name, _, lo, hi) in scenario::Parameters::default().ranges() {
+        assert_eq!(bounds("Parameters", name), [lo, hi], "parameters.{name}");
+    }
+    let cases = [
+        (
+            "Obligation",
+            "reliability",
+            "treaties.rus_prk_2024.obligations.art4_rus.reliability",
+        ),
+        ("Actor", "capability", "actors.0.capability"),
+        ("Actor", "voluntary_entry", "actors.0.voluntary_entry"),
+        ("Stance", "value", "stances.0.value"),
+        ("Dyad", "onset_rate", "dyads.0.onset_rate"),
+        ("Dyad", "force_share", "dyads.0.force_share"),
+        ("SanctionRegime", "intensity", "sanctions.0.intensity"),
+        ("Parameters", "up_force", "parameters.up_force"),
+        (
+            "Parameters",
+            "escalation_nuclear",
+            "parameters.escalation_nuclear",
+        ),
+    ];
+    let compiles = |path: &str, value: f64| {
+        let change: scenario::Override = format!("{path}={value}").parse().unwrap();
+        casus::compile("scenarios/northeast_asia_2024.json", &[change]).is_ok()
+    };
+    for (def, field, path) in cases {
+        let [lo, hi] = bounds(def, field);
+        assert!(
+            compiles(path, hi),
+            "{path} = {hi}, the schema's maximum, is refused"
+        );
+        let past = hi + 0.5 * hi.abs().max(1.0);
+        assert!(!compiles(path, past), "{path} = {past} is accepted");
+        if def != "Actor" || field != "capability" {
+            assert!(
+                compiles(path, lo),
+                "{path} = {lo}, the schema's minimum, is refused"
+            );
+        }
+        let below = lo - 0.5 * lo.abs().max(1.0);
+        assert!(!compiles(path, below), "{path} = {below} is accepted");
+    }
+}

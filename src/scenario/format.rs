@@ -206,9 +206,11 @@ pub struct Actor {
     /// Display name.
     pub name: String,
     /// Material power, > 0; only ratios matter. Seeds: COW CINC (NMC v7.0).
+    #[schemars(range(min = 0.0, max = 1e12))]
     pub capability: f64,
     /// Economic weight, > 0 (share of world GDP); drives sanction cost and busting. Default: equal to `capability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1e12))]
     pub economy: Option<f64>,
     /// Whether the actor has nuclear weapons; only nuclear sides may escalate past war.
     #[serde(default)]
@@ -227,6 +229,7 @@ pub struct Actor {
     /// `voluntary_entry_rate` (docs/MODEL.md §3.6). Default 1; 0 never (the Soviet Union arming
     /// North Korea in 1950 without fighting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub voluntary_entry: Option<f64>,
     /// Where the actor's figures come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,6 +252,7 @@ pub struct Stance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub between: Option<[String; 2]>,
     /// The stance in [−1, 1]: −1 hostile, 0 indifferent, +1 aligned.
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub value: f64,
     /// Where the value comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,19 +269,23 @@ pub struct Dyad {
     /// `parameters.onset_rate`; it scales with their hostility as stances change. For example the
     /// MID onset rate per dyad: North–South Korea 0.47 a year, 1949–2014 (COW MID v5.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1000.0))]
     pub onset_rate: Option<f64>,
     /// The share of their disputes that reach the use of force (level 4 or more). Default: the
     /// share the parameters' starting levels give (about 0.71, the MID record 1946–2014). It
     /// scales the odds of a dispute's starting at force (docs/MODEL.md §3.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub force_share: Option<f64>,
     /// Of their uses of force (level 4), the share that are seizures, blockades or occupations.
     /// Default: `parameters.seizure_share`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub seizure_share: Option<f64>,
     /// Of their attacks and clashes (level 4), the share that kill. Default:
     /// `parameters.lethal_share`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub lethal_share: Option<f64>,
     /// Where their spontaneous disputes take place (a contested area, such as disputed islands).
     /// Default: the first region of the actor drawn as target.
@@ -443,6 +451,7 @@ pub struct Obligation {
     /// Prior probability in [0, 1] that the holder honours it once triggered. Default: the kind's
     /// rate (`parameters.reliability_*`) times the commitment's multiplier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub reliability: Option<f64>,
     /// Whether the obligation is written (`true`) or informal. Default: the treaty's `formal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -532,6 +541,7 @@ pub struct SanctionRegime {
     /// The actor sanctioned.
     pub target: String,
     /// Strength in [0, 1]: the share of the senders' economic weight brought to bear.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub intensity: f64,
     /// First step at which it may be imposed. Default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,9 +666,11 @@ pub struct Event {
     pub window: Option<[Step; 2]>,
     /// The probability in [0, 1] that it happens at all, at a uniformly drawn step of `window`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub probability: Option<f64>,
     /// The probability in [0, 1] per step that it happens, if it has not yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub hazard: Option<f64>,
     /// A condition that must hold when it happens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -703,9 +715,11 @@ pub struct Event {
     pub between: Option<[String; 2]>,
     /// Stance: the new value in [−1, 1].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = -1.0, max = 1.0))]
     pub value: Option<f64>,
     /// Stance: the shift in [−2, 2], clamped into [−1, 1] after adding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = -2.0, max = 2.0))]
     pub delta: Option<f64>,
     /// Attack and declare: the steps the conflict it opens has already lasted at its level before
     /// the event (a war under way when the scenario begins). Default 0. The war's chance of ending reads it

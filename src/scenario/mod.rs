@@ -184,9 +184,23 @@ pub fn from_value(value: &Value, origin: &str) -> Result<Scenario, ScenarioError
     from_value_located(value, None).map_err(|ds| invalid(origin, ds))
 }
 
-/// The JSON Schema (draft 2020-12) of the scenario format, generated from the types.
+/// The JSON Schema (draft 2020-12) of the scenario format, generated from the types, with the
+/// valid range of every number that has one, so that an editor flags a reliability of 1.5 as it is
+/// typed. The model parameters' ranges come from [`Parameters::ranges`], the list validation walks.
 pub fn json_schema() -> Value {
-    schemars::schema_for!(Scenario).to_value()
+    let mut schema = schemars::schema_for!(Scenario).to_value();
+    if let Some(properties) = schema
+        .pointer_mut("/$defs/Parameters/properties")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, _, lo, hi) in Parameters::default().ranges() {
+            if let Some(Value::Object(property)) = properties.get_mut(name) {
+                property.insert("minimum".into(), lo.into());
+                property.insert("maximum".into(), hi.into());
+            }
+        }
+    }
+    schema
 }
 
 fn invalid(file: &str, diagnostics: Vec<Diagnostic>) -> ScenarioError {
