@@ -837,3 +837,52 @@ fn type_errors_in_several_elements_are_all_reported() {
         );
     }
 }
+
+/// Type errors and semantic problems are reported together, in one pass: what could be read is
+/// checked with the unreadable elements left out, problems after a left-out element keep the
+/// file's own indices, and a reference to a left-out element is not reported as unknown.
+#[test]
+fn type_errors_and_semantic_problems_are_reported_together() {
+    let mut value: Value = serde_json::from_str(BASE).unwrap();
+    value["actors"][0]["capability"] = json!("big"); // PRK cannot be read
+    value["actors"][2]["capability"] = json!(-1.0); // USA reads, but is invalid
+    value["treaties"][0]["obligations"][0]["kind"] = json!("defence"); // mdt cannot be read
+    value["treaties"][1]["members"] = json!(["PRK", "USA", "FRA"]); // FRA is unknown
+    value["events"][0]["hazard"] = json!(2.0); // PRK's event: refers to PRK, out of range
+    let dir = common::scratch_dir("malformed_together");
+    let file = dir.join("together.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+    let out = common::casus(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    for (path, message) in [
+        ("actors[0].capability", "invalid type"),
+        ("actors[2].capability", "greater than 0"),
+        (
+            "treaties[0].obligations[0].kind",
+            "unknown variant `defence`",
+        ),
+        ("treaties[1].members[2]", "unknown actor `FRA`"),
+        ("events[0].hazard", "from 0 to 1"),
+    ] {
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.contains(&format!(": {path}: ")))
+            .unwrap_or_else(|| panic!("{path} missing from\n{}", out.stderr));
+        assert!(line.contains(message), "{line}");
+        assert!(has_line_and_column(line, file.to_str().unwrap()), "{line}");
+    }
+    assert!(
+        out.stderr.contains("did you mean `defense`?"),
+        "{}",
+        out.stderr
+    );
+    // PRK and the treaty mdt are in the file: references to them are not problems.
+    assert!(
+        !out.stderr.contains("unknown actor `PRK`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("unknown treaty"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 5, "{}", out.stderr);
+}

@@ -280,6 +280,8 @@ fn from_value_located(value: &Value, text: Option<&str>) -> Result<Scenario, Vec
             if all.is_empty() {
                 all.push(first);
             }
+            // What could be read is checked too, so that one pass reports every problem.
+            all.extend(readable_problems(object));
             return Err(located(all, text));
         }
     };
@@ -295,13 +297,15 @@ fn from_value_located(value: &Value, text: Option<&str>) -> Result<Scenario, Vec
 /// deserialized on its own, then the rest of the document with those lists emptied.
 fn type_errors(object: &Map<String, Value>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    each_element::<Region>(object, "regions", &mut out);
-    each_element::<Actor>(object, "actors", &mut out);
-    each_element::<Stance>(object, "stances", &mut out);
-    each_element::<Dyad>(object, "dyads", &mut out);
-    each_element::<Treaty>(object, "treaties", &mut out);
-    each_element::<SanctionRegime>(object, "sanctions", &mut out);
-    each_element::<Event>(object, "events", &mut out);
+    for key in LIST_KEYS {
+        if let Some(Value::Array(items)) = object.get(key) {
+            for (i, item) in items.iter().enumerate() {
+                if let Err(d) = read_element(key, item, &JsonPath::root().key(key).index(i)) {
+                    out.push(d);
+                }
+            }
+        }
+    }
     let mut rest = object.clone();
     for key in LIST_KEYS {
         if let Some(list @ Value::Array(_)) = rest.get_mut(key) {
@@ -314,6 +318,76 @@ fn type_errors(object: &Map<String, Value>) -> Vec<Diagnostic> {
     out
 }
 
+/// The problems validation finds in what could be read of a document with type errors: its lists
+/// without the elements that do not deserialize (their ids kept, so that references to them are
+/// not reported as unknown), paths given in the file's own indices. Nothing if the rest of the
+/// document does not deserialize either.
+fn readable_problems(object: &Map<String, Value>) -> Vec<Diagnostic> {
+    let mut rest = object.clone();
+    let mut broken = validate::Broken::default();
+    // For each list, the index in the file of each element kept.
+    let mut kept: Vec<(&str, Vec<usize>)> = Vec::new();
+    for key in LIST_KEYS {
+        let Some(Value::Array(items)) = rest.get_mut(key) else {
+            continue;
+        };
+        let mut indices = Vec::new();
+        let mut good = Vec::new();
+        for (i, item) in std::mem::take(items).into_iter().enumerate() {
+            if read_element(key, &item, &JsonPath::root()).is_ok() {
+                indices.push(i);
+                good.push(item);
+            } else if let Some(id) = item.get("id").and_then(Value::as_str) {
+                let ids = match key {
+                    "actors" => &mut broken.actors,
+                    "regions" => &mut broken.regions,
+                    "treaties" => &mut broken.treaties,
+                    "sanctions" => &mut broken.sanctions,
+                    _ => continue,
+                };
+                ids.insert(id.to_owned());
+            }
+        }
+        *items = good;
+        kept.push((key, indices));
+    }
+    let Ok(scenario) = deserialize::<Scenario>(&Value::Object(rest), &JsonPath::root()) else {
+        return Vec::new();
+    };
+    let mut problems = validate::validate_partial(&scenario, &broken);
+    for d in &mut problems {
+        let segments = d.path.segments();
+        if let [Segment::Key(key), Segment::Index(i), ..] = segments
+            && let Some((_, indices)) = kept.iter().find(|(k, _)| k == key)
+            && let Some(&original) = indices.get(*i)
+        {
+            let mut path = JsonPath::root().key(key).index(original);
+            for segment in &segments[2..] {
+                path = match segment {
+                    Segment::Key(k) => path.key(k),
+                    Segment::Index(j) => path.index(*j),
+                };
+            }
+            d.path = path;
+        }
+    }
+    problems
+}
+
+/// Deserializes an element of the top-level list `key`, found at `at`, and drops it: whether it
+/// reads, and if not why.
+fn read_element(key: &str, item: &Value, at: &JsonPath) -> Result<(), Diagnostic> {
+    match key {
+        "regions" => deserialize::<Region>(item, at).map(drop),
+        "actors" => deserialize::<Actor>(item, at).map(drop),
+        "stances" => deserialize::<Stance>(item, at).map(drop),
+        "dyads" => deserialize::<Dyad>(item, at).map(drop),
+        "treaties" => deserialize::<Treaty>(item, at).map(drop),
+        "sanctions" => deserialize::<SanctionRegime>(item, at).map(drop),
+        _ => deserialize::<Event>(item, at).map(drop),
+    }
+}
+
 const LIST_KEYS: [&str; 7] = [
     "regions",
     "actors",
@@ -323,20 +397,6 @@ const LIST_KEYS: [&str; 7] = [
     "sanctions",
     "events",
 ];
-
-fn each_element<T: DeserializeOwned>(
-    object: &Map<String, Value>,
-    key: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    if let Some(Value::Array(items)) = object.get(key) {
-        for (i, item) in items.iter().enumerate() {
-            if let Err(d) = deserialize::<T>(item, &JsonPath::root().key(key).index(i)) {
-                out.push(d);
-            }
-        }
-    }
-}
 
 /// Deserializes `value` (found at `at`), reporting the path of the first error.
 fn deserialize<T: DeserializeOwned>(value: &Value, at: &JsonPath) -> Result<T, Diagnostic> {
@@ -353,6 +413,13 @@ fn deserialize<T: DeserializeOwned>(value: &Value, at: &JsonPath) -> Result<T, D
             }
             let known = expected.split('`').skip(1).step_by(2);
             suggestion = did_you_mean(field, known);
+        }
+        // An unknown variant (a kind, a commitment): suggest the nearest one.
+        if let Some(rest) = message.strip_prefix("unknown variant `")
+            && let Some((name, expected)) = rest.split_once('`')
+        {
+            let known = expected.split('`').skip(1).step_by(2);
+            suggestion = did_you_mean(name, known);
         }
         // An unknown level name: suggest the nearest one.
         if let Some(rest) = message.strip_prefix("invalid value: string \"")

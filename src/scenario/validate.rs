@@ -40,7 +40,23 @@ use limits::*;
 
 /// Checks a parsed scenario and returns every problem found (empty if it is valid).
 pub fn validate(scenario: &Scenario) -> Vec<Diagnostic> {
-    let mut v = Validator::new(scenario);
+    validate_partial(scenario, &Broken::default())
+}
+
+/// The ids of the elements of a file that could not be read (a type error), left out of the
+/// scenario that is checked: a reference to one of them is not an error of its own, as the
+/// element exists in the file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Broken {
+    pub(crate) actors: BTreeSet<String>,
+    pub(crate) regions: BTreeSet<String>,
+    pub(crate) treaties: BTreeSet<String>,
+    pub(crate) sanctions: BTreeSet<String>,
+}
+
+/// Checks what could be read of a file with type errors, the elements in `broken` left out.
+pub(crate) fn validate_partial(scenario: &Scenario, broken: &Broken) -> Vec<Diagnostic> {
+    let mut v = Validator::new(scenario, broken);
     v.check();
     v.out
 }
@@ -48,6 +64,7 @@ pub fn validate(scenario: &Scenario) -> Vec<Diagnostic> {
 /// The known ids of each kind, for resolving references.
 struct Validator<'a> {
     s: &'a Scenario,
+    broken: &'a Broken,
     out: Vec<Diagnostic>,
     actors: BTreeSet<&'a str>,
     /// Region id → parent, for declared regions and actors' implicit regions.
@@ -61,9 +78,10 @@ fn root() -> JsonPath {
 }
 
 impl<'a> Validator<'a> {
-    fn new(s: &'a Scenario) -> Self {
+    fn new(s: &'a Scenario, broken: &'a Broken) -> Self {
         Validator {
             s,
+            broken,
             out: Vec::new(),
             actors: BTreeSet::new(),
             regions: BTreeMap::new(),
@@ -257,6 +275,9 @@ impl<'a> Validator<'a> {
         if self.actors.contains(id) {
             return true;
         }
+        if self.broken.actors.contains(id) {
+            return false;
+        }
         let suggestion = did_you_mean(id, self.actors.iter().copied());
         self.out
             .push(Diagnostic::new(path, format!("unknown actor `{id}`")).suggest(suggestion));
@@ -264,7 +285,8 @@ impl<'a> Validator<'a> {
     }
 
     fn region_ref(&mut self, path: JsonPath, id: &str) {
-        if !self.regions.contains_key(id) {
+        let broken = self.broken.regions.contains(id) || self.broken.actors.contains(id);
+        if !self.regions.contains_key(id) && !broken {
             let suggestion = did_you_mean(id, self.regions.keys().copied());
             self.out
                 .push(Diagnostic::new(path, format!("unknown region `{id}`")).suggest(suggestion));
@@ -273,7 +295,7 @@ impl<'a> Validator<'a> {
 
     fn treaty_ref(&mut self, path: JsonPath, id: &str) -> Option<&'a Treaty> {
         let found = self.treaties.get(id).copied();
-        if found.is_none() {
+        if found.is_none() && !self.broken.treaties.contains(id) {
             let suggestion = did_you_mean(id, self.treaties.keys().copied());
             self.out
                 .push(Diagnostic::new(path, format!("unknown treaty `{id}`")).suggest(suggestion));
@@ -1005,6 +1027,7 @@ impl<'a> Validator<'a> {
             Sanction | Lift => {
                 if let Some(regime) = self.required(path, kind, "regime", &e.regime)
                     && !self.sanctions.contains(regime.as_str())
+                    && !self.broken.sanctions.contains(regime.as_str())
                 {
                     let suggestion = did_you_mean(regime, self.sanctions.iter().copied());
                     self.out.push(
