@@ -542,7 +542,14 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
     }
 
     if !r.regimes.is_empty() {
-        out.push_str("<h2 id=\"sanctions\">Sanctions</h2>\n");
+        out.push_str(
+            "<h2 id=\"sanctions\">Sanctions</h2>\n<p>Of the runs in which a regime was imposed: \
+             <em>complied</em>, the target gave in under the pressure and the regime was lifted; \
+             <em>objective met otherwise</em>, the target stopped doing what the regime demanded \
+             (ended the conflicts it began, or all its conflicts, as the regime's objective says) \
+             without giving in, and the regime was lifted for that. Pressure runs from 0 to 1 \
+             (docs/MODEL.md §3.8).</p>\n",
+        );
         let rows: Vec<Vec<String>> = r
             .regimes
             .iter()
