@@ -338,7 +338,8 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
 
     let signals = Signals::register()?;
     let mut sink = CliSink::new(!args.quiet);
-    sink.runs = out.as_ref().map(OutputDir::runs_writer).transpose()?;
+    let dated = model.world.start.is_some();
+    sink.runs = out.as_ref().map(|out| out.runs_writer(dated)).transpose()?;
     if let (Some(writer), Some(dir)) = (&mut sink.runs, &args.resume)
         && dir.join(files::RUNS).exists()
     {

@@ -562,3 +562,31 @@ fn a_focus_counts_only_the_conflicts_it_names() {
         bad.stderr
     );
 }
+
+/// A scenario without a start has no dates: the per-run tables leave out their date columns, which
+/// would be empty in every row.
+#[test]
+fn undated_tables_have_no_date_columns() {
+    let root = scratch_dir("mc_undated");
+    let dir = root.join("out");
+    let out = casus(&[
+        "run",
+        "scenarios/two_actor_dispute.json",
+        "--runs",
+        "50",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let header = |file: &str| read(&dir, file).lines().next().unwrap().to_owned();
+    assert_eq!(
+        header("runs.csv"),
+        "run,highest_level,first_war_step,belligerents,pathway"
+    );
+    assert_eq!(
+        header("runs_by_actor.csv"),
+        "run,actor,highest_level,at_war,first_force_step,first_war_step,route"
+    );
+    assert!(!header("levels_by_step.csv").contains("date"));
+}

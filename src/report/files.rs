@@ -239,9 +239,10 @@ impl OutputDir {
         self.retire_stale(Kind::Backtest, backtest.provenance.as_ref())
     }
 
-    /// Starts the per-run tables, written under temporary names until [`RunsWriter::finish`].
-    pub fn runs_writer(&self) -> io::Result<RunsWriter> {
-        RunsWriter::create(&self.dir)
+    /// Starts the per-run tables, written under temporary names until [`RunsWriter::finish`];
+    /// `dated` (the scenario has a start) adds the date columns.
+    pub fn runs_writer(&self, dated: bool) -> io::Result<RunsWriter> {
+        RunsWriter::create(&self.dir, dated)
     }
 
     /// Writes charts, each atomically, under their file names.
@@ -426,7 +427,7 @@ pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Sum
         .map(|(dir, (_, s))| (dir, s.provenance.run_range))
         .collect();
     order.sort_by_key(|(_, range)| *range);
-    let mut runs = out.runs_writer()?;
+    let mut runs = out.runs_writer(merged.labels.start.is_some())?;
     for (dir, _) in order {
         runs.append_dir(dir)?;
     }
@@ -514,40 +515,64 @@ impl Table {
 
 /// The per-run tables, `runs.csv` (one row per run) and `runs_by_actor.csv` (one row per run and
 /// actor that took part in a conflict), written as runs complete and renamed into place when
-/// finished.
+/// finished. The date columns are there when the scenario has a start (they would be empty in
+/// every row otherwise).
 pub struct RunsWriter {
     runs: Table,
     actors: Table,
+    dated: bool,
+}
+
+/// The columns of `runs.csv`.
+const RUN_COLUMNS: [&str; 6] = [
+    "run",
+    "highest_level",
+    "first_war_step",
+    "first_war_date",
+    "belligerents",
+    "pathway",
+];
+
+/// The columns of `runs_by_actor.csv`.
+const ACTOR_COLUMNS: [&str; 9] = [
+    "run",
+    "actor",
+    "highest_level",
+    "at_war",
+    "first_force_step",
+    "first_force_date",
+    "first_war_step",
+    "first_war_date",
+    "route",
+];
+
+/// The cells of a row whose columns are kept: the date columns only in a dated table.
+fn kept<const N: usize>(
+    columns: &[&'static str; N],
+    cells: [String; N],
+    dated: bool,
+) -> Vec<String> {
+    columns
+        .iter()
+        .zip(cells)
+        .filter(|(c, _)| dated || !c.ends_with("_date"))
+        .map(|(_, cell)| cell)
+        .collect()
 }
 
 impl RunsWriter {
-    fn create(dir: &Path) -> io::Result<RunsWriter> {
+    fn create(dir: &Path, dated: bool) -> io::Result<RunsWriter> {
+        let header = |columns: &[&'static str]| -> Vec<&'static str> {
+            columns
+                .iter()
+                .copied()
+                .filter(|c| dated || !c.ends_with("_date"))
+                .collect()
+        };
         Ok(RunsWriter {
-            runs: Table::create(
-                &dir.join(RUNS),
-                &[
-                    "run",
-                    "highest_level",
-                    "first_war_step",
-                    "first_war_date",
-                    "belligerents",
-                    "pathway",
-                ],
-            )?,
-            actors: Table::create(
-                &dir.join(RUNS_BY_ACTOR),
-                &[
-                    "run",
-                    "actor",
-                    "highest_level",
-                    "at_war",
-                    "first_force_step",
-                    "first_force_date",
-                    "first_war_step",
-                    "first_war_date",
-                    "route",
-                ],
-            )?,
+            runs: Table::create(&dir.join(RUNS), &header(&RUN_COLUMNS))?,
+            actors: Table::create(&dir.join(RUNS_BY_ACTOR), &header(&ACTOR_COLUMNS))?,
+            dated,
         })
     }
 
@@ -555,16 +580,19 @@ impl RunsWriter {
     pub fn write(&mut self, rows: &[RunRow]) -> io::Result<()> {
         let step = |s: Option<u32>| s.map(|s| s.to_string()).unwrap_or_default();
         for row in rows {
-            self.runs.csv.write_record([
+            let cells = [
                 row.run.to_string(),
                 row.highest.to_string(),
                 step(row.first_war),
                 row.first_war_date.clone(),
                 row.belligerents.clone(),
                 row.pathway.to_string(),
-            ])?;
+            ];
+            self.runs
+                .csv
+                .write_record(kept(&RUN_COLUMNS, cells, self.dated))?;
             for a in &row.actors {
-                self.actors.csv.write_record([
+                let cells = [
                     row.run.to_string(),
                     a.actor.clone(),
                     a.highest.to_string(),
@@ -574,7 +602,10 @@ impl RunsWriter {
                     step(a.first_war),
                     a.first_war_date.clone(),
                     a.route.clone(),
-                ])?;
+                ];
+                self.actors
+                    .csv
+                    .write_record(kept(&ACTOR_COLUMNS, cells, self.dated))?;
             }
         }
         Ok(())
