@@ -257,6 +257,23 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
             d,
             "--force",
         ],
+        vec![
+            "sweep",
+            file,
+            "--param",
+            "parameters.escalation_nuclear",
+            "--values",
+            "1.5,2.5,3.5",
+            "--param",
+            "parameters.up_force",
+            "--values",
+            "0.004,0.008",
+            "--runs",
+            "200",
+            "--out",
+            d,
+            "--force",
+        ],
         vec!["report", d],
     ] {
         let r = casus(&args);
@@ -268,6 +285,7 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
         "at-war-by-step",
         "tornado",
         "compare",
+        "sweep",
     ];
     for chart in charts {
         let file = format!("{}.svg", chart.replace('-', "_"));
@@ -326,6 +344,7 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
         "sanctions-table",
         "sensitivity-table",
         "compare-table",
+        "sweep-table",
     ] {
         let start = dom
             .find(&format!("<table id=\"{table}\">"))

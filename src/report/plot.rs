@@ -931,7 +931,8 @@ pub fn backtest_charts(b: &Backtest) -> Result<Vec<Chart>, PlotError> {
     Ok(charts)
 }
 
-/// A sweep's chart: P(subject ≥ the sweep's level) with its 95 % interval against the first axis.
+/// A sweep's chart: P(subject ≥ the sweep's level) with its 95 % interval (a whisker of the line's
+/// colour) against the first axis.
 /// On a grid of several axes, one line per combination of the other axes' values (up to eight);
 /// otherwise (a Latin hypercube, or more combinations) each point alone.
 pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
@@ -977,12 +978,11 @@ pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
                     .collect();
                 (words.join(", "), Key::Line(colour))
             })
-            .chain([("95 % interval".to_owned(), Key::Line(INK))])
             .collect()
     } else {
         vec![
             ("point".to_owned(), Key::Dot(PALETTE[0])),
-            ("95 % interval".to_owned(), Key::Line(INK)),
+            ("95 % interval".to_owned(), Key::Line(PALETTE[0])),
         ]
     };
     let outcome = s.outcome(s.level);
@@ -1031,20 +1031,27 @@ pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
             .y_label_formatter(&percent_axis(0.0, top))
             .light_line_style(WHITE)
             .draw()?;
-        for ((_, members), colour) in groups.iter().zip(PALETTE.iter().cycle()) {
+        // Lines that share an x are set a little apart, so that their intervals do not overlap.
+        let dodge = (x1 - x0) * 0.012;
+        let middle = (groups.len() as f64 - 1.0) / 2.0;
+        for (g, ((_, members), colour)) in groups.iter().zip(PALETTE.iter().cycle()).enumerate() {
+            let shift = dodge * (g as f64 - middle);
             if lines {
                 chart.draw_series(LineSeries::new(
-                    members.iter().map(|&(x, p)| (x, p.p)),
+                    members.iter().map(|&(x, p)| (x + shift, p.p)),
                     colour.stroke_width(2),
                 ))?;
             }
             chart.draw_series(members.iter().map(|&(x, p)| {
-                PathElement::new(vec![(x, p.lo), (x, p.hi)], INK.stroke_width(1))
+                PathElement::new(
+                    vec![(x + shift, p.lo), (x + shift, p.hi)],
+                    colour.stroke_width(1),
+                )
             }))?;
             chart.draw_series(
                 members
                     .iter()
-                    .map(|&(x, p)| Circle::new((x, p.p), 4, colour.filled())),
+                    .map(|&(x, p)| Circle::new((x + shift, p.p), 4, colour.filled())),
             )?;
         }
         Ok(())
