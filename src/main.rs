@@ -300,7 +300,10 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let previous = args
         .resume
         .as_ref()
-        .map(|dir| files::read_summary(dir))
+        .map(|dir| {
+            // The summary, and the rows of the runs it counts, which the resumed run keeps.
+            files::read_summary(dir).and_then(|p| files::check_runs_table(dir, &p).map(|()| p))
+        })
         .transpose()?;
     let model = match &previous {
         Some(p) => match Compiled::resume(&args.file, p) {
@@ -340,9 +343,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let mut sink = CliSink::new(!args.quiet);
     let dated = model.world.start.is_some();
     sink.runs = out.as_ref().map(|out| out.runs_writer(dated)).transpose()?;
-    if let (Some(writer), Some(dir)) = (&mut sink.runs, &args.resume)
-        && dir.join(files::RUNS).exists()
-    {
+    if let (Some(writer), Some(dir)) = (&mut sink.runs, &args.resume) {
         writer.append_dir(dir)?;
     }
     let summary = mc.run(&mut sink, Some(&signals.stop))?;

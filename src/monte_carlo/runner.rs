@@ -199,6 +199,9 @@ impl<'w> MonteCarlo<'w> {
     /// refused ([`Compiled::resume`](crate::Compiled::resume) does both).
     pub fn continue_from(mut self, previous: &Summary) -> Result<Self, ResumeError> {
         let p = &previous.provenance;
+        if p.casus_version != crate::VERSION {
+            return Err(ResumeError::OtherVersion(p.casus_version.clone()));
+        }
         if !self.scenario_sha256.is_empty() && p.scenario_sha256 != self.scenario_sha256 {
             return Err(ResumeError::OtherScenario);
         }
@@ -529,6 +532,13 @@ pub enum ResumeError {
         /// The experiment's.
         given: String,
     },
+    /// Another version of casus made the summary: its runs may differ from this version's.
+    #[error(
+        "the interrupted run was made by casus {0}, this is casus {v}: its runs may not be this \
+         version's; start it again",
+        v = crate::VERSION
+    )]
+    OtherVersion(String),
 }
 
 #[cfg(test)]

@@ -628,6 +628,162 @@ impl Summary {
             .find(|o| o.clause == clause && o.holder == holder)
     }
 
+    /// Checks a summary read back from a file (by `merge`, `--resume` and `report`) before any of
+    /// it is used: its arrays have the lengths its labels give, its counts the relations every run
+    /// keeps (level counts sum to the runs; no count exceeds the runs, or the count it is part
+    /// of; a pathway per run), its runs fit the range it claims, and its results are the ones its
+    /// counts give. The error names the broken invariant.
+    pub fn check(&self) -> Result<(), String> {
+        let c = &self.counts;
+        let l = &self.labels;
+        let runs = c.runs;
+        let steps = l.steps as usize;
+        let sum = |xs: &[u64]| -> Result<u64, String> {
+            xs.iter()
+                .try_fold(0u64, |a, &x| a.checked_add(x))
+                .ok_or_else(|| "a sum of counts overflows".to_owned())
+        };
+        let require = |ok: bool, what: String| if ok { Ok(()) } else { Err(what) };
+        let [start, end] = self.provenance.run_range;
+        require(
+            start <= end && end <= self.provenance.runs_requested && runs <= end - start,
+            format!(
+                "counts.runs is {runs}, more than its runs {start}..{end} of {}",
+                self.provenance.runs_requested
+            ),
+        )?;
+        require(
+            !self.provenance.complete || runs == end - start,
+            format!("complete, but counts {runs} runs of its {start}..{end}"),
+        )?;
+        require(
+            l.levels.len() == 8,
+            format!("{} level labels, not 8", l.levels.len()),
+        )?;
+        for (name, counts) in [("highest", &c.highest), ("highest_begun", &c.highest_begun)] {
+            let total = sum(counts)?;
+            require(
+                total == runs,
+                format!("counts.{name} sums to {total}, not to the {runs} runs"),
+            )?;
+        }
+        let focus = sum(&c.highest_focus)?;
+        require(
+            focus == runs || (focus == 0 && l.focus.is_none()),
+            format!("counts.highest_focus sums to {focus}, not to the {runs} runs"),
+        )?;
+        require(
+            c.first_reached.len() == 8 && c.first_reached.iter().all(|r| r.len() == steps),
+            format!("counts.first_reached is not 8 rows of {steps} steps"),
+        )?;
+        for (k, row) in c.first_reached.iter().enumerate() {
+            require(
+                sum(row)? <= runs,
+                format!("counts.first_reached[{k}] counts more than {runs} runs"),
+            )?;
+        }
+        require(
+            c.level_by_step.len() == steps,
+            format!(
+                "counts.level_by_step has {} steps, not {steps}",
+                c.level_by_step.len()
+            ),
+        )?;
+        for (t, row) in c.level_by_step.iter().enumerate() {
+            let total = sum(row)?;
+            require(
+                total == runs,
+                format!("counts.level_by_step[{t}] sums to {total}, not to the {runs} runs"),
+            )?;
+        }
+        let lengths = [
+            ("actors", c.actors.len(), l.actors.len()),
+            ("obligations", c.obligations.len(), l.obligations.len()),
+            ("regimes", c.regimes.len(), l.regimes.len()),
+            ("pressure_sum", c.pressure_sum.len(), l.actors.len()),
+            (
+                "stance_sum",
+                c.stance_sum.len(),
+                l.actors.len() * l.actors.len(),
+            ),
+        ];
+        for (name, found, expected) in lengths {
+            require(
+                found == expected,
+                format!("counts.{name} has {found} entries; its labels name {expected}"),
+            )?;
+        }
+        for (a, id) in c.actors.iter().zip(&l.actors) {
+            let at = |k: usize| sum(&a.highest[k..]);
+            require(
+                sum(&a.highest)? == runs,
+                format!("actor {id}: its levels do not sum to the {runs} runs"),
+            )?;
+            require(
+                a.belligerent == at(4)?,
+                format!("actor {id}: belligerent is not its runs at force or above"),
+            )?;
+            require(
+                a.at_war == at(5)?,
+                format!("actor {id}: at_war is not its runs at war or above"),
+            )?;
+            require(
+                a.first_war.len() == steps && sum(&a.first_war)? == a.at_war,
+                format!("actor {id}: first_war does not count its runs at war over {steps} steps"),
+            )?;
+            let routes = a.routes.values().try_fold(0u64, |t, &n| t.checked_add(n));
+            require(
+                routes == Some(a.belligerent),
+                format!("actor {id}: its routes do not count its runs at force"),
+            )?;
+        }
+        for (o, label) in c.obligations.iter().zip(&l.obligations) {
+            let name = format!(
+                "obligation {} {}>{}",
+                label.clause, label.holder, label.partner
+            );
+            require(
+                o.runs_honoured <= o.runs_triggered
+                    && o.runs_triggered <= runs
+                    && o.violated <= runs
+                    && o.honoured <= o.decisions
+                    && o.decisions.checked_add(o.engaged) == Some(o.firings)
+                    && o.first_fired.len() <= steps
+                    && sum(&o.first_fired)? == o.runs_triggered,
+                format!("{name}: its counts are not those of any runs"),
+            )?;
+        }
+        for (g, label) in c.regimes.iter().zip(&l.regimes) {
+            let lifted = [g.complied, g.objective_met, g.ended_otherwise]
+                .iter()
+                .try_fold(0u64, |t, &n| t.checked_add(n));
+            require(
+                g.imposed <= runs && lifted.is_some_and(|n| n <= g.imposed),
+                format!(
+                    "sanction regime {}: its counts are not those of any runs",
+                    label.id
+                ),
+            )?;
+        }
+        let scale = i128::from(runs) * 1_000_000_000;
+        require(
+            c.pressure_sum
+                .iter()
+                .all(|&x| (0..=scale).contains(&i128::from(x)))
+                && c.stance_sum.iter().all(|&x| i128::from(x).abs() <= scale),
+            "a sum of final pressures or stances is out of its range".to_owned(),
+        )?;
+        let pathways = c.pathways.values().try_fold(0u64, |t, &n| t.checked_add(n));
+        require(
+            pathways == Some(runs),
+            format!("the pathways do not count the {runs} runs"),
+        )?;
+        require(
+            Results::derive(l, c) == self.results,
+            "its results are not the ones its counts give".to_owned(),
+        )
+    }
+
     /// A summary of `counts`, deriving its results.
     pub fn new(provenance: Provenance, labels: Labels, counts: Counts) -> Self {
         let results = Results::derive(&labels, &counts);

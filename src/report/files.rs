@@ -417,7 +417,20 @@ fn temporary(path: &Path) -> PathBuf {
 pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Summary> {
     let mut parts = Vec::new();
     for dir in shards {
-        parts.push((dir.display().to_string(), read_summary(dir)?));
+        let summary = read_summary(dir)?;
+        if summary.provenance.casus_version != crate::VERSION {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}: made by casus {}, this is casus {}: merge with the version that made it",
+                    dir.join(SUMMARY).display(),
+                    summary.provenance.casus_version,
+                    crate::VERSION
+                ),
+            ));
+        }
+        check_runs_table(dir, &summary)?;
+        parts.push((dir.display().to_string(), summary));
     }
     let merged = crate::monte_carlo::merge(&parts).map_err(io::Error::other)?;
     let out = OutputDir::prepare(out, force)?;
@@ -436,10 +449,62 @@ pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Sum
     Ok(merged)
 }
 
-/// Reads a `summary.json`.
+/// Reads a `summary.json` and checks it ([`Summary::check`]): a summary that breaks an invariant
+/// (edited, or damaged) is an error naming the file and the invariant, never a wrong figure.
 pub fn read_summary(dir: &Path) -> io::Result<Summary> {
     let path = dir.join(SUMMARY);
-    read_json(&path)?.ok_or_else(|| error(&path, "cannot read", "no such file"))
+    let summary: Summary =
+        read_json(&path)?.ok_or_else(|| error(&path, "cannot read", "no such file"))?;
+    summary.check().map_err(|broken| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{}: not a summary casus wrote: {broken}; it was edited or damaged",
+                path.display()
+            ),
+        )
+    })?;
+    Ok(summary)
+}
+
+/// Checks that the per-run table `runs.csv` beside a summary is that summary's: one row for each
+/// run it counts, each run of its range once. Merging and resuming join these rows, so a table
+/// that is missing, short, long or from other runs is an error naming it.
+pub fn check_runs_table(dir: &Path, summary: &Summary) -> io::Result<()> {
+    let path = dir.join(RUNS);
+    let bad = |what: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{}: {what}; it does not belong to the summary beside it",
+                path.display()
+            ),
+        )
+    };
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| error(&path, "cannot read", e))?;
+    let [start, end] = summary.provenance.run_range;
+    let mut seen = std::collections::BTreeSet::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| error(&path, "cannot read", e))?;
+        let run: u64 = record
+            .get(0)
+            .and_then(|r| r.parse().ok())
+            .ok_or_else(|| bad(format!("a row without a run number: {record:?}")))?;
+        if !(start..end).contains(&run) {
+            return Err(bad(format!("run {run} is outside the runs {start}..{end}")));
+        }
+        if !seen.insert(run) {
+            return Err(bad(format!("run {run} appears twice")));
+        }
+    }
+    let counted = summary.counts.runs;
+    if seen.len() as u64 != counted {
+        return Err(bad(format!(
+            "{} rows for the {counted} runs the summary counts",
+            seen.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Reads one of casus's own JSON files, or `None` if there is none. A file that does not parse

@@ -37,7 +37,13 @@ impl Contents {
     /// `backtest.json` `dir` holds; an error if it holds none.
     pub fn read(dir: &Path) -> io::Result<Contents> {
         let contents = Contents {
-            summary: read_json(&dir.join(SUMMARY))?,
+            // A summary is checked as merge and resume check it; the other files hold no counts
+            // that the report sums.
+            summary: if dir.join(SUMMARY).exists() {
+                Some(super::files::read_summary(dir)?)
+            } else {
+                None
+            },
             compared: read_json(&dir.join(COMPARE))?,
             sensitivity: read_json(&dir.join(SENSITIVITY))?,
             sweep: read_json(&dir.join(SWEEP))?,
