@@ -366,3 +366,23 @@ fn completions_and_manual_pages() {
         unknown.stderr
     );
 }
+
+/// A number of worker threads far past the cores is refused before anything starts.
+#[test]
+fn too_many_threads_are_refused() {
+    for command in ["run", "sensitivity", "compare"] {
+        let out = casus(&[
+            command,
+            "scenarios/two_actor_dispute.json",
+            "--threads",
+            "100000",
+        ]);
+        assert_eq!(out.code, 2, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("expected a number of worker threads from 0 (one per core)"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+}

@@ -204,6 +204,19 @@ fn sweep_arguments_are_checked() {
             ],
             "a Latin hypercube samples ranges",
         ),
+        (
+            vec![
+                "--param",
+                "parameters.up_force",
+                "--values",
+                "0.1",
+                "--param",
+                "parameters.up_force",
+                "--values",
+                "0.2",
+            ],
+            "--param parameters.up_force is given twice",
+        ),
     ] {
         let mut all = vec!["sweep", "scenarios/two_actor_dispute.json"];
         all.extend(args);

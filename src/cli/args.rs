@@ -177,7 +177,7 @@ pub(crate) enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Worker threads; 0 for one per core.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, value_parser = parse_threads)]
         threads: usize,
         /// Override a scenario value first, e.g. `parameters.honour_all=true`; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -274,6 +274,22 @@ pub(crate) fn parse_factor(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Worker threads beyond this many per core only add contention: the runs are compute-bound.
+const THREADS_PER_CORE: usize = 4;
+
+/// Parses `--threads`: 0 (one per core) up to [`THREADS_PER_CORE`] per core of this machine.
+pub(crate) fn parse_threads(text: &str) -> Result<usize, String> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let limit = THREADS_PER_CORE * cores;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= limit => Ok(n),
+        _ => Err(format!(
+            "expected a number of worker threads from 0 (one per core) to {limit} ({THREADS_PER_CORE} \
+             for each of this machine's {cores} cores), found `{text}`"
+        )),
+    }
+}
+
 /// Parses a level by name (`war`) or number (`5`).
 pub(crate) fn parse_level(text: &str) -> Result<casus::model::Level, String> {
     let text = text.trim();
@@ -331,7 +347,7 @@ pub(crate) struct Experiment {
     #[arg(long)]
     pub(crate) seed: Option<u64>,
     /// Worker threads; 0 for one per core.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     pub(crate) threads: usize,
 }
 
@@ -416,6 +432,13 @@ pub(crate) fn sweep_axes(m: &clap::ArgMatches) -> Result<Vec<Axis>, String> {
                     None => return Err(format!("--{kind} {text} comes before any --param")),
                 }
             }
+        }
+    }
+    for (i, (path, _)) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|(earlier, _)| earlier == path) {
+            return Err(format!(
+                "--param {path} is given twice; give each value to vary once, with all its levels"
+            ));
         }
     }
     axes.into_iter()
@@ -511,7 +534,7 @@ pub(crate) struct BacktestArgs {
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
     /// Worker threads; 0 for one per core.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     pub(crate) threads: usize,
     /// Also write backtest.json and backtest.csv (every forecast) to this directory.
     #[arg(long)]

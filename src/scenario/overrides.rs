@@ -1,10 +1,12 @@
 //! Overrides of scenario values by path: `--set parameters.onset_rate=0.03`,
 //! `--set treaties.rus_prk_2024.obligations.art4_rus.reliability=0.9`.
 //!
-//! A path is a dot-separated list of keys. In a list, a key selects the element whose `id` is that
-//! key (or, if it is a number, the element at that index). The value is JSON (`0.9`, `true`,
-//! `"war"`, `[0, 3]`); anything that does not parse as JSON is taken as a string. The overridden
-//! scenario is validated like a file.
+//! A path is a dot-separated list of keys. In a list, `#N` selects the element at index N (from
+//! 0); any other key selects the element whose `id` is that key, so `treaties.0` is the treaty
+//! whose id is `0`, never the first treaty. In a list whose elements have no ids (stances, dyads),
+//! a bare number is an index too. The value is JSON (`0.9`, `true`, `"war"`, `[0, 3]`); anything
+//! that does not parse as JSON is taken as a string. The overridden scenario is validated like a
+//! file.
 
 use std::fmt;
 use std::str::FromStr;
@@ -110,9 +112,20 @@ impl Override {
                         .or_insert_with(|| Value::Object(Default::default()))
                 }
                 Value::Array(items) => {
-                    let found = match key.parse::<usize>() {
-                        Ok(index) => index,
-                        Err(_) => items
+                    // `#N` is an index; a number is one only in a list without ids.
+                    let has_ids = items.iter().any(|item| item.get("id").is_some());
+                    let index = match key.strip_prefix('#') {
+                        Some(n) => Some(n.parse::<usize>().map_err(|_| {
+                            error(format!(
+                                "`{key}` in `{walked}`: expected #N, the index of an element"
+                            ))
+                        })?),
+                        None if !has_ids => key.parse::<usize>().ok(),
+                        None => None,
+                    };
+                    let found = match index {
+                        Some(index) => index,
+                        None => items
                             .iter()
                             .position(|item| item.get("id").and_then(Value::as_str) == Some(key))
                             .ok_or_else(|| {
@@ -122,6 +135,13 @@ impl Override {
                                     .collect();
                                 let hint = super::did_you_mean(key, ids.iter().copied())
                                     .map(|s| format!("; {s}"))
+                                    .or_else(|| {
+                                        key.parse::<usize>().is_ok().then(|| {
+                                            format!(
+                                                "; for the element at index {key}, write #{key}"
+                                            )
+                                        })
+                                    })
                                     .unwrap_or_default();
                                 error(format!("no element with id `{key}` in `{walked}`{hint}"))
                             })?,
@@ -174,7 +194,7 @@ mod tests {
             v["treaties"][0]["obligations"][0]["reliability"],
             json!(0.9)
         );
-        apply("treaties.0.obligations.0.kind=defense", &mut v).unwrap();
+        apply("treaties.#0.obligations.#0.kind=defense", &mut v).unwrap();
         assert_eq!(v["treaties"][0]["obligations"][0]["kind"], json!("defense"));
         apply("parameters.honour_all=true", &mut v).unwrap();
         assert_eq!(v["parameters"]["honour_all"], json!(true));
@@ -201,7 +221,33 @@ mod tests {
         );
         assert!("no_equals".parse::<Override>().is_err());
         assert!("a..b=1".parse::<Override>().is_err());
-        let err = apply("treaties.3.id=x", &mut v).unwrap_err();
+        let err = apply("treaties.#3.id=x", &mut v).unwrap_err();
         assert!(err.message.contains("has 1 elements"), "{err}");
+        let err = apply("treaties.#x.id=x", &mut v).unwrap_err();
+        assert!(err.message.contains("expected #N"), "{err}");
+    }
+
+    /// In a list of elements with ids, a number is an id, never an index: `treaties.0` is the
+    /// treaty whose id is `0`; `#0` is the first. In a list without ids a number is an index.
+    #[test]
+    fn ids_that_look_like_numbers_are_ids() {
+        let mut v = json!({
+            "treaties": [{"id": "1", "x": 0}, {"id": "0", "x": 0}],
+            "stances": [{"value": 0.1}, {"value": 0.2}]
+        });
+        apply("treaties.0.x=5", &mut v).unwrap();
+        assert_eq!(v["treaties"][1]["x"], json!(5), "the treaty with id 0");
+        apply("treaties.#0.x=7", &mut v).unwrap();
+        assert_eq!(v["treaties"][0]["x"], json!(7), "the first treaty");
+        apply("without:treaties.0", &mut v).unwrap();
+        assert_eq!(v["treaties"], json!([{"id": "1", "x": 7}]));
+        let err = apply("treaties.0.x=1", &mut v).unwrap_err();
+        assert!(
+            err.message.contains("no element with id `0`") && err.message.contains("write #0"),
+            "{err}"
+        );
+        apply("stances.1.value=0.5", &mut v).unwrap();
+        apply("stances.#0.value=0.4", &mut v).unwrap();
+        assert_eq!(v["stances"], json!([{"value": 0.4}, {"value": 0.5}]));
     }
 }
