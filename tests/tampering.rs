@@ -27,6 +27,23 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `casus merge` of shard `a` and the edited shard `bad` into `out`, which must fail and write
+/// nothing: its standard error.
+fn failed_merge(a: &Path, bad: &Path, out: &Path, name: &str) -> String {
+    let result = casus(&[
+        "merge",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        a.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(result.code, 1, "{name}: {}", result.stderr);
+    assert!(!result.stderr.contains("panicked"), "{name}");
+    assert!(!out.exists(), "{name}: nothing written");
+    result.stderr
+}
+
 /// Two shards of 200 runs of the toy, each with its output directory.
 fn shards(root: &Path) -> [PathBuf; 2] {
     [0, 1].map(|i| {
@@ -120,23 +137,12 @@ fn merge_refuses_tampered_shards() {
         edit(&mut summary);
         write(&bad.join("summary.json"), &summary);
         let out_dir = root.join(format!("out-{}", name.replace(' ', "-")));
-        let out = casus(&[
-            "merge",
-            "--quiet",
-            "--out",
-            out_dir.to_str().unwrap(),
-            a.to_str().unwrap(),
-            bad.to_str().unwrap(),
-        ]);
-        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
-        assert!(out.stderr.contains(message), "{name}: {}", out.stderr);
+        let stderr = failed_merge(&a, &bad, &out_dir, name);
+        assert!(stderr.contains(message), "{name}: {stderr}");
         assert!(
-            out.stderr.contains("summary.json"),
-            "{name}: names the file: {}",
-            out.stderr
+            stderr.contains("summary.json"),
+            "{name}: names the file: {stderr}"
         );
-        assert!(!out.stderr.contains("panicked"), "{name}");
-        assert!(!out_dir.exists(), "{name}: nothing written");
     }
 
     // A shard's per-run table must be its summary's: every run once, and no other.
@@ -171,18 +177,9 @@ fn merge_refuses_tampered_shards() {
         let table = std::fs::read_to_string(bad.join("runs.csv")).unwrap();
         std::fs::write(bad.join("runs.csv"), edit(&table)).unwrap();
         let out_dir = root.join(format!("table-out-{}", name.replace(' ', "-")));
-        let out = casus(&[
-            "merge",
-            "--quiet",
-            "--out",
-            out_dir.to_str().unwrap(),
-            a.to_str().unwrap(),
-            bad.to_str().unwrap(),
-        ]);
-        assert_eq!(out.code, 1, "{name}: {}", out.stderr);
-        assert!(out.stderr.contains(message), "{name}: {}", out.stderr);
-        assert!(out.stderr.contains("runs.csv"), "{name}: {}", out.stderr);
-        assert!(!out_dir.exists(), "{name}: nothing written");
+        let stderr = failed_merge(&a, &bad, &out_dir, name);
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(stderr.contains("runs.csv"), "{name}: {stderr}");
     }
 }
 

@@ -297,6 +297,24 @@ fn whole(x: f64, label: impl Fn(i64) -> String) -> String {
     }
 }
 
+/// A chart of two numeric axes on `plot`, with the margins every chart here has and `y_area`
+/// pixels for the y axis's labels.
+fn cartesian<'a, 'b>(
+    plot: &'a Area<'b>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_area: u32,
+) -> Result<
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+> {
+    Ok(ChartBuilder::on(plot)
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x, y)?)
+}
+
 /// The x axis of a chart over the steps of a run: how many, their unit (`month`), and each
 /// step's label (its date when the scenario has a start, else its number).
 struct Steps<'a> {
@@ -318,11 +336,7 @@ fn over_steps<'a, 'b>(
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     Box<dyn std::error::Error>,
 > {
-    let mut chart = ChartBuilder::on(plot)
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(0.0..f64::from(steps.count.max(1)), y)?;
+    let mut chart = cartesian(plot, 0.0..f64::from(steps.count.max(1)), y, y_area)?;
     // With a start, the axis reads in dates; fewer labels, as a date is wider than a number.
     chart
         .configure_mesh()
@@ -812,11 +826,7 @@ pub fn reliability(b: &Backtest) -> Result<Chart, PlotError> {
         legend,
     };
     frame.draw(|plot| {
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+        let mut chart = cartesian(plot, 0.0..1.0, 0.0..1.0, 64)?;
         chart
             .configure_mesh()
             .label_style((FONT, LABEL))
@@ -890,11 +900,7 @@ pub fn backtest_counts(b: &Backtest, target: Target) -> Result<Chart, PlotError>
         } else {
             (lo - 1.0, hi + 1.0)
         };
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(lo..hi, 0.0..top)?;
+        let mut chart = cartesian(plot, lo..hi, 0.0..top, 64)?;
         chart
             .configure_mesh()
             .label_style((FONT, LABEL))
@@ -1014,11 +1020,7 @@ pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
             .fold(0.0, f64::max),
     );
     frame.draw(|plot| {
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x0..x1, 0.0..top)?;
+        let mut chart = cartesian(plot, x0..x1, 0.0..top, 64)?;
         chart
             .configure_mesh()
             .label_style((FONT, LABEL))
