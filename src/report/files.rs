@@ -611,7 +611,12 @@ const ACTOR_COLUMNS: [&str; 9] = [
     "route",
 ];
 
-/// The cells of a row whose columns are kept: the date columns only in a dated table.
+/// Whether a table keeps a column: the date columns only in a dated table.
+fn keeps(column: &str, dated: bool) -> bool {
+    dated || !column.ends_with("_date")
+}
+
+/// The cells of a row whose columns the table keeps.
 fn kept<const N: usize>(
     columns: &[&'static str; N],
     cells: [String; N],
@@ -620,7 +625,7 @@ fn kept<const N: usize>(
     columns
         .iter()
         .zip(cells)
-        .filter(|(c, _)| dated || !c.ends_with("_date"))
+        .filter(|(c, _)| keeps(c, dated))
         .map(|(_, cell)| cell)
         .collect()
 }
@@ -631,7 +636,7 @@ impl RunsWriter {
             columns
                 .iter()
                 .copied()
-                .filter(|c| dated || !c.ends_with("_date"))
+                .filter(|c| keeps(c, dated))
                 .collect()
         };
         Ok(RunsWriter {

@@ -25,7 +25,7 @@ use super::files;
 use super::trace::Timeline;
 use crate::backtest::{Backtest, Target};
 use crate::engine::World;
-use crate::monte_carlo::sweep::Swept;
+use crate::monte_carlo::sweep::{Design, Swept};
 use crate::monte_carlo::{Comparison, Proportion, Sensitivity, Summary};
 
 /// One chart: its file name in an output directory, its title and its SVG text.
@@ -297,6 +297,19 @@ fn whole(x: f64, label: impl Fn(i64) -> String) -> String {
     }
 }
 
+/// Says, in the middle of an empty plot, why it is empty.
+fn empty(plot: &Area, why: &str) -> Drawn {
+    let (w, h) = plot.dim_in_pixel();
+    plot.draw_text(
+        why,
+        &(FONT, CAPTION)
+            .into_text_style(plot)
+            .pos(Pos::new(HPos::Center, VPos::Center)),
+        (w as i32 / 2, h as i32 / 2),
+    )?;
+    Ok(())
+}
+
 /// A chart of two numeric axes on `plot`, with the margins every chart here has and `y_area`
 /// pixels for the y axis's labels.
 fn cartesian<'a, 'b>(
@@ -510,14 +523,7 @@ pub fn at_war_by_step(summary: &Summary) -> Result<Chart, PlotError> {
             &percent_axis(0.0, top),
         )?;
         if curves.is_empty() {
-            let (w, h) = plot.dim_in_pixel();
-            plot.draw_text(
-                "no actor was at war in any run",
-                &(FONT, CAPTION)
-                    .into_text_style(plot)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-                (w as i32 / 2, h as i32 / 2),
-            )?;
+            empty(plot, "no actor was at war in any run")?;
         }
         for ((_, curve), colour) in curves.iter().zip(PALETTE) {
             let points = curve.iter().enumerate().map(|(t, &p)| (t as f64 + 1.0, p));
@@ -962,7 +968,7 @@ pub fn sweep(s: &Swept) -> Result<Chart, PlotError> {
             None => groups.push((rest.to_vec(), vec![(x, p)])),
         }
     }
-    let lines = s.design == "grid" && groups.len() <= PALETTE.len();
+    let lines = s.design == Design::Grid.name() && groups.len() <= PALETTE.len();
     if !lines {
         let all = groups.drain(..).flat_map(|(_, m)| m).collect();
         groups.push((Vec::new(), all));
@@ -1097,14 +1103,7 @@ pub fn trace(world: &World, timeline: &Timeline, run: u64, seed: u64) -> Result<
         };
         let mut chart = over_steps(plot, &steps, (-0.5..7.5, 130), "level", &names)?;
         if lines.is_empty() {
-            let (w, h) = plot.dim_in_pixel();
-            plot.draw_text(
-                "no actor fought at force or above in this run",
-                &(FONT, CAPTION)
-                    .into_text_style(plot)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
-                (w as i32 / 2, h as i32 / 2),
-            )?;
+            empty(plot, "no actor fought at force or above in this run")?;
         }
         let spread = 0.08;
         for (i, ((_, levels), colour)) in lines.iter().zip(PALETTE).enumerate() {
