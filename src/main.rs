@@ -210,7 +210,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let mc = experiment.apply(model.monte_carlo());
             let mut sink = CliSink::new(true);
             let result = mc.sensitivity(&model.scenario, &plan, target, &mut sink, None)?;
-            sink.finish()?;
+            sink.finish();
             let text = report::sensitivity::render(&result, &file.display().to_string(), rows);
             if let Some(out) = &out {
                 out.write_sensitivity(&result, &text)?;
@@ -297,14 +297,20 @@ const PRECISION_RUN_LIMIT: u64 = 10_000_000;
 /// `--resume`, everything that defines the experiment comes from the interrupted run's summary.
 fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     args.check()?;
-    let previous = args
+    // A resumed directory is locked (and what an interrupted commit left completed) before its
+    // summary is read, and the summary and the rows of the runs it counts, which the resumed run
+    // keeps, are checked against the manifest and each other.
+    let resumed = args
         .resume
         .as_ref()
         .map(|dir| {
-            // The summary, and the rows of the runs it counts, which the resumed run keeps.
-            files::read_summary(dir).and_then(|p| files::check_runs_table(dir, &p).map(|()| p))
+            let out = OutputDir::existing(dir)?;
+            let previous = files::read_summary(dir)?;
+            files::check_runs_table(dir, &previous)?;
+            Ok::<_, std::io::Error>((out, previous))
         })
         .transpose()?;
+    let (resumed_out, previous) = resumed.unzip();
     let model = match &previous {
         Some(p) => match Compiled::resume(&args.file, p) {
             Ok(model) => model,
@@ -315,9 +321,14 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     // Everything that can be checked is checked before the first run.
     let out_dir = args.resume.as_ref().or(args.out.as_ref());
-    let out = out_dir
-        .map(|dir| OutputDir::prepare(dir, args.force || args.resume.is_some()))
-        .transpose()?;
+    let out = match resumed_out {
+        Some(out) => Some(out),
+        None => args
+            .out
+            .as_ref()
+            .map(|dir| OutputDir::prepare(dir, args.force))
+            .transpose()?,
+    };
     let mut mc = model.monte_carlo().threads(args.experiment.threads);
     if let Some(p) = &previous {
         if p.provenance.complete {
@@ -347,9 +358,8 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         writer.append_dir(dir)?;
     }
     let summary = mc.run(&mut sink, Some(&signals.stop))?;
-    sink.finish()?;
-    if let Some(out) = &out {
-        out.write_summary(&summary)?;
+    if let (Some(out), Some(runs)) = (&out, sink.finish()) {
+        out.write_run(&summary, runs)?;
     }
     render_summary(&summary, args);
     if summary.provenance.complete {

@@ -31,11 +31,8 @@ fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
         .spawn()
         .unwrap();
     // Wait until the run has started writing rows, so the signal lands mid-run.
-    let temp = dir.join(".runs.csv.tmp");
     let started = Instant::now();
-    while fs::metadata(&temp).map(|m| m.len()).unwrap_or(0) < 1_000
-        && started.elapsed() < Duration::from_secs(60)
-    {
+    while staged_rows(dir) < 1_000 && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let status = Command::new("kill")
@@ -48,6 +45,27 @@ fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The bytes of `runs.csv` written so far under its temporary name (`.casus-…-runs.csv.tmp`).
+fn staged_rows(dir: &Path) -> u64 {
+    temporaries(dir)
+        .iter()
+        .filter(|name| name.ends_with("-runs.csv.tmp"))
+        .map(|name| fs::metadata(dir.join(name)).map_or(0, |m| m.len()))
+        .sum()
+}
+
+/// The temporary files in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|name| name.starts_with(".casus-"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn summary(dir: &Path) -> serde_json::Value {
@@ -71,9 +89,7 @@ fn sigint_keeps_the_completed_runs_and_resume_finishes_them_exactly() {
         .lines()
         .count() as u64;
     assert_eq!(rows, done + 1, "one row per completed run");
-    for temp in [".runs.csv.tmp", ".runs_by_actor.csv.tmp"] {
-        assert!(!dir.join(temp).exists(), "{temp} left behind");
-    }
+    assert_eq!(temporaries(&dir), Vec::<String>::new(), "left behind");
 
     let out = casus(&[
         "run",

@@ -107,14 +107,17 @@ fn sensitivity_of_one_actor_and_bad_arguments() {
     );
     let out = casus(&["report", "/nonexistent/casus-report"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("no summary.json"), "{}", out.stderr);
-    // A damaged summary is named with the place it breaks, and no report is written.
+    assert!(out.stderr.contains("no such directory"), "{}", out.stderr);
+    // A directory casus did not complete (no manifest) is refused.
     let dir = scratch_dir("report-damaged");
-    std::fs::write(
-        dir.join("summary.json"),
-        "{\n  \"provenance\": {\n    \"seed\": \"one\"",
-    )
-    .unwrap();
+    let damaged = "{\n  \"provenance\": {\n    \"seed\": \"one\"";
+    std::fs::write(dir.join("summary.json"), damaged).unwrap();
+    let out = casus(&["report", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no manifest.json"), "{}", out.stderr);
+    // A damaged summary (its manifest entry forged to match) is named with the place it breaks,
+    // and no report is written.
+    common::forge(&dir, "summary.json", damaged.as_bytes());
     let out = casus(&["report", dir.to_str().unwrap()]);
     assert_eq!(out.code, 1);
     assert!(

@@ -15,8 +15,15 @@ fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// Writes an edited result and forges its manifest entry, so that what is tested is casus's check
+/// of the content, not only of the manifest.
 fn write(path: &Path, value: &Value) {
-    std::fs::write(path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+    let name = path.file_name().unwrap().to_str().unwrap();
+    common::forge(
+        path.parent().unwrap(),
+        name,
+        &serde_json::to_vec_pretty(value).unwrap(),
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -145,6 +152,22 @@ fn merge_refuses_tampered_shards() {
         );
     }
 
+    // An edit the manifest does not vouch for is refused before anything is read from the file.
+    for file in ["summary.json", "runs.csv", "runs_by_actor.csv"] {
+        let bad = root.join(format!("unvouched-{file}"));
+        copy_dir(&b, &bad);
+        let mut bytes = std::fs::read(bad.join(file)).unwrap();
+        bytes.extend_from_slice(b"\n");
+        std::fs::write(bad.join(file), bytes).unwrap();
+        let out_dir = root.join(format!("unvouched-out-{file}"));
+        let stderr = failed_merge(&a, &bad, &out_dir, file);
+        assert!(
+            stderr.contains(&format!("{file}: not the file casus wrote"))
+                && stderr.contains("differs from its entry in manifest.json"),
+            "{file}: {stderr}"
+        );
+    }
+
     // A shard's per-run table must be its summary's: every run once, and no other.
     type TableEdit = fn(&str) -> String;
     let table_edits: [(&str, TableEdit, &str); 3] = [
@@ -175,7 +198,7 @@ fn merge_refuses_tampered_shards() {
         let bad = root.join(format!("table-{}", name.replace(' ', "-")));
         copy_dir(&b, &bad);
         let table = std::fs::read_to_string(bad.join("runs.csv")).unwrap();
-        std::fs::write(bad.join("runs.csv"), edit(&table)).unwrap();
+        common::forge(&bad, "runs.csv", edit(&table).as_bytes());
         let out_dir = root.join(format!("table-out-{}", name.replace(' ', "-")));
         let stderr = failed_merge(&a, &bad, &out_dir, name);
         assert!(stderr.contains(message), "{name}: {stderr}");

@@ -44,7 +44,7 @@ pub(crate) fn run(args: &BacktestArgs) -> anyhow::Result<ExitCode> {
         },
         Some(&signals.stop),
     )?;
-    sink.finish()?;
+    sink.finish();
     let text = casus::report::backtest::render(&result);
     if let Some(out) = &out {
         out.write_backtest(&result)?;

@@ -54,12 +54,12 @@ impl CliSink {
         CliSink { bar, runs: None }
     }
 
-    /// Clears the bar and finishes the table.
-    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+    /// Clears the bar and hands back the table, to be committed with the summary.
+    pub(crate) fn finish(self) -> Option<RunsWriter> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        self.runs.take().map_or(Ok(()), RunsWriter::finish)
+        self.runs
     }
 }
 

@@ -1,11 +1,14 @@
 //! The output directory of `casus run` and `casus merge`: `summary.json`, `runs.csv`,
-//! `runs_by_actor.csv`, `levels_by_step.csv`, `pathways.csv` and the summary's charts. Every file is written under a temporary name and
-//! renamed into place, so a reader never sees a half-written file and an error leaves the previous
-//! files intact.
+//! `runs_by_actor.csv`, `levels_by_step.csv`, `pathways.csv` and the summary's charts, and the
+//! other commands' results beside them. Every command's files are committed together
+//! ([`commit`](super::commit)): a crash or an error at any instant leaves the previous files, and
+//! `manifest.json` vouches for each file's size and SHA-256.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use super::commit::{self, Commit, DirLock, MANIFEST, Manifest, Staged, Staging, Vouched};
 
 use crate::monte_carlo::sweep::Swept;
 use crate::monte_carlo::{Comparison, Provenance, RunRow, Sensitivity, Summary};
@@ -142,10 +145,13 @@ pub struct Compared {
     pub provenance: Option<[Provenance; 2]>,
 }
 
-/// An output directory, checked before any simulation starts.
-#[derive(Debug, Clone)]
+/// An output directory, checked before any simulation starts, and locked against any other casus
+/// command for as long as this value lives. Every `write_*` is one commit ([`commit`](super::commit)):
+/// its files become current together, or (on any error or crash) the previous ones stay.
+#[derive(Debug)]
 pub struct OutputDir {
     dir: PathBuf,
+    _lock: DirLock,
 }
 
 fn error(path: &Path, what: &str, e: impl std::fmt::Display) -> io::Error {
@@ -153,10 +159,11 @@ fn error(path: &Path, what: &str, e: impl std::fmt::Display) -> io::Error {
 }
 
 impl OutputDir {
-    /// Creates `dir` if needed, refuses a non-empty one unless `force`, and checks that it can be
-    /// written.
+    /// Creates `dir` if needed, locks it, completes or clears what an interrupted command left,
+    /// refuses a non-empty directory unless `force`, and checks that it can be written.
     pub fn prepare(dir: &Path, force: bool) -> io::Result<OutputDir> {
         fs::create_dir_all(dir).map_err(|e| error(dir, "cannot create the output directory", e))?;
+        let out = Self::lock(dir)?;
         let mut entries =
             fs::read_dir(dir).map_err(|e| error(dir, "cannot read the output directory", e))?;
         if entries.next().is_some() && !force {
@@ -168,19 +175,41 @@ impl OutputDir {
                 ),
             ));
         }
-        // A probe of 64 KiB, synced to disk: a read-only directory or a full disk fails here,
-        // before any run, rather than after hours of them.
-        let probe = dir.join(".casus-write-test");
-        let written = File::create(&probe)
-            .and_then(|mut f| f.write_all(&[0u8; 64 * 1024]).and_then(|()| f.sync_all()));
-        if let Err(e) = written {
-            let _ = fs::remove_file(&probe); // best effort; the error below is what matters
-            return Err(error(dir, "cannot write in the output directory", e));
+        out.probe()?;
+        Ok(out)
+    }
+
+    /// An existing directory of results to add to (`casus report`, `casus run --resume`): locked,
+    /// recovered and checked as [`prepare`](Self::prepare) does, whatever it holds.
+    pub fn existing(dir: &Path) -> io::Result<OutputDir> {
+        if !dir.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{}: no such directory", dir.display()),
+            ));
         }
-        fs::remove_file(&probe).map_err(|e| error(&probe, "cannot remove", e))?;
+        let out = Self::lock(dir)?;
+        out.probe()?;
+        Ok(out)
+    }
+
+    fn lock(dir: &Path) -> io::Result<OutputDir> {
+        let lock = DirLock::exclusive(dir)?;
+        commit::recover(dir)?;
         Ok(OutputDir {
             dir: dir.to_owned(),
+            _lock: lock,
         })
+    }
+
+    /// A probe of 64 KiB, synced to disk: a read-only directory or a full disk fails here, before
+    /// any run, rather than after hours of them. It is removed when dropped.
+    fn probe(&self) -> io::Result<()> {
+        let mut probe = Staging::create(&self.dir, "write-test")?;
+        probe
+            .write_all(&[0u8; 64 * 1024])
+            .and_then(|()| probe.finish().map(drop))
+            .map_err(|e| error(&self.dir, "cannot write in the output directory", e))
     }
 
     /// The directory.
@@ -188,31 +217,25 @@ impl OutputDir {
         &self.dir
     }
 
-    /// After results of kind `written` made from `provenance` are in place: removes the results
-    /// of other kinds made from another scenario (by SHA-256) or another version of casus, or that
-    /// do not record what they were made from, and `report.html`, which no longer describes the
-    /// directory. Results of the same scenario stay, for `casus report` to set side by side.
-    fn retire_stale(&self, written: Kind, provenance: Option<&Provenance>) -> io::Result<()> {
-        let remove = |file: &str| {
-            let path = self.dir.join(file);
-            match fs::remove_file(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    Err(error(&path, "cannot remove", e))
-                }
-                _ => Ok(()),
-            }
-        };
-        remove(REPORT)?;
+    /// Adds to a commit of results of kind `written` made from `provenance` the retirement of
+    /// the results of other kinds made from another scenario (by SHA-256) or another version of
+    /// casus, or that do not record what they were made from, and of `report.html`, which no
+    /// longer describes the directory. Results of the same scenario stay, for `casus report` to
+    /// set side by side.
+    fn retire_stale(&self, commit: &mut Commit, written: Kind, provenance: Option<&Provenance>) {
+        commit.remove(REPORT);
         let Some(provenance) = provenance else {
-            return Ok(());
+            return;
         };
+        let manifest = commit::read_manifest(&self.dir).ok().flatten();
         for kind in Kind::ALL.into_iter().filter(|&k| k != written) {
-            let record = self.dir.join(kind.files()[0]);
-            if !record.exists() {
+            let record = kind.files()[0];
+            if !self.dir.join(record).exists() {
                 continue;
             }
-            let recorded = read_json::<serde_json::Value>(&record)
-                .ok()
+            let recorded = manifest
+                .as_ref()
+                .and_then(|m| read_result::<serde_json::Value>(&self.dir, m, record).ok())
                 .flatten()
                 .and_then(|v| kind.provenance(&v));
             let stale = recorded.is_none_or(|p| {
@@ -221,82 +244,87 @@ impl OutputDir {
             });
             if stale {
                 for file in kind.files() {
-                    remove(file)?;
+                    commit.remove(file);
                 }
             }
         }
-        Ok(())
     }
 
     /// Writes `backtest.json`, `backtest.csv` and, with the `plots` feature, its charts.
     pub fn write_backtest(&self, backtest: &crate::backtest::Backtest) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
         #[cfg(feature = "plots")]
-        self.write_charts(&super::plot::backtest_charts(backtest).map_err(io::Error::other)?)?;
-        self.write_json(BACKTEST, backtest)?;
-        write_atomic(&self.dir.join(BACKTEST_CSV), |w| {
-            super::backtest::write_csv(backtest, w)
-        })?;
-        self.retire_stale(Kind::Backtest, backtest.provenance.as_ref())
+        stage_charts(
+            &mut commit,
+            &super::plot::backtest_charts(backtest).map_err(io::Error::other)?,
+        )?;
+        stage_json(&mut commit, BACKTEST, backtest)?;
+        commit.write(BACKTEST_CSV, |w| super::backtest::write_csv(backtest, w))?;
+        self.retire_stale(&mut commit, Kind::Backtest, backtest.provenance.as_ref());
+        commit.apply()
     }
 
-    /// Starts the per-run tables, written under temporary names until [`RunsWriter::finish`];
-    /// `dated` (the scenario has a start) adds the date columns.
+    /// Starts the per-run tables, written under temporary names and committed with the summary
+    /// ([`write_run`](Self::write_run)); `dated` (the scenario has a start) adds the date columns.
     pub fn runs_writer(&self, dated: bool) -> io::Result<RunsWriter> {
         RunsWriter::create(&self.dir, dated)
-    }
-
-    /// Writes charts, each atomically, under their file names.
-    #[cfg(feature = "plots")]
-    pub fn write_charts(&self, charts: &[super::plot::Chart]) -> io::Result<()> {
-        for chart in charts {
-            write_atomic(&self.dir.join(chart.file), |w| {
-                w.write_all(chart.svg.as_bytes())
-            })?;
-        }
-        Ok(())
     }
 
     /// Writes `compare.json`, the table as `compare.txt` and, with the `plots` feature, the chart
     /// `compare.svg`.
     pub fn write_comparison(&self, compared: &Compared, text: &str) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
         #[cfg(feature = "plots")]
-        self.write_charts(&[super::plot::comparison(
-            &compared.comparison,
-            &compared.levels,
-            &compared.arms,
-        )
-        .map_err(io::Error::other)?])?;
-        self.write_json(COMPARE, compared)?;
-        write_atomic(&self.dir.join(COMPARE_TEXT), |w| {
-            w.write_all(text.as_bytes())
-        })?;
-        self.retire_stale(Kind::Compare, compared.provenance.as_ref().map(|[a, _]| a))
+        stage_charts(
+            &mut commit,
+            &[
+                super::plot::comparison(&compared.comparison, &compared.levels, &compared.arms)
+                    .map_err(io::Error::other)?,
+            ],
+        )?;
+        stage_json(&mut commit, COMPARE, compared)?;
+        commit.write(COMPARE_TEXT, |w| w.write_all(text.as_bytes()))?;
+        let provenance = compared.provenance.as_ref().map(|[a, _]| a);
+        self.retire_stale(&mut commit, Kind::Compare, provenance);
+        commit.apply()
     }
 
     /// Writes `sensitivity.json`, `sensitivity.csv`, the table as `sensitivity.txt` and, with the
     /// `plots` feature, the chart `tornado.svg`.
     pub fn write_sensitivity(&self, sensitivity: &Sensitivity, text: &str) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
         #[cfg(feature = "plots")]
-        self.write_charts(&[super::plot::tornado(sensitivity).map_err(io::Error::other)?])?;
-        self.write_json(SENSITIVITY, sensitivity)?;
-        write_atomic(&self.dir.join(SENSITIVITY_CSV), |w| {
+        stage_charts(
+            &mut commit,
+            &[super::plot::tornado(sensitivity).map_err(io::Error::other)?],
+        )?;
+        stage_json(&mut commit, SENSITIVITY, sensitivity)?;
+        commit.write(SENSITIVITY_CSV, |w| {
             super::sensitivity::write_csv(sensitivity, w)
         })?;
-        write_atomic(&self.dir.join(SENSITIVITY_TEXT), |w| {
-            w.write_all(text.as_bytes())
-        })?;
-        self.retire_stale(Kind::Sensitivity, sensitivity.provenance.as_ref())
+        commit.write(SENSITIVITY_TEXT, |w| w.write_all(text.as_bytes()))?;
+        self.retire_stale(
+            &mut commit,
+            Kind::Sensitivity,
+            sensitivity.provenance.as_ref(),
+        );
+        commit.apply()
     }
 
     /// Writes `sweep.json`, `sweep.csv`, the table as `sweep.txt` and, with the `plots` feature,
     /// the chart `sweep.svg`.
     pub fn write_sweep(&self, swept: &Swept, text: &str) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
         #[cfg(feature = "plots")]
-        self.write_charts(&[super::plot::sweep(swept).map_err(io::Error::other)?])?;
-        self.write_json(SWEEP, swept)?;
-        write_atomic(&self.dir.join(SWEEP_CSV), |w| swept.write_csv(w))?;
-        write_atomic(&self.dir.join(SWEEP_TEXT), |w| w.write_all(text.as_bytes()))?;
-        self.retire_stale(Kind::Sweep, Some(&swept.provenance))
+        stage_charts(
+            &mut commit,
+            &[super::plot::sweep(swept).map_err(io::Error::other)?],
+        )?;
+        stage_json(&mut commit, SWEEP, swept)?;
+        commit.write(SWEEP_CSV, |w| swept.write_csv(w))?;
+        commit.write(SWEEP_TEXT, |w| w.write_all(text.as_bytes()))?;
+        self.retire_stale(&mut commit, Kind::Sweep, Some(&swept.provenance));
+        commit.apply()
     }
 
     /// Writes `trace.csv`, each actor's state at every step of one run, and with the `plots`
@@ -308,30 +336,40 @@ impl OutputDir {
         run: u64,
         seed: u64,
     ) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
         #[cfg(feature = "plots")]
-        self.write_charts(&[
-            super::plot::trace(world, timeline, run, seed).map_err(io::Error::other)?
-        ])?;
+        stage_charts(
+            &mut commit,
+            &[super::plot::trace(world, timeline, run, seed).map_err(io::Error::other)?],
+        )?;
         #[cfg(not(feature = "plots"))]
         let _ = (run, seed);
-        write_atomic(&self.dir.join(TRACE_CSV), |w| timeline.write_csv(world, w))
+        commit.write(TRACE_CSV, |w| timeline.write_csv(world, w))?;
+        commit.apply()
     }
 
-    fn write_json(&self, file: &str, value: &impl serde::Serialize) -> io::Result<()> {
-        write_atomic(&self.dir.join(file), |w| {
-            serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
-            w.write_all(b"\n")
-        })
+    /// Writes `report.html`.
+    pub fn write_report(&self, page: &str) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
+        commit.write(REPORT, |w| w.write_all(page.as_bytes()))?;
+        commit.apply()
     }
 
-    /// Writes `summary.json`, `levels_by_step.csv` and `pathways.csv`, and with the `plots`
-    /// feature the summary's charts (`highest.svg`, `at_war_by_step.svg`, `escalation.svg`), each
-    /// atomically.
-    pub fn write_summary(&self, summary: &Summary) -> io::Result<()> {
+    /// Commits a run's results: the per-run tables `runs` has written, `summary.json`,
+    /// `levels_by_step.csv` and `pathways.csv`, and with the `plots` feature the summary's charts
+    /// (`highest.svg`, `at_war_by_step.svg`, `escalation.svg`).
+    pub fn write_run(&self, summary: &Summary, runs: RunsWriter) -> io::Result<()> {
+        let mut commit = Commit::new(&self.dir);
+        for staged in runs.finish()? {
+            commit.add(staged);
+        }
         #[cfg(feature = "plots")]
-        self.write_charts(&super::plot::summary_charts(summary).map_err(io::Error::other)?)?;
-        self.write_json(SUMMARY, summary)?;
-        write_atomic(&self.dir.join(LEVELS_BY_STEP), |w| {
+        stage_charts(
+            &mut commit,
+            &super::plot::summary_charts(summary).map_err(io::Error::other)?,
+        )?;
+        stage_json(&mut commit, SUMMARY, summary)?;
+        commit.write(LEVELS_BY_STEP, |w| {
             let mut csv = csv::Writer::from_writer(w);
             // With a start date, each step's date beside its number.
             let dated = summary.labels.start.is_some();
@@ -361,7 +399,7 @@ impl OutputDir {
             }
             csv.flush()
         })?;
-        write_atomic(&self.dir.join(PATHWAYS), |w| {
+        commit.write(PATHWAYS, |w| {
             let mut csv = csv::Writer::from_writer(w);
             csv.write_record(["pathway", "runs", "share"])?;
             let mut pathways: Vec<(&crate::model::Pathway, &u64)> =
@@ -377,46 +415,63 @@ impl OutputDir {
             }
             csv.flush()
         })?;
-        self.retire_stale(Kind::Run, Some(&summary.provenance))
+        self.retire_stale(&mut commit, Kind::Run, Some(&summary.provenance));
+        commit.apply()
     }
 }
 
-/// Writes a file under a temporary name in the same directory, then renames it into place.
+/// Stages charts under their file names.
+#[cfg(feature = "plots")]
+fn stage_charts(commit: &mut Commit, charts: &[super::plot::Chart]) -> io::Result<()> {
+    for chart in charts {
+        commit.write(chart.file, |w| w.write_all(chart.svg.as_bytes()))?;
+    }
+    Ok(())
+}
+
+/// Stages a value as pretty JSON.
+fn stage_json(commit: &mut Commit, file: &str, value: &impl serde::Serialize) -> io::Result<()> {
+    commit.write(file, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Writes one file on its own (`casus generate --out`, `casus import --out`): under a fresh
+/// temporary name created exclusively in the same directory (never through a planted symlink),
+/// synced, then renamed into place; on any error the temporary file is removed and `path` is as
+/// it was.
 pub fn write_atomic(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+    write: impl FnOnce(&mut Staging) -> io::Result<()>,
 ) -> io::Result<()> {
-    let temp = temporary(path);
-    let result = File::create(&temp).and_then(|file| {
-        let mut w = BufWriter::new(file);
-        write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()
-    });
-    match result.and_then(|()| fs::rename(&temp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = fs::remove_file(&temp); // best effort: the error below is what matters
-            Err(error(path, "cannot write", e))
-        }
-    }
-}
-
-fn temporary(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
+        .ok_or_else(|| error(path, "cannot write", "not a file name"))?;
+    let mut staging = Staging::create(dir, &name)?;
+    write(&mut staging).map_err(|e| error(path, "cannot write", e))?;
+    staging.finish()?.rename_to(path)
 }
+
+/// The largest result file casus reads back (a summary of the largest experiment it accepts is a
+/// fraction of this).
+pub const MAX_RESULT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// `casus merge`: reads the summaries of the shards' output directories, merges them
 /// ([`merge`](crate::monte_carlo::merge)), and only then prepares `out` (as [`OutputDir::prepare`])
-/// and writes into it the merged summary with its files and the shards' per-run tables joined in
-/// run order: the files one run of all the runs writes.
+/// and commits into it the merged summary with its files and the shards' per-run tables joined in
+/// run order: the files one run of all the runs writes. The shards are locked (shared) while
+/// they are read.
 pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Summary> {
     let mut parts = Vec::new();
+    let mut locks = Vec::new();
     for dir in shards {
+        locks.push(commit::open_for_reading(dir)?);
         let summary = read_summary(dir)?;
         if summary.provenance.casus_version != crate::VERSION {
             return Err(io::Error::new(
@@ -444,17 +499,18 @@ pub fn merge_dirs(out: &Path, force: bool, shards: &[PathBuf]) -> io::Result<Sum
     for (dir, _) in order {
         runs.append_dir(dir)?;
     }
-    runs.finish()?;
-    out.write_summary(&merged)?;
+    out.write_run(&merged, runs)?;
     Ok(merged)
 }
 
-/// Reads a `summary.json` and checks it ([`Summary::check`]): a summary that breaks an invariant
-/// (edited, or damaged) is an error naming the file and the invariant, never a wrong figure.
+/// Reads a `summary.json` its directory's manifest vouches for and checks it
+/// ([`Summary::check`]): a summary that breaks an invariant (edited, or damaged) is an error naming
+/// the file and the invariant, never a wrong figure.
 pub fn read_summary(dir: &Path) -> io::Result<Summary> {
     let path = dir.join(SUMMARY);
-    let summary: Summary =
-        read_json(&path)?.ok_or_else(|| error(&path, "cannot read", "no such file"))?;
+    let manifest = commit::manifest_of(dir)?;
+    let summary: Summary = read_result(dir, &manifest, SUMMARY)?
+        .ok_or_else(|| error(&path, "cannot read", format!("not listed in {MANIFEST}")))?;
     summary.check().map_err(|broken| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -467,9 +523,10 @@ pub fn read_summary(dir: &Path) -> io::Result<Summary> {
     Ok(summary)
 }
 
-/// Checks that the per-run table `runs.csv` beside a summary is that summary's: one row for each
-/// run it counts, each run of its range once. Merging and resuming join these rows, so a table
-/// that is missing, short, long or from other runs is an error naming it.
+/// Checks that the per-run table `runs.csv` beside a summary is that summary's: vouched for by the
+/// manifest (as `runs_by_actor.csv` must be), one row for each run it counts, each run of its
+/// range once. Merging and resuming join
+/// these rows, so a table that is missing, short, long or from other runs is an error naming it.
 pub fn check_runs_table(dir: &Path, summary: &Summary) -> io::Result<()> {
     let path = dir.join(RUNS);
     let bad = |what: String| {
@@ -481,7 +538,9 @@ pub fn check_runs_table(dir: &Path, summary: &Summary) -> io::Result<()> {
             ),
         )
     };
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| error(&path, "cannot read", e))?;
+    let manifest = commit::manifest_of(dir)?;
+    let mut vouched = Vouched::open(dir, &manifest, RUNS)?;
+    let mut reader = csv::Reader::from_reader(&mut vouched);
     let [start, end] = summary.provenance.run_range;
     let mut seen = std::collections::BTreeSet::new();
     for record in reader.records() {
@@ -497,6 +556,10 @@ pub fn check_runs_table(dir: &Path, summary: &Summary) -> io::Result<()> {
             return Err(bad(format!("run {run} appears twice")));
         }
     }
+    drop(reader);
+    vouched.finish()?;
+    // The per-actor table is joined too: it must be the one committed with them.
+    Vouched::open(dir, &manifest, RUNS_BY_ACTOR)?.finish()?;
     let counted = summary.counts.runs;
     if seen.len() as u64 != counted {
         return Err(bad(format!(
@@ -507,22 +570,22 @@ pub fn check_runs_table(dir: &Path, summary: &Summary) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads one of casus's own JSON files, or `None` if there is none. A file that does not parse
-/// is an error naming the file, the JSON path, and the line and column.
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Option<T>> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(error(path, "cannot read", e)),
+/// Reads one of casus's own JSON results that `manifest` vouches for, or `None` if it lists none
+/// of that name. A file that differs from its entry, is larger than [`MAX_RESULT_BYTES`] or does
+/// not parse is an error naming the file (with the JSON path, line and column).
+pub fn read_result<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    manifest: &Manifest,
+    name: &str,
+) -> io::Result<Option<T>> {
+    let path = dir.join(name);
+    let Some(bytes) = commit::read_vouched(dir, manifest, name, MAX_RESULT_BYTES)? else {
+        return Ok(None);
     };
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(&mut deserializer)
         .map(Some)
         .map_err(|e| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
@@ -535,46 +598,38 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> io::Result<Opti
         })
 }
 
-/// A CSV table written under a temporary name and renamed into place when finished.
+/// A CSV table staged under a temporary name, committed with its run's summary.
 struct Table {
-    csv: csv::Writer<BufWriter<File>>,
-    temp: PathBuf,
-    path: PathBuf,
+    csv: csv::Writer<Staging>,
 }
 
 impl Table {
-    fn create(path: &Path, header: &[&str]) -> io::Result<Table> {
-        let temp = temporary(path);
-        let file = File::create(&temp).map_err(|e| error(&temp, "cannot create", e))?;
-        let mut csv = csv::Writer::from_writer(BufWriter::new(file));
+    fn create(dir: &Path, name: &str, header: &[&str]) -> io::Result<Table> {
+        let mut csv = csv::Writer::from_writer(Staging::create(dir, name)?);
         csv.write_record(header)?;
-        Ok(Table {
-            csv,
-            temp,
-            path: path.to_owned(),
-        })
+        Ok(Table { csv })
     }
 
-    /// Appends the data rows of another table of the same kind, skipping its header.
-    fn append_file(&mut self, path: &Path) -> io::Result<()> {
-        let mut reader = csv::Reader::from_path(path).map_err(|e| error(path, "cannot read", e))?;
+    /// Appends the data rows of another directory's table of the same kind, which its manifest
+    /// must vouch for, skipping its header.
+    fn append_file(&mut self, dir: &Path, name: &str) -> io::Result<()> {
+        let path = dir.join(name);
+        let manifest = commit::manifest_of(dir)?;
+        let mut vouched = Vouched::open(dir, &manifest, name)?;
+        let mut reader = csv::Reader::from_reader(&mut vouched);
         for record in reader.records() {
-            let record = record.map_err(|e| error(path, "cannot read", e))?;
+            let record = record.map_err(|e| error(&path, "cannot read", e))?;
             self.csv.write_record(&record)?;
         }
-        Ok(())
+        drop(reader);
+        vouched.finish()
     }
 
-    fn finish(self) -> io::Result<()> {
-        let file = self
-            .csv
+    fn finish(self) -> io::Result<Staged> {
+        self.csv
             .into_inner()
-            .map_err(|e| error(&self.temp, "cannot write", e))?
-            .into_inner()
-            .map_err(|e| error(&self.temp, "cannot write", e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| error(&self.temp, "cannot write", e))?;
-        fs::rename(&self.temp, &self.path).map_err(|e| error(&self.path, "cannot write", e))
+            .map_err(|e| io::Error::other(e.to_string()))?
+            .finish()
     }
 }
 
@@ -640,8 +695,8 @@ impl RunsWriter {
                 .collect()
         };
         Ok(RunsWriter {
-            runs: Table::create(&dir.join(RUNS), &header(&RUN_COLUMNS))?,
-            actors: Table::create(&dir.join(RUNS_BY_ACTOR), &header(&ACTOR_COLUMNS))?,
+            runs: Table::create(dir, RUNS, &header(&RUN_COLUMNS))?,
+            actors: Table::create(dir, RUNS_BY_ACTOR, &header(&ACTOR_COLUMNS))?,
             dated,
         })
     }
@@ -684,13 +739,17 @@ impl RunsWriter {
     /// Appends the rows of another output directory's tables (a shard's, or the runs a resumed run
     /// has already made), skipping their headers.
     pub fn append_dir(&mut self, dir: &Path) -> io::Result<()> {
-        self.runs.append_file(&dir.join(RUNS))?;
-        self.actors.append_file(&dir.join(RUNS_BY_ACTOR))
+        self.runs.append_file(dir, RUNS)?;
+        self.actors.append_file(dir, RUNS_BY_ACTOR)
     }
 
-    /// Flushes the tables and renames them into place.
-    pub fn finish(self) -> io::Result<()> {
-        self.runs.finish()?;
-        self.actors.finish()
+    /// The path `runs.csv` is written to until it is committed.
+    pub fn runs_path(&self) -> &Path {
+        self.runs.csv.get_ref().temp_path()
+    }
+
+    /// Flushes and syncs the tables, ready to commit.
+    fn finish(self) -> io::Result<[Staged; 2]> {
+        Ok([self.runs.finish()?, self.actors.finish()?])
     }
 }

@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::files::{
-    BACKTEST, COMPARE, Compared, SENSITIVITY, SUMMARY, SWEEP, read_json, write_atomic,
+    BACKTEST, COMPARE, Compared, OutputDir, SENSITIVITY, SUMMARY, SWEEP, read_result,
 };
 use super::plot::{self, Chart, PlotError};
 use super::text::{fighting, obligations, thousands};
@@ -34,20 +34,21 @@ pub struct Contents {
 
 impl Contents {
     /// Reads whichever of `summary.json`, `compare.json`, `sensitivity.json`, `sweep.json` and
-    /// `backtest.json` `dir` holds; an error if it holds none.
+    /// `backtest.json` the manifest of `dir` vouches for; an error if it vouches for none.
     pub fn read(dir: &Path) -> io::Result<Contents> {
+        let manifest = super::commit::manifest_of(dir)?;
         let contents = Contents {
             // A summary is checked as merge and resume check it; the other files hold no counts
             // that the report sums.
-            summary: if dir.join(SUMMARY).exists() {
+            summary: if manifest.files.contains_key(SUMMARY) {
                 Some(super::files::read_summary(dir)?)
             } else {
                 None
             },
-            compared: read_json(&dir.join(COMPARE))?,
-            sensitivity: read_json(&dir.join(SENSITIVITY))?,
-            sweep: read_json(&dir.join(SWEEP))?,
-            backtest: read_json(&dir.join(BACKTEST))?,
+            compared: read_result(dir, &manifest, COMPARE)?,
+            sensitivity: read_result(dir, &manifest, SENSITIVITY)?,
+            sweep: read_result(dir, &manifest, SWEEP)?,
+            backtest: read_result(dir, &manifest, BACKTEST)?,
         };
         if contents.summary.is_none()
             && contents.compared.is_none()
@@ -69,13 +70,13 @@ impl Contents {
     }
 }
 
-/// Reads `dir` and writes `dir/report.html` atomically; returns its path.
+/// Reads `dir` and commits `dir/report.html`; returns its path.
 pub fn write(dir: &Path) -> io::Result<PathBuf> {
+    let out = OutputDir::existing(dir)?;
     let contents = Contents::read(dir)?;
     let page = page(&contents).map_err(io::Error::other)?;
-    let path = dir.join(REPORT);
-    write_atomic(&path, |w| io::Write::write_all(w, page.as_bytes()))?;
-    Ok(path)
+    out.write_report(&page)?;
+    Ok(dir.join(REPORT))
 }
 
 /// Escapes text for HTML.
@@ -928,6 +929,14 @@ mod tests {
     fn a_directory_without_results_is_an_error() {
         let dir = std::env::temp_dir().join(format!("casus-html-empty-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        let err = Contents::read(&dir).unwrap_err();
+        assert!(err.to_string().contains("no manifest.json"), "{err}");
+        // A manifest that vouches for no results (a trace's directory, say).
+        std::fs::write(
+            dir.join("manifest.json"),
+            r#"{"casus_version": "0.1.0", "files": {}}"#,
+        )
+        .unwrap();
         let err = Contents::read(&dir).unwrap_err();
         assert!(err.to_string().contains("no summary.json"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -1,6 +1,7 @@
 //! Reports read results and render them; the engine never prints.
 
 pub mod backtest;
+pub mod commit;
 pub mod compare;
 pub mod files;
 #[cfg(feature = "plots")]

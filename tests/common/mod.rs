@@ -56,6 +56,22 @@ pub const OUTPUT_FILES: [&str; 5] = [
     "pathways.csv",
 ];
 
+/// Rewrites `file` in the output directory `dir` and forges its entry in `manifest.json` to match,
+/// as a tamperer who knows the format would: what casus must then catch is the content itself.
+pub fn forge(dir: &std::path::Path, file: &str, bytes: &[u8]) {
+    std::fs::write(dir.join(file), bytes).unwrap();
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value = std::fs::read(&path)
+        .ok()
+        .and_then(|m| serde_json::from_slice(&m).ok())
+        .unwrap_or_else(|| serde_json::json!({"casus_version": casus::VERSION, "files": {}}));
+    manifest["files"][file] = serde_json::json!({
+        "bytes": bytes.len(),
+        "sha256": casus::monte_carlo::sha256_hex(bytes),
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
 /// Whether this test run re-blesses pinned figures (`CASUS_BLESS=1 cargo test --release`): each
 /// test that pins a figure then writes what the code gives now, and `git diff` shows the change.
 pub fn blessing() -> bool {

@@ -1,0 +1,453 @@
+//! Fault injection: a real `casus` process stopped at every step of committing its results (the
+//! test hook `CASUS_FAULT=crash:N` ends it there as a kill would), a disk that fills at every step
+//! (`CASUS_FAULT=full:N` fails it with ENOSPC), planted symlinks, partial directories and a second
+//! command on a directory in use. Each time the directory holds, once any casus command has opened
+//! it again, exactly the previous results or exactly the new ones, byte for byte, and no
+//! temporary file; and the error says what happened.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{casus, scratch_dir};
+
+const TOY: &str = "scenarios/two_actor_dispute.json";
+/// The exit status of an injected crash.
+const CRASHED: i32 = 86;
+
+/// Runs `casus` with an injected fault.
+fn casus_with_fault(fault: &str, args: &[&str]) -> common::Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(args)
+        .env("CASUS_FAULT", fault)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    common::Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Every file in `dir` by name, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).unwrap();
+    for (name, bytes) in snapshot(from) {
+        fs::write(to.join(name), bytes).unwrap();
+    }
+}
+
+/// The temporary files and journal in `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    snapshot(dir)
+        .into_keys()
+        .filter(|n| n.starts_with(".casus-"))
+        .collect()
+}
+
+/// Opens `dir` as every reader does (here `casus merge` of it alone), which completes an
+/// interrupted commit, and checks what it then holds is `old` or `new`: which one.
+fn settled(dir: &Path, old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, Vec<u8>>) -> bool {
+    let merged = dir.with_extension("merged");
+    let _ = fs::remove_dir_all(&merged);
+    let out = casus(&[
+        "merge",
+        "--quiet",
+        "--out",
+        merged.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}: {}", dir.display(), out.stderr);
+    let now = snapshot(dir);
+    assert!(
+        &now == old || &now == new,
+        "{}: a mixture of the old and new results: {:?}",
+        dir.display(),
+        now.keys().collect::<Vec<_>>()
+    );
+    &now == new
+}
+
+/// Reference output directories of the toy with seeds 1 (the old results) and 2 (the new).
+fn references(root: &Path) -> [PathBuf; 2] {
+    [1, 2].map(|seed| {
+        let dir = root.join(format!("seed{seed}"));
+        let out = casus(&[
+            "run",
+            TOY,
+            "--runs",
+            "300",
+            "--seed",
+            &seed.to_string(),
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        dir
+    })
+}
+
+#[test]
+fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
+    let root = scratch_dir("faults_crash");
+    let [old_dir, new_dir] = references(&root);
+    let (old, new) = (snapshot(&old_dir), snapshot(&new_dir));
+    let mut outcomes = Vec::new();
+    for step in 1.. {
+        let dir = root.join(format!("crash{step}"));
+        copy_dir(&old_dir, &dir);
+        let out = casus_with_fault(
+            &format!("crash:{step}"),
+            &[
+                "run",
+                TOY,
+                "--runs",
+                "300",
+                "--seed",
+                "2",
+                "--quiet",
+                "--out",
+                dir.to_str().unwrap(),
+                "--force",
+            ],
+        );
+        if out.code != CRASHED {
+            // Past the last step: the command ran to its end.
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            assert_eq!(snapshot(&dir), new);
+            break;
+        }
+        outcomes.push(settled(&dir, &old, &new));
+        assert_eq!(leftovers(&dir), Vec::<String>::new(), "step {step}");
+    }
+    // Every step was tried: the probe, the staged files, the commit point, the renames, the
+    // manifest and the journal's removal. Before the commit point the old results stand, after
+    // it the new, and the switch happens once.
+    assert!(outcomes.len() > 15, "{} steps", outcomes.len());
+    let switch = outcomes.iter().position(|&new| new).unwrap();
+    assert!(outcomes[switch..].iter().all(|&new| new), "{outcomes:?}");
+    assert!(switch > 5, "{outcomes:?}");
+}
+
+#[test]
+fn a_full_disk_at_any_step_is_a_clear_error_and_loses_nothing() {
+    let root = scratch_dir("faults_full");
+    let [old_dir, new_dir] = references(&root);
+    let (old, new) = (snapshot(&old_dir), snapshot(&new_dir));
+    for step in 1.. {
+        let dir = root.join(format!("full{step}"));
+        copy_dir(&old_dir, &dir);
+        let out = casus_with_fault(
+            &format!("full:{step}"),
+            &[
+                "run",
+                TOY,
+                "--runs",
+                "300",
+                "--seed",
+                "2",
+                "--quiet",
+                "--out",
+                dir.to_str().unwrap(),
+                "--force",
+            ],
+        );
+        if out.code == 0 {
+            assert_eq!(snapshot(&dir), new);
+            assert!(step > 15, "{step} steps");
+            break;
+        }
+        assert_eq!(out.code, 1, "step {step}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("No space left on device")
+                && out.stderr.contains(dir.to_str().unwrap()),
+            "step {step}: {}",
+            out.stderr
+        );
+        let left = leftovers(&dir);
+        if left.is_empty() {
+            // Failed before its commit point: the previous results, untouched, and no temporary
+            // file.
+            assert_eq!(snapshot(&dir), old, "step {step}");
+        } else {
+            // Failed after it: the journal stands for the new results, which the next command
+            // completes.
+            assert!(left.contains(&".casus-journal.json".to_owned()), "{left:?}");
+            assert!(settled(&dir, &old, &new), "step {step}");
+            assert_eq!(leftovers(&dir), Vec::<String>::new());
+        }
+    }
+}
+
+/// An interrupted run (SIGINT) of the North-East Asia scenario on one thread, in `dir`.
+fn interrupted(dir: &Path) {
+    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args([
+            "run",
+            "scenarios/northeast_asia_2024.json",
+            "--runs",
+            "3000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            e.file_name().to_string_lossy().ends_with("-runs.csv.tmp")
+                && e.metadata().is_ok_and(|m| m.len() > 1000)
+        })
+    }) && started.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The crash window of resuming: a resumed run killed at any step of its commit, then resumed
+/// again, ends with exactly the files of an uninterrupted run (before, a kill between the renames
+/// of `runs.csv` and `summary.json` made the next resume count thousands of runs twice).
+#[test]
+fn a_resume_crashed_at_any_step_resumes_to_the_uninterrupted_results() {
+    let root = scratch_dir("faults_resume");
+    let (partial, full) = (root.join("partial"), root.join("full"));
+    interrupted(&partial);
+    let out = casus(&[
+        "run",
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "3000",
+        "--quiet",
+        "--out",
+        full.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let expected = snapshot(&full);
+    let resume = |dir: &Path, fault: &str| {
+        casus_with_fault(
+            fault,
+            &[
+                "run",
+                "scenarios/northeast_asia_2024.json",
+                "--resume",
+                dir.to_str().unwrap(),
+                "--quiet",
+            ],
+        )
+    };
+    // Every other step, to keep the test short: both sides of the commit point are covered.
+    for step in (1..).step_by(2) {
+        let dir = root.join(format!("resume{step}"));
+        copy_dir(&partial, &dir);
+        let out = resume(&dir, &format!("crash:{step}"));
+        if out.code != CRASHED {
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            assert!(step > 15, "{step} steps");
+            break;
+        }
+        let out = resume(&dir, "none");
+        assert_eq!(out.code, 0, "step {step}: {}", out.stderr);
+        assert_eq!(snapshot(&dir), expected, "step {step}");
+    }
+}
+
+#[test]
+fn planted_symlinks_are_never_followed() {
+    let root = scratch_dir("faults_symlink");
+    let [old_dir, _] = references(&root);
+    let victim = root.join("victim.txt");
+    fs::write(&victim, "precious").unwrap();
+    let dir = root.join("planted");
+    copy_dir(&old_dir, &dir);
+    // At the final names, at the temporary names casus used to use, and at its probe's old name.
+    for name in [
+        "summary.json",
+        "runs.csv",
+        ".summary.json.tmp",
+        ".runs.csv.tmp",
+        ".casus-write-test",
+        "report.html",
+        ".report.html.tmp",
+    ] {
+        let _ = fs::remove_file(dir.join(name));
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+    }
+    let out = casus(&[
+        "run",
+        TOY,
+        "--runs",
+        "300",
+        "--seed",
+        "2",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = casus(&["report", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+    for name in ["summary.json", "runs.csv", "report.html"] {
+        assert!(
+            fs::symlink_metadata(dir.join(name)).unwrap().is_file(),
+            "{name}"
+        );
+    }
+
+    // A planted journal is refused, not read through.
+    std::os::unix::fs::symlink(&victim, dir.join(".casus-journal.json")).unwrap();
+    let out = casus(&["report", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(".casus-journal.json: not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn partial_directories_and_busy_ones_are_refused_clearly() {
+    let root = scratch_dir("faults_partial");
+    let [old_dir, _] = references(&root);
+
+    // Files without the manifest that vouches for them (a copy that left it out, or a run killed
+    // before its first commit).
+    let bare = root.join("bare");
+    copy_dir(&old_dir, &bare);
+    fs::remove_file(bare.join("manifest.json")).unwrap();
+    let merged = root.join("merged");
+    for args in [
+        vec![
+            "merge",
+            "--quiet",
+            "--out",
+            merged.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+        vec!["run", TOY, "--resume", bare.to_str().unwrap(), "--quiet"],
+        vec!["report", bare.to_str().unwrap()],
+    ] {
+        let out = casus(&args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("no manifest.json"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!merged.exists());
+    }
+
+    // A file the manifest vouches for, gone.
+    let gone = root.join("gone");
+    copy_dir(&old_dir, &gone);
+    fs::remove_file(gone.join("runs_by_actor.csv")).unwrap();
+    let out = casus(&[
+        "merge",
+        "--quiet",
+        "--out",
+        merged.to_str().unwrap(),
+        gone.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("runs_by_actor.csv: cannot read"),
+        "{}",
+        out.stderr
+    );
+    assert!(!merged.exists());
+
+    // A directory another casus command is writing to.
+    let busy = root.join("busy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args([
+            "run",
+            "scenarios/northeast_asia_2024.json",
+            "--runs",
+            "1000000",
+            "--quiet",
+            "--out",
+            busy.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while leftovers(&busy).is_empty() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = casus(&[
+        "run",
+        TOY,
+        "--quiet",
+        "--out",
+        busy.to_str().unwrap(),
+        "--force",
+    ]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("another casus command is using this directory"),
+        "{}",
+        out.stderr
+    );
+    // The killed run left its temporary tables; the next command on the directory clears them.
+    assert!(!leftovers(&busy).is_empty());
+    let out = casus(&[
+        "run",
+        TOY,
+        "--runs",
+        "100",
+        "--quiet",
+        "--out",
+        busy.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(leftovers(&busy), Vec::<String>::new());
+}
