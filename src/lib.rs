@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backtest;
+mod bounded;
 mod compile;
 pub mod engine;
 pub mod generate;

@@ -114,7 +114,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let arm_b: Vec<Override> = set.iter().chain(&set_b).chain(&without).cloned().collect();
             let model_a = compile(&a, &set)?;
             let model_b = compile(b.as_deref().unwrap_or(&a), &arm_b)?;
-            let mc = experiment.apply(model_a.monte_carlo());
+            let mc = experiment.apply(model_a.monte_carlo())?;
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let comparison = mc.compare(&model_b.world, &mut (), None)?;
             if json {
@@ -128,7 +128,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             if let Some(out) = &out {
                 let range = [0, comparison.runs];
                 let complete = comparison.runs == mc.total_runs();
-                let mc_b = experiment.apply(model_b.monte_carlo());
+                let mc_b = experiment.apply(model_b.monte_carlo())?;
                 let provenance = Some([
                     mc.provenance_of(&model_a.world, range, complete),
                     mc_b.provenance_of(&model_b.world, range, complete),
@@ -188,6 +188,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             runs,
             seed,
             threads,
+            allow_large,
             set,
             rows,
             out,
@@ -206,8 +207,9 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                 runs: Some(runs),
                 seed,
                 threads,
+                allow_large,
             };
-            let mc = experiment.apply(model.monte_carlo());
+            let mc = experiment.apply(model.monte_carlo())?;
             let mut sink = CliSink::new(true);
             let result = mc.sensitivity(&model.scenario, &plan, target, &mut sink, None)?;
             sink.finish();
@@ -274,7 +276,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             };
             let target = sensitivity::Target::new(&base.world, level, actor.as_deref())?;
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
-            let mc = experiment.apply(base.monte_carlo());
+            let mc = experiment.apply(base.monte_carlo())?;
             let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc) {
                 Err(monte_carlo::sweep::SweepError::Scenario(err)) => return Err(invalid(&err)),
                 other => other?,
@@ -336,12 +338,13 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         mc = mc.continue_from(p)?;
+        args.experiment.check(&mc)?;
     } else {
         let runs = match args.precision {
             Some(_) => PRECISION_RUN_LIMIT,
             None => mc.total_runs(),
         };
-        mc = args.experiment.apply(mc.runs(runs));
+        mc = args.experiment.apply(mc.runs(runs))?;
         if let Some(target) = args.precision {
             mc = mc.precision(target);
         }
@@ -365,7 +368,7 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if summary.provenance.complete {
         return Ok(ExitCode::SUCCESS);
     }
-    let [first, end] = summary.provenance.run_range;
+    let [first, end] = mc.run_range();
     let resume = out_dir.map(|dir| {
         format!(
             "; the summary of those is in {}; continue with `casus run {} --resume {}`",

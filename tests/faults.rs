@@ -451,3 +451,69 @@ fn partial_directories_and_busy_ones_are_refused_clearly() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(leftovers(&busy), Vec::<String>::new());
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped; `None` where the machine does not
+/// permit mounting (not root, or no such capability in a container).
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        fs::create_dir_all(dir).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then(|| Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A real full disk, where the machine permits a small tmpfs (the injected faults above cover
+/// every step everywhere): a run too large for the space left fails naming its file, and the
+/// previous results stay, with no temporary file.
+#[test]
+fn a_real_full_disk_keeps_the_previous_results() {
+    let root = scratch_dir("faults_tmpfs");
+    let Some(disk) = Tmpfs::mount(&root.join("disk"), "400k") else {
+        eprintln!("no tmpfs could be mounted here; the injected full disk covers this");
+        return;
+    };
+    let dir = disk.0.join("out");
+    let out = casus(&[
+        "run",
+        TOY,
+        "--runs",
+        "300",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let before = snapshot(&dir);
+    let out = casus(&[
+        "run",
+        TOY,
+        "--runs",
+        "20000",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("No space left on device")
+            && out.stderr.contains(dir.to_str().unwrap()),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(&dir), before);
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}

@@ -19,7 +19,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check scenario files and report every problem with its JSON path, line and column.
     Validate {
-        /// The scenario files to check.
+        /// The scenario files to check (`-` reads standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -39,7 +39,7 @@ pub(crate) enum Command {
     },
     /// Tell the story of one run: one line per event, then its outcome.
     Trace {
-        /// The scenario file.
+        /// The scenario file (`-` reads standard input).
         file: PathBuf,
         /// Seed of the random streams. Default: the scenario's `monte_carlo.seed`.
         #[arg(long)]
@@ -113,7 +113,7 @@ pub(crate) enum Command {
     Import(Import),
     /// Run a scenario at each point of a parameter design and tabulate the outcome probabilities.
     Sweep {
-        /// The scenario file.
+        /// The scenario file (`-` reads standard input).
         file: PathBuf,
         /// A value to vary, by override path (`parameters.onset_rate`); follow each with --values
         /// or --range. Repeatable.
@@ -154,7 +154,7 @@ pub(crate) enum Command {
     },
     /// Rank the model parameters by how far lowering and raising each moves P(≥ war).
     Sensitivity {
-        /// The scenario file.
+        /// The scenario file (`-` reads standard input).
         file: PathBuf,
         /// Each parameter is divided and multiplied by this, within its valid range.
         #[arg(long, default_value_t = 2.0, value_parser = parse_factor)]
@@ -179,6 +179,9 @@ pub(crate) enum Command {
         /// Worker threads; 0 for one per core.
         #[arg(long, default_value_t = 0, value_parser = parse_threads)]
         threads: usize,
+        /// Start even if the experiment's estimated memory or summary is beyond casus's bounds.
+        #[arg(long)]
+        allow_large: bool,
         /// Override a scenario value first, e.g. `parameters.honour_all=true`; repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<Override>,
@@ -349,12 +352,16 @@ pub(crate) struct Experiment {
     /// Worker threads; 0 for one per core.
     #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     pub(crate) threads: usize,
+    /// Start even if the experiment's estimated memory (over 16 GiB) or summary (over 512 MiB)
+    /// is beyond casus's bounds.
+    #[arg(long)]
+    pub(crate) allow_large: bool,
 }
 
 /// The arguments of `casus run`.
 #[derive(clap::Args)]
 pub(crate) struct RunArgs {
-    /// The scenario file.
+    /// The scenario file (`-` reads standard input).
     pub(crate) file: PathBuf,
     #[command(flatten)]
     pub(crate) experiment: Experiment,
@@ -458,10 +465,23 @@ pub(crate) fn sweep_axes(m: &clap::ArgMatches) -> Result<Vec<Axis>, String> {
 impl Experiment {
     /// The runs, seed and threads given on the command line, over the experiment's defaults (the
     /// scenario's own runs and seed).
-    pub(crate) fn apply<'w>(&self, mc: MonteCarlo<'w>) -> MonteCarlo<'w> {
+    /// Refused if the experiment is beyond casus's bounds on memory and summary size, unless
+    /// `--allow-large`.
+    pub(crate) fn apply<'w>(&self, mc: MonteCarlo<'w>) -> anyhow::Result<MonteCarlo<'w>> {
         let runs = self.runs.unwrap_or(mc.total_runs());
         let seed = self.seed.unwrap_or(mc.seed_value());
-        mc.runs(runs).seed(seed).threads(self.threads)
+        let mc = mc.runs(runs).seed(seed).threads(self.threads);
+        self.check(&mc)?;
+        Ok(mc)
+    }
+
+    /// Refuses an experiment beyond casus's bounds ([`MonteCarlo::check_footprint`]), unless
+    /// `--allow-large`.
+    pub(crate) fn check(&self, mc: &MonteCarlo<'_>) -> anyhow::Result<()> {
+        if !self.allow_large {
+            mc.check_footprint()?;
+        }
+        Ok(())
     }
 }
 

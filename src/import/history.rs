@@ -7,7 +7,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ImportError;
-use super::tables::{Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, War, read_rows};
+use super::tables::{
+    Contiguity, Disputes, ForceMix, Origin, State, Tables, Ties, War, parse_rows, read_table,
+};
 use super::world::continent;
 
 /// The first year whose world can be built: disputes are counted from 1946.
@@ -247,7 +249,11 @@ impl History {
     /// that does not hold what its table should is named with its file and line.
     pub fn read(dir: &Path) -> Result<History, ImportError> {
         let file = |k: usize| dir.join(HISTORY_FILES[k]);
-        let members: Vec<MemberSpell> = read_rows(&file(0))?;
+        // Each table is read once: its rows are parsed from the bytes that are hashed.
+        let bytes: Vec<Vec<u8>> = (0..HISTORY_FILES.len())
+            .map(|k| read_table(&file(k)))
+            .collect::<Result<_, _>>()?;
+        let members: Vec<MemberSpell> = parse_rows(&file(0), &bytes[0])?;
         for (row, m) in members.iter().enumerate() {
             let bad = |why: String| ImportError::Value {
                 file: file(0),
@@ -270,8 +276,8 @@ impl History {
                 return Err(bad("the spell ends before it starts".into()));
             }
         }
-        let majors: Vec<MajorSpell> = read_rows(&file(1))?;
-        let capabilities: Vec<Capability> = read_rows(&file(2))?;
+        let majors: Vec<MajorSpell> = parse_rows(&file(1), &bytes[1])?;
+        let capabilities: Vec<Capability> = parse_rows(&file(2), &bytes[2])?;
         for (row, c) in capabilities.iter().enumerate() {
             if !(c.cinc.is_finite() && c.cinc >= 0.0) {
                 return Err(ImportError::Value {
@@ -284,7 +290,7 @@ impl History {
                 });
             }
         }
-        let alliances: Vec<AllianceYear> = read_rows(&file(3))?;
+        let alliances: Vec<AllianceYear> = parse_rows(&file(3), &bytes[3])?;
         for (row, a) in alliances.iter().enumerate() {
             let flags = [
                 a.atop_defense,
@@ -305,7 +311,7 @@ impl History {
                 });
             }
         }
-        let spells: Vec<ContiguitySpell> = read_rows(&file(4))?;
+        let spells: Vec<ContiguitySpell> = parse_rows(&file(4), &bytes[4])?;
         let mut contiguity = Vec::with_capacity(spells.len());
         for (row, s) in spells.iter().enumerate() {
             let (Some(start), Some(end)) = (iso_date(&s.stdate), iso_date(&s.enddate)) else {
@@ -320,7 +326,7 @@ impl History {
             };
             contiguity.push((s.ccode1, s.ccode2, s.conttype, start, end));
         }
-        let disputes: Vec<DisputeYear> = read_rows(&file(5))?;
+        let disputes: Vec<DisputeYear> = parse_rows(&file(5), &bytes[5])?;
         for (row, d) in disputes.iter().enumerate() {
             if ![d.hostlev1, d.hostlev2]
                 .iter()
@@ -334,8 +340,8 @@ impl History {
                 });
             }
         }
-        let rivalries: Vec<Rivalry> = read_rows(&file(6))?;
-        let wars: Vec<WarYear> = read_rows(&file(7))?;
+        let rivalries: Vec<Rivalry> = parse_rows(&file(6), &bytes[6])?;
+        let wars: Vec<WarYear> = parse_rows(&file(7), &bytes[7])?;
         for (row, w) in wars.iter().enumerate() {
             if !(1..=2).contains(&w.sidea1) || w.initiator1 > 1 || w.resume > 1 {
                 return Err(ImportError::Value {
@@ -347,16 +353,8 @@ impl History {
                 });
             }
         }
-        let mut bytes = Vec::new();
-        for name in HISTORY_FILES {
-            let path = dir.join(name);
-            bytes.extend(std::fs::read(&path).map_err(|e| ImportError::Missing {
-                file: path,
-                why: e.to_string(),
-            })?);
-        }
         Ok(History {
-            sha256: crate::monte_carlo::sha256_hex(&bytes),
+            sha256: crate::monte_carlo::sha256_hex(&bytes.concat()),
             members,
             majors,
             capabilities,

@@ -338,11 +338,29 @@ fn atop_years(dir: &Path) -> String {
     }
 }
 
-pub(super) fn read_rows<T: DeserializeOwned>(file: &Path) -> Result<Vec<T>, ImportError> {
-    let mut reader = csv::Reader::from_path(file).map_err(|e| ImportError::Missing {
+/// The largest data table casus reads (the largest bundled one, ATOP's directed dyad-years, is
+/// 6 MB).
+pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A table's bytes, at most [`MAX_TABLE_BYTES`].
+pub(super) fn read_table(file: &Path) -> Result<Vec<u8>, ImportError> {
+    crate::bounded::read_bounded(file, MAX_TABLE_BYTES).map_err(|e| ImportError::Missing {
         file: file.to_owned(),
         why: e.to_string(),
-    })?;
+    })
+}
+
+/// Reads a table's rows.
+pub(super) fn read_rows<T: DeserializeOwned>(file: &Path) -> Result<Vec<T>, ImportError> {
+    parse_rows(file, &read_table(file)?)
+}
+
+/// Parses the rows of a table read from `file`.
+pub(super) fn parse_rows<T: DeserializeOwned>(
+    file: &Path,
+    bytes: &[u8],
+) -> Result<Vec<T>, ImportError> {
+    let mut reader = csv::Reader::from_reader(bytes);
     let headers = reader.headers().cloned().unwrap_or_default();
     reader
         .deserialize()

@@ -13,6 +13,7 @@
 //! ```
 
 mod compare;
+pub mod footprint;
 mod merge;
 mod runner;
 pub mod sensitivity;
@@ -21,6 +22,7 @@ pub mod sweep;
 mod wilson;
 
 pub use compare::{Comparison, Difference, Paired};
+pub use footprint::Footprint;
 pub use merge::{MergeError, merge};
 pub use runner::{ActorRow, MonteCarlo, PRECISION_BATCH, ResumeError, RunRow, Sink, shard_range};
 pub use sensitivity::Sensitivity;

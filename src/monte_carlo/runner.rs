@@ -256,6 +256,16 @@ impl<'w> MonteCarlo<'w> {
         self
     }
 
+    /// Its estimated peak memory and summary size ([`Footprint`](super::Footprint)).
+    pub fn footprint(&self) -> super::Footprint {
+        super::Footprint::of(self.world, self.threads)
+    }
+
+    /// Refuses an experiment whose [`footprint`](Self::footprint) is beyond casus's bounds.
+    pub fn check_footprint(&self) -> Result<(), super::footprint::TooLarge> {
+        self.footprint().check(self.world, self.threads)
+    }
+
     /// The number of runs (across all shards).
     pub fn total_runs(&self) -> u64 {
         self.runs
@@ -291,8 +301,8 @@ impl<'w> MonteCarlo<'w> {
 
     /// The one loop every plan runs on: runs `next..end` in chunks of [`CHUNK`] runs on the pool,
     /// a batch of chunks at a time. `part` computes one chunk's partial result on a worker;
-    /// `absorb` takes the partials in run order, then says whether to go on. Between batches the
-    /// stop flag is read and the sink told the progress. Returns where it ended and whether it was
+    /// `absorb` takes the partials in run order, then says whether to go on. Before each chunk the
+    /// stop flag is read, and after each batch the sink is told the progress. Returns where it ended and whether it was
     /// stopped.
     fn drive<T: Send>(
         &self,
@@ -310,8 +320,9 @@ impl<'w> MonteCarlo<'w> {
         let chunks_per_batch = (pool.current_num_threads() as u64 * 16).max(1);
         let total = end - first;
         sink.progress(next - first, total);
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
         while next < end {
-            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            if stopped() {
                 return Ok((next, true));
             }
             let mut batch_end = (next + chunks_per_batch * CHUNK).min(end);
@@ -324,13 +335,27 @@ impl<'w> MonteCarlo<'w> {
                 .step_by(CHUNK as usize)
                 .map(|a| [a, (a + CHUNK).min(batch_end)])
                 .collect();
-            let parts: Vec<T> =
-                pool.install(|| chunks.par_iter().map(|&[a, b]| part(a, b)).collect());
-            next = batch_end;
-            let after = absorb(parts, next, sink)?;
-            sink.progress(next - first, total);
-            if let Next::Finish = after {
-                return Ok((next, false));
+            // Each chunk reads the stop flag before it starts, so a signal is honoured within
+            // one chunk's runs, not a whole batch's; the chunks done before the first one skipped
+            // are kept, so the runs counted are always a prefix of the range.
+            let parts: Vec<Option<T>> = pool.install(|| {
+                chunks
+                    .par_iter()
+                    .map(|&[a, b]| (!stopped()).then(|| part(a, b)))
+                    .collect()
+            });
+            let done: Vec<T> = parts.into_iter().map_while(|p| p).collect();
+            let complete = done.len() == chunks.len();
+            if let Some(&[_, last]) = done.len().checked_sub(1).map(|i| &chunks[i]) {
+                next = last;
+                let after = absorb(done, next, sink)?;
+                sink.progress(next - first, total);
+                if let Next::Finish = after {
+                    return Ok((next, false));
+                }
+            }
+            if !complete {
+                return Ok((next, true));
             }
         }
         Ok((next, false))
@@ -560,5 +585,39 @@ mod tests {
             }
         }
         assert_eq!(shard_range(u64::MAX, 1, 2)[1], u64::MAX);
+    }
+
+    /// A stop asked for while a batch is running takes effect at the next chunk: the runs counted
+    /// are the chunks done before it, a prefix of the range ending on a chunk's end, not the whole
+    /// batch.
+    #[test]
+    fn a_stop_is_honoured_at_the_next_chunk() {
+        let scenario = crate::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+        let world = World::new(&scenario).unwrap();
+        let mc = MonteCarlo::new(&world).runs(10_000).threads(1);
+        let stop = AtomicBool::new(false);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let (end, stopped) = mc
+            .drive(
+                [0, 10_000],
+                0,
+                &mut (),
+                Some(&stop),
+                |a, b| {
+                    if (a..b).contains(&40) {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    [a, b]
+                },
+                |parts, _, _| {
+                    seen.lock().unwrap().extend(parts);
+                    Ok(Next::Continue)
+                },
+            )
+            .unwrap();
+        assert!(stopped);
+        // One thread takes the chunks in order: 0..16, 16..32 and 32..48, in which the stop came.
+        assert_eq!(end, 48);
+        assert_eq!(*seen.lock().unwrap(), [[0, 16], [16, 32], [32, 48]]);
     }
 }

@@ -220,6 +220,10 @@ mod tests {
     }
 }
 
+/// The most points a sweep runs: each point is a full experiment, so a design beyond this is
+/// almost certainly a typo in a range (`0.1:0.2:1000000`).
+pub const MAX_POINTS: usize = 10_000;
+
 /// How a sweep's points are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -234,8 +238,27 @@ pub enum Design {
 }
 
 impl Design {
-    /// The design's points over `axes`; a Latin hypercube draws from `seed`.
+    /// The design's points over `axes`; a Latin hypercube draws from `seed`. A design of more
+    /// than [`MAX_POINTS`] points is refused before any is built.
     pub fn points(&self, axes: &[Axis], seed: u64) -> Result<Vec<Vec<f64>>, String> {
+        let count = match *self {
+            Design::Grid => axes.iter().try_fold(1usize, |n, axis| {
+                let levels = match &axis.levels {
+                    Levels::Values(values) => values.len(),
+                    Levels::Range { n, .. } => *n,
+                };
+                n.checked_mul(levels)
+            }),
+            Design::LatinHypercube { points } => Some(points),
+        };
+        if count.is_none_or(|n| n > MAX_POINTS) {
+            let count = count.map_or("more than 2^64".to_owned(), |n| n.to_string());
+            return Err(format!(
+                "the {} has {count} points, more than the {MAX_POINTS} a sweep runs; use fewer \
+                 levels, or split the sweep into several",
+                self.name()
+            ));
+        }
         match *self {
             Design::Grid => Ok(grid(axes)),
             Design::LatinHypercube { points } => latin_hypercube(axes, points, seed),
@@ -376,8 +399,7 @@ pub fn sweep(
     let points = design
         .points(axes, experiment.seed_value())
         .map_err(SweepError::Design)?;
-    let mut models = Vec::with_capacity(points.len());
-    for point in &points {
+    let compile = |point: &Vec<f64>| -> Result<Compiled, SweepError> {
         let changes: Vec<Override> = axes
             .iter()
             .zip(point)
@@ -387,12 +409,18 @@ pub fn sweep(
                     .map_err(|e: crate::scenario::OverrideError| SweepError::Design(e.to_string()))
             })
             .collect::<Result<_, _>>()?;
-        models.push(base.with(&changes)?);
+        Ok(base.with(&changes)?)
+    };
+    // Every point is validated before the first run, and compiled again when its turn comes, so
+    // that only one point's world is held at a time.
+    for point in &points {
+        compile(point)?;
     }
-    let summaries = models
-        .iter()
-        .map(|m| experiment.with_world(&m.world).run(&mut (), None))
-        .collect::<std::io::Result<Vec<_>>>()?;
+    let mut summaries = Vec::with_capacity(points.len());
+    for point in &points {
+        let model = compile(point)?;
+        summaries.push(experiment.with_world(&model.world).run(&mut (), None)?);
+    }
     Ok(Table {
         paths: axes.iter().map(|a| a.path.clone()).collect(),
         design,

@@ -33,6 +33,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
+pub use crate::bounded::read_bounded;
+
 /// The file listing what casus vouches for in an output directory.
 pub const MANIFEST: &str = "manifest.json";
 /// The journal of a commit under way.
@@ -201,27 +203,6 @@ fn invalid(path: &Path, what: impl std::fmt::Display) -> io::Error {
     )
 }
 
-/// Reads a file of at most `limit` bytes: a larger one (or a device that never ends) is an error
-/// naming the limit, read no further than one byte past it.
-pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = File::open(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| error(path, "cannot read", e))?;
-    if bytes.len() as u64 > limit {
-        return Err(invalid(
-            path,
-            format!(
-                "larger than the {} bytes casus reads",
-                super::text::thousands(limit)
-            ),
-        ));
-    }
-    Ok(bytes)
-}
-
 /// Reads a file the manifest vouches for, at most `limit` bytes, and checks it against its entry;
 /// `None` if the manifest does not list it.
 pub fn read_vouched(
@@ -290,8 +271,12 @@ impl Vouched {
 }
 
 impl Read for Vouched {
+    /// Reads no further than one byte past the size vouched for, so a file swapped for a huge one
+    /// (or for a device that never ends) is refused after that many bytes.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.file.read(buf)?;
+        let left = (self.entry.bytes + 1).saturating_sub(self.bytes);
+        let len = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = self.file.read(&mut buf[..len])?;
         self.hash.update(&buf[..n]);
         self.bytes += n as u64;
         Ok(n)

@@ -458,9 +458,9 @@ pub fn write_atomic(
     staging.finish()?.rename_to(path)
 }
 
-/// The largest result file casus reads back (a summary of the largest experiment it accepts is a
-/// fraction of this).
-pub const MAX_RESULT_BYTES: u64 = 512 * 1024 * 1024;
+/// The largest result file casus reads back: the bound on the summaries it writes
+/// ([`footprint`](crate::monte_carlo::footprint)).
+pub const MAX_RESULT_BYTES: u64 = crate::monte_carlo::footprint::MAX_SUMMARY_BYTES;
 
 /// `casus merge`: reads the summaries of the shards' output directories, merges them
 /// ([`merge`](crate::monte_carlo::merge)), and only then prepares `out` (as [`OutputDir::prepare`])
@@ -601,13 +601,28 @@ pub fn read_result<T: serde::de::DeserializeOwned>(
 /// A CSV table staged under a temporary name, committed with its run's summary.
 struct Table {
     csv: csv::Writer<Staging>,
+    /// Its name once committed, for errors.
+    path: PathBuf,
 }
 
 impl Table {
     fn create(dir: &Path, name: &str, header: &[&str]) -> io::Result<Table> {
-        let mut csv = csv::Writer::from_writer(Staging::create(dir, name)?);
-        csv.write_record(header)?;
-        Ok(Table { csv })
+        let mut table = Table {
+            csv: csv::Writer::from_writer(Staging::create(dir, name)?),
+            path: dir.join(name),
+        };
+        table.write_record(header)?;
+        Ok(table)
+    }
+
+    /// Writes a row; an error (a full disk) names the table.
+    fn write_record<I: AsRef<[u8]>>(
+        &mut self,
+        record: impl IntoIterator<Item = I>,
+    ) -> io::Result<()> {
+        self.csv
+            .write_record(record)
+            .map_err(|e| error(&self.path, "cannot write", e))
     }
 
     /// Appends the data rows of another directory's table of the same kind, which its manifest
@@ -619,7 +634,7 @@ impl Table {
         let mut reader = csv::Reader::from_reader(&mut vouched);
         for record in reader.records() {
             let record = record.map_err(|e| error(&path, "cannot read", e))?;
-            self.csv.write_record(&record)?;
+            self.write_record(&record)?;
         }
         drop(reader);
         vouched.finish()
@@ -628,7 +643,7 @@ impl Table {
     fn finish(self) -> io::Result<Staged> {
         self.csv
             .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?
+            .map_err(|e| error(&self.path, "cannot write", e.error()))?
             .finish()
     }
 }
@@ -714,7 +729,6 @@ impl RunsWriter {
                 row.pathway.to_string(),
             ];
             self.runs
-                .csv
                 .write_record(kept(&RUN_COLUMNS, cells, self.dated))?;
             for a in &row.actors {
                 let cells = [
@@ -729,7 +743,6 @@ impl RunsWriter {
                     a.route.clone(),
                 ];
                 self.actors
-                    .csv
                     .write_record(kept(&ACTOR_COLUMNS, cells, self.dated))?;
             }
         }

@@ -70,13 +70,13 @@ pub enum ScenarioError {
     },
     /// The file is larger than any scenario casus accepts.
     #[error(
-        "{file}: the file is {size} bytes, more than the {limit}-byte limit for a scenario; \
-         is this the right file?"
+        "{file}: the file has at least {size} bytes, more than the {limit}-byte limit for a \
+         scenario; is this the right file?"
     )]
     TooLarge {
         /// The file's name as given.
         file: String,
-        /// Its size in bytes.
+        /// Its size in bytes (of a stream, the bytes read before the limit was passed).
         size: u64,
         /// The limit ([`MAX_FILE_BYTES`](super::MAX_FILE_BYTES)).
         limit: u64,

@@ -35,6 +35,9 @@ pub use path::{JsonPath, Position, Segment, locate};
 pub use validate::{did_you_mean, event_id, limits, split_after, validate};
 pub use write::to_json;
 
+/// The path that names standard input.
+pub const STDIN: &str = "-";
+
 /// The largest scenario file casus reads, in bytes (32 MiB: the whole 2018 alliance network fits
 /// many times over).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -54,7 +57,8 @@ pub fn load_with(
 }
 
 /// Reads a scenario file's text: at most [`MAX_FILE_BYTES`], and UTF-8 (an error names the first
-/// byte that is not).
+/// byte that is not). The path `-` is standard input. The text is read once: what is hashed into
+/// results is what is parsed.
 pub fn read_text(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
     let path = path.as_ref();
     let file = path.display().to_string();
@@ -62,21 +66,31 @@ pub fn read_text(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
         file: file.clone(),
         source,
     };
-    let handle = File::open(path).map_err(read_error)?;
-    let size = handle.metadata().map_err(read_error)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ScenarioError::TooLarge {
-            file,
-            size,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    // Read at most one byte past the limit, in case the file grew since its size was taken.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    handle
+    let too_large = |size| ScenarioError::TooLarge {
+        file: file.clone(),
+        size,
+        limit: MAX_FILE_BYTES,
+    };
+    let source: Box<dyn Read> = if path == Path::new(STDIN) {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let handle = File::open(path).map_err(read_error)?;
+        let size = handle.metadata().map_err(read_error)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(too_large(size));
+        }
+        Box::new(handle)
+    };
+    // Read at most one byte past the limit: a file may have grown since its size was taken, and a
+    // pipe or a device (`/dev/zero`) has no size.
+    let mut bytes = Vec::new();
+    source
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
