@@ -121,25 +121,9 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
                 sayln!("{}", serde_json::to_string_pretty(&comparison)?);
                 return done;
             }
-            let arms = [model_a.describe(), model_b.describe()];
-            let seed = mc.seed_value();
-            let levels = &model_a.world.level_labels;
-            let text = report::compare::render(&comparison, &arms[0], &arms[1], seed, levels);
+            let compared = files::Compared::new(&model_a, &model_b, &mc, comparison);
+            let text = compared.render();
             if let Some(out) = &out {
-                let range = [0, comparison.runs];
-                let complete = comparison.runs == mc.total_runs();
-                let mc_b = experiment.apply(model_b.monte_carlo())?;
-                let provenance = Some([
-                    mc.provenance_of(&model_a.world, range, complete),
-                    mc_b.provenance_of(&model_b.world, range, complete),
-                ]);
-                let compared = files::Compared {
-                    arms,
-                    seed,
-                    levels: levels.clone(),
-                    comparison,
-                    provenance,
-                };
                 out.write_comparison(&compared, &text)?;
             }
             say!("{text}");
@@ -277,7 +261,7 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let target = sensitivity::Target::new(&base.world, level, actor.as_deref())?;
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let mc = experiment.apply(base.monte_carlo())?;
-            let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc) {
+            let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc, None) {
                 Err(monte_carlo::sweep::SweepError::Scenario(err)) => return Err(invalid(&err)),
                 other => other?,
             };

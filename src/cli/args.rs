@@ -247,24 +247,9 @@ pub(crate) enum Import {
     },
 }
 
-/// Parses `--without KIND:ID` into the removal of that element.
+/// Parses `--without KIND:ID` into the removal of that element ([`Override::without`]).
 pub(crate) fn parse_without(text: &str) -> Result<Override, String> {
-    let (kind, id) = text
-        .split_once(':')
-        .ok_or_else(|| format!("expected KIND:ID, such as treaty:nato, found `{text}`"))?;
-    let list = match kind {
-        "treaty" => "treaties",
-        "sanction" => "sanctions",
-        "event" => "events",
-        other => {
-            return Err(format!(
-                "cannot leave out a `{other}`: expected treaty, sanction or event"
-            ));
-        }
-    };
-    format!("without:{list}.{id}")
-        .parse()
-        .map_err(|e: casus::scenario::OverrideError| e.to_string())
+    Override::without(text)
 }
 
 /// Parses a sensitivity factor: a number above 1.
@@ -295,18 +280,7 @@ pub(crate) fn parse_threads(text: &str) -> Result<usize, String> {
 
 /// Parses a level by name (`war`) or number (`5`).
 pub(crate) fn parse_level(text: &str) -> Result<casus::model::Level, String> {
-    let text = text.trim();
-    casus::model::Level::from_name(text)
-        .or_else(|| text.parse().ok().and_then(casus::model::Level::from_number))
-        .filter(|&l| l > casus::model::Level::Peace)
-        .ok_or_else(|| {
-            let names = casus::model::LEVEL_NAMES.iter().skip(1).copied();
-            let hint = casus::scenario::did_you_mean(text, names)
-                .map_or(String::new(), |h| format!("; {h}"));
-            format!(
-                "expected a level from dispute (1) to nuclear-central (7), found `{text}`{hint}"
-            )
-        })
+    casus::model::Level::parse_above_peace(text)
 }
 
 /// Parses a precision target: a half-width in (0, 0.5].

@@ -37,6 +37,23 @@ pub enum Level {
 }
 
 impl Level {
+    /// A level above peace by name (`war`) or number (`5`), with the nearest name suggested for a
+    /// typo: the outcome of a sensitivity analysis or a sweep.
+    pub fn parse_above_peace(text: &str) -> Result<Level, String> {
+        let text = text.trim();
+        Level::from_name(text)
+            .or_else(|| text.parse().ok().and_then(Level::from_number))
+            .filter(|&l| l > Level::Peace)
+            .ok_or_else(|| {
+                let names = LEVEL_NAMES.iter().skip(1).copied();
+                let hint = crate::scenario::did_you_mean(text, names)
+                    .map_or(String::new(), |h| format!("; {h}"));
+                format!(
+                    "expected a level from dispute (1) to nuclear-central (7), found `{text}`{hint}"
+                )
+            })
+    }
+
     /// Every level, from peace to central nuclear war.
     pub const ALL: [Level; 8] = [
         Level::Peace,

@@ -276,6 +276,11 @@ impl<'w> MonteCarlo<'w> {
         self.seed
     }
 
+    /// The rules every run follows.
+    pub fn rule_set(&self) -> &Rules {
+        &self.rules
+    }
+
     /// The rules' names for the provenance, where they are not the documented defaults.
     pub fn rules_name(&self) -> Option<String> {
         self.rules.provenance()

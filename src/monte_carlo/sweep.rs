@@ -18,6 +18,7 @@
 //! ```
 
 use rand::seq::SliceRandom;
+use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
 
@@ -384,17 +385,27 @@ pub enum SweepError {
     /// The runs could not be made.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The stop flag was set: the sweep ended after a point, with no result.
+    #[error("the sweep was stopped after {done} of {points} points")]
+    Stopped {
+        /// Points done.
+        done: usize,
+        /// Points in the design.
+        points: usize,
+    },
 }
 
 /// Runs `experiment` (its runs, seed, threads and rules) at every point of `design` over `base`:
 /// each point is `base` with the axes' values as further overrides, and every point is compiled
 /// and validated before the first run. All points share the runs and seed (common random numbers),
-/// so each point's summary is exactly `casus run` with the same overrides and seed.
+/// so each point's summary is exactly `casus run` with the same overrides and seed. Setting `stop`
+/// ends the sweep within a chunk of runs, with [`SweepError::Stopped`].
 pub fn sweep(
     base: &Compiled,
     axes: &[Axis],
     design: Design,
     experiment: &MonteCarlo<'_>,
+    stop: Option<&AtomicBool>,
 ) -> Result<Table, SweepError> {
     let points = design
         .points(axes, experiment.seed_value())
@@ -419,7 +430,14 @@ pub fn sweep(
     let mut summaries = Vec::with_capacity(points.len());
     for point in &points {
         let model = compile(point)?;
-        summaries.push(experiment.with_world(&model.world).run(&mut (), None)?);
+        let summary = experiment.with_world(&model.world).run(&mut (), stop)?;
+        if !summary.provenance.complete {
+            return Err(SweepError::Stopped {
+                done: summaries.len(),
+                points: points.len(),
+            });
+        }
+        summaries.push(summary);
     }
     Ok(Table {
         paths: axes.iter().map(|a| a.path.clone()).collect(),

@@ -145,6 +145,46 @@ pub struct Compared {
     pub provenance: Option<[Provenance; 2]>,
 }
 
+impl Compared {
+    /// A comparison of arm `a` (run by `mc`) with arm `b`, over the same runs and seed, with
+    /// both arms' provenance.
+    pub fn new(
+        a: &crate::Compiled,
+        b: &crate::Compiled,
+        mc: &crate::MonteCarlo<'_>,
+        comparison: Comparison,
+    ) -> Compared {
+        let range = [0, comparison.runs];
+        let complete = comparison.runs == mc.total_runs();
+        let mc_b = b
+            .monte_carlo()
+            .runs(mc.total_runs())
+            .seed(mc.seed_value())
+            .rules(mc.rule_set().clone());
+        Compared {
+            arms: [a.describe(), b.describe()],
+            seed: mc.seed_value(),
+            levels: a.world.level_labels.clone(),
+            comparison,
+            provenance: Some([
+                mc.provenance_of(&a.world, range, complete),
+                mc_b.provenance_of(&b.world, range, complete),
+            ]),
+        }
+    }
+
+    /// The table `casus compare` prints.
+    pub fn render(&self) -> String {
+        super::compare::render(
+            &self.comparison,
+            &self.arms[0],
+            &self.arms[1],
+            self.seed,
+            &self.levels,
+        )
+    }
+}
+
 /// An output directory, checked before any simulation starts, and locked against any other casus
 /// command for as long as this value lives. Every `write_*` is one commit ([`commit`](super::commit)):
 /// its files become current together, or (on any error or crash) the previous ones stay.
@@ -369,55 +409,62 @@ impl OutputDir {
             &super::plot::summary_charts(summary).map_err(io::Error::other)?,
         )?;
         stage_json(&mut commit, SUMMARY, summary)?;
-        commit.write(LEVELS_BY_STEP, |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            // With a start date, each step's date beside its number.
-            let dated = summary.labels.start.is_some();
-            let mut header = vec!["step".to_owned()];
-            if dated {
-                header.push("date".to_owned());
-            }
-            // Per level, the runs at it, then per level their share of the runs.
-            let names: Vec<String> = summary
-                .labels
-                .levels
-                .iter()
-                .map(|l| super::column_name(l))
-                .collect();
-            header.extend(names.iter().cloned());
-            header.extend(names.iter().map(|n| format!("{n}_share")));
-            csv.write_record(&header)?;
-            let runs = summary.counts.runs.max(1) as f64;
-            for (step, counts) in summary.counts.level_by_step.iter().enumerate() {
-                let mut row = vec![step.to_string()];
-                if dated {
-                    row.push(summary.labels.step_label(step as crate::scenario::Step));
-                }
-                row.extend(counts.iter().map(u64::to_string));
-                row.extend(counts.iter().map(|&n| format!("{:.6}", n as f64 / runs)));
-                csv.write_record(&row)?;
-            }
-            csv.flush()
-        })?;
-        commit.write(PATHWAYS, |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            csv.write_record(["pathway", "runs", "share"])?;
-            let mut pathways: Vec<(&crate::model::Pathway, &u64)> =
-                summary.counts.pathways.iter().collect();
-            pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
-            let runs = summary.counts.runs.max(1) as f64;
-            for (pathway, n) in pathways {
-                csv.write_record([
-                    pathway.as_str(),
-                    &n.to_string(),
-                    &format!("{:.6}", *n as f64 / runs),
-                ])?;
-            }
-            csv.flush()
-        })?;
+        commit.write(LEVELS_BY_STEP, |w| write_levels_by_step(summary, w))?;
+        commit.write(PATHWAYS, |w| write_pathways(summary, w))?;
         self.retire_stale(&mut commit, Kind::Run, Some(&summary.provenance));
         commit.apply()
     }
+}
+
+/// Writes `levels_by_step.csv`: at each step (with its date if the scenario has a start) the runs
+/// whose most intense conflict under way is at each level, then each level's share of the runs.
+pub fn write_levels_by_step(summary: &Summary, w: impl Write) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    // With a start date, each step's date beside its number.
+    let dated = summary.labels.start.is_some();
+    let mut header = vec!["step".to_owned()];
+    if dated {
+        header.push("date".to_owned());
+    }
+    // Per level, the runs at it, then per level their share of the runs.
+    let names: Vec<String> = summary
+        .labels
+        .levels
+        .iter()
+        .map(|l| super::column_name(l))
+        .collect();
+    header.extend(names.iter().cloned());
+    header.extend(names.iter().map(|n| format!("{n}_share")));
+    csv.write_record(&header)?;
+    let runs = summary.counts.runs.max(1) as f64;
+    for (step, counts) in summary.counts.level_by_step.iter().enumerate() {
+        let mut row = vec![step.to_string()];
+        if dated {
+            row.push(summary.labels.step_label(step as crate::scenario::Step));
+        }
+        row.extend(counts.iter().map(u64::to_string));
+        row.extend(counts.iter().map(|&n| format!("{:.6}", n as f64 / runs)));
+        csv.write_record(&row)?;
+    }
+    csv.flush()
+}
+
+/// Writes `pathways.csv`: each pathway with its runs and share, most frequent first.
+pub fn write_pathways(summary: &Summary, w: impl Write) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record(["pathway", "runs", "share"])?;
+    let mut pathways: Vec<(&crate::model::Pathway, &u64)> =
+        summary.counts.pathways.iter().collect();
+    pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+    let runs = summary.counts.runs.max(1) as f64;
+    for (pathway, n) in pathways {
+        csv.write_record([
+            pathway.as_str(),
+            &n.to_string(),
+            &format!("{:.6}", *n as f64 / runs),
+        ])?;
+    }
+    csv.flush()
 }
 
 /// Stages charts under their file names.
@@ -700,15 +747,75 @@ fn kept<const N: usize>(
         .collect()
 }
 
+/// A table's columns: the date columns only in a dated table.
+fn header(columns: &[&'static str], dated: bool) -> Vec<&'static str> {
+    columns
+        .iter()
+        .copied()
+        .filter(|c| keeps(c, dated))
+        .collect()
+}
+
+/// A run's row of `runs.csv`.
+fn run_record(row: &RunRow, dated: bool) -> Vec<String> {
+    let cells = [
+        row.run.to_string(),
+        row.highest.to_string(),
+        step_cell(row.first_war),
+        row.first_war_date.clone(),
+        row.belligerents.clone(),
+        row.pathway.to_string(),
+    ];
+    kept(&RUN_COLUMNS, cells, dated)
+}
+
+/// A run's rows of `runs_by_actor.csv`.
+fn actor_records(row: &RunRow, dated: bool) -> impl Iterator<Item = Vec<String>> + '_ {
+    row.actors.iter().map(move |a| {
+        let cells = [
+            row.run.to_string(),
+            a.actor.clone(),
+            a.highest.to_string(),
+            u8::from(a.first_war.is_some()).to_string(),
+            step_cell(a.first_force),
+            a.first_force_date.clone(),
+            step_cell(a.first_war),
+            a.first_war_date.clone(),
+            a.route.clone(),
+        ];
+        kept(&ACTOR_COLUMNS, cells, dated)
+    })
+}
+
+fn step_cell(step: Option<u32>) -> String {
+    step.map(|s| s.to_string()).unwrap_or_default()
+}
+
+/// Writes `runs.csv` and `runs_by_actor.csv` of these rows to any writers, as `casus run --out`
+/// writes them (the Python package's tables come from here).
+pub fn write_run_tables(
+    rows: &[RunRow],
+    dated: bool,
+    runs: impl Write,
+    actors: impl Write,
+) -> io::Result<()> {
+    let mut runs = csv::Writer::from_writer(runs);
+    let mut actors = csv::Writer::from_writer(actors);
+    runs.write_record(header(&RUN_COLUMNS, dated))?;
+    actors.write_record(header(&ACTOR_COLUMNS, dated))?;
+    for row in rows {
+        runs.write_record(run_record(row, dated))?;
+        for record in actor_records(row, dated) {
+            actors.write_record(record)?;
+        }
+    }
+    runs.flush()?;
+    actors.flush()
+}
+
 impl RunsWriter {
     fn create(dir: &Path, dated: bool) -> io::Result<RunsWriter> {
-        let header = |columns: &[&'static str]| -> Vec<&'static str> {
-            columns
-                .iter()
-                .copied()
-                .filter(|c| keeps(c, dated))
-                .collect()
-        };
+        let header = |columns: &[&'static str]| header(columns, dated);
         Ok(RunsWriter {
             runs: Table::create(dir, RUNS, &header(&RUN_COLUMNS))?,
             actors: Table::create(dir, RUNS_BY_ACTOR, &header(&ACTOR_COLUMNS))?,
@@ -718,32 +825,10 @@ impl RunsWriter {
 
     /// Appends rows.
     pub fn write(&mut self, rows: &[RunRow]) -> io::Result<()> {
-        let step = |s: Option<u32>| s.map(|s| s.to_string()).unwrap_or_default();
         for row in rows {
-            let cells = [
-                row.run.to_string(),
-                row.highest.to_string(),
-                step(row.first_war),
-                row.first_war_date.clone(),
-                row.belligerents.clone(),
-                row.pathway.to_string(),
-            ];
-            self.runs
-                .write_record(kept(&RUN_COLUMNS, cells, self.dated))?;
-            for a in &row.actors {
-                let cells = [
-                    row.run.to_string(),
-                    a.actor.clone(),
-                    a.highest.to_string(),
-                    u8::from(a.first_war.is_some()).to_string(),
-                    step(a.first_force),
-                    a.first_force_date.clone(),
-                    step(a.first_war),
-                    a.first_war_date.clone(),
-                    a.route.clone(),
-                ];
-                self.actors
-                    .write_record(kept(&ACTOR_COLUMNS, cells, self.dated))?;
+            self.runs.write_record(run_record(row, self.dated))?;
+            for record in actor_records(row, self.dated) {
+                self.actors.write_record(record)?;
             }
         }
         Ok(())

@@ -81,6 +81,27 @@ impl fmt::Display for Override {
 }
 
 impl Override {
+    /// The removal of one element, written `KIND:ID` (`treaty:nato`, `sanction:un_prk`,
+    /// `event:coup`): `casus compare --without`.
+    pub fn without(text: &str) -> Result<Override, String> {
+        let (kind, id) = text
+            .split_once(':')
+            .ok_or_else(|| format!("expected KIND:ID, such as treaty:nato, found `{text}`"))?;
+        let list = match kind {
+            "treaty" => "treaties",
+            "sanction" => "sanctions",
+            "event" => "events",
+            other => {
+                return Err(format!(
+                    "cannot leave out a `{other}`: expected treaty, sanction or event"
+                ));
+            }
+        };
+        format!("without:{list}.{id}")
+            .parse()
+            .map_err(|e: OverrideError| e.to_string())
+    }
+
     /// Applies the override to a scenario's JSON, creating missing object members on the way (so a
     /// parameter the file leaves at its default can be set).
     pub fn apply(&self, root: &mut Value) -> Result<(), OverrideError> {
