@@ -89,6 +89,26 @@ fn settled(dir: &Path, old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, V
     &now == new
 }
 
+/// `casus run` of the toy with seed 2 (the new results) into `dir`, over what it holds, with an
+/// injected fault.
+fn new_results(dir: &Path, fault: &str) -> common::Output {
+    casus_with_fault(
+        fault,
+        &[
+            "run",
+            TOY,
+            "--runs",
+            "300",
+            "--seed",
+            "2",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+            "--force",
+        ],
+    )
+}
+
 /// Reference output directories of the toy with seeds 1 (the old results) and 2 (the new).
 fn references(root: &Path) -> [PathBuf; 2] {
     [1, 2].map(|seed| {
@@ -118,21 +138,7 @@ fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
     for step in 1.. {
         let dir = root.join(format!("crash{step}"));
         copy_dir(&old_dir, &dir);
-        let out = casus_with_fault(
-            &format!("crash:{step}"),
-            &[
-                "run",
-                TOY,
-                "--runs",
-                "300",
-                "--seed",
-                "2",
-                "--quiet",
-                "--out",
-                dir.to_str().unwrap(),
-                "--force",
-            ],
-        );
+        let out = new_results(&dir, &format!("crash:{step}"));
         if out.code != CRASHED {
             // Past the last step: the command ran to its end.
             assert_eq!(out.code, 0, "{}", out.stderr);
@@ -159,21 +165,7 @@ fn a_full_disk_at_any_step_is_a_clear_error_and_loses_nothing() {
     for step in 1.. {
         let dir = root.join(format!("full{step}"));
         copy_dir(&old_dir, &dir);
-        let out = casus_with_fault(
-            &format!("full:{step}"),
-            &[
-                "run",
-                TOY,
-                "--runs",
-                "300",
-                "--seed",
-                "2",
-                "--quiet",
-                "--out",
-                dir.to_str().unwrap(),
-                "--force",
-            ],
-        );
+        let out = new_results(&dir, &format!("full:{step}"));
         if out.code == 0 {
             assert_eq!(snapshot(&dir), new);
             assert!(step > 15, "{step} steps");
@@ -204,44 +196,23 @@ fn a_full_disk_at_any_step_is_a_clear_error_and_loses_nothing() {
 
 /// An interrupted run (SIGINT) of the North-East Asia scenario on one thread, in `dir`.
 fn interrupted(dir: &Path) {
-    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
-        .args([
-            "run",
-            "scenarios/northeast_asia_2024.json",
-            "--runs",
-            "3000",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while !fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            e.file_name().to_string_lossy().ends_with("-runs.csv.tmp")
-                && e.metadata().is_ok_and(|m| m.len() > 1000)
-        })
-    }) && started.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let args = [
+        "run",
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "3000",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    let out = common::signalled(
+        &args,
+        || common::staged_bytes(dir, "runs.csv") > 1000,
+        "-INT",
     );
+    assert_eq!(out.code, 130, "{}", out.stderr);
 }
 
 /// The crash window of resuming: a resumed run killed at any step of its commit, then resumed

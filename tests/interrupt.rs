@@ -5,7 +5,6 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{casus, scratch_dir};
@@ -13,47 +12,24 @@ use common::{casus, scratch_dir};
 const SCENARIO: &str = "scenarios/northeast_asia_2024.json";
 const RUNS: &str = "20000";
 
-/// Starts a run, sends `signal` once the first batch of rows is being written, and returns the exit
+/// Starts a run, sends `signal` once the first rows are being written, and returns the exit
 /// code and stderr.
 fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
-        .args([
-            "run",
-            SCENARIO,
-            "--runs",
-            RUNS,
-            "--quiet",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the run has started writing rows, so the signal lands mid-run.
-    let started = Instant::now();
-    while staged_rows(dir) < 1_000 && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let status = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The bytes of `runs.csv` written so far under its temporary name (`.casus-…-runs.csv.tmp`).
-fn staged_rows(dir: &Path) -> u64 {
-    temporaries(dir)
-        .iter()
-        .filter(|name| name.ends_with("-runs.csv.tmp"))
-        .map(|name| fs::metadata(dir.join(name)).map_or(0, |m| m.len()))
-        .sum()
+    let args = [
+        "run",
+        SCENARIO,
+        "--runs",
+        RUNS,
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    let out = common::signalled(
+        &args,
+        || common::staged_bytes(dir, "runs.csv") >= 1_000,
+        signal,
+    );
+    (out.code, out.stderr)
 }
 
 /// The temporary files in `dir`.
@@ -184,43 +160,32 @@ fn resume_refuses_another_scenario_or_new_settings() {
 fn sigint_keeps_the_backtest_origins_done() {
     let dir = scratch_dir("interrupt_backtest");
     let out = dir.join("out");
-    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
-        .args([
-            "backtest",
-            "--data",
-            "scenarios/data",
-            "--runs",
-            "100",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The output directory is prepared before the first origin: then the signal lands mid-run.
-    let started = Instant::now();
-    while !out.exists() && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let args = [
+        "backtest",
+        "--data",
+        "scenarios/data",
+        "--runs",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    // The output directory is prepared before the first origin; half a second after it appears,
+    // the signal lands mid-run.
+    let appeared = std::cell::Cell::new(None);
+    let ready = || {
+        if appeared.get().is_none() && out.exists() {
+            appeared.set(Some(Instant::now()));
+        }
+        appeared
+            .get()
+            .is_some_and(|t| t.elapsed() >= Duration::from_millis(500))
+    };
+    let output = common::signalled(&args, ready, "-INT");
+    assert_eq!(output.code, 130, "{}", output.stderr);
     assert!(
-        stdout.contains("(interrupted: the origins done)"),
-        "{stdout}"
+        output.stdout.contains("(interrupted: the origins done)"),
+        "{}",
+        output.stdout
     );
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("backtest.json")).unwrap()).unwrap();

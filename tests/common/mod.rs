@@ -56,6 +56,49 @@ pub const OUTPUT_FILES: [&str; 5] = [
     "pathways.csv",
 ];
 
+/// Starts `casus` with these arguments (stdout and stderr piped), waits until `ready` holds (at
+/// most a minute), sends `signal` (`-INT`, `-TERM`), and returns what the process then did.
+pub fn signalled(args: &[&str], ready: impl Fn() -> bool, signal: &str) -> Output {
+    use std::time::{Duration, Instant};
+    let child = Command::new(env!("CARGO_BIN_EXE_casus"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the casus binary runs");
+    let started = Instant::now();
+    while !ready() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("the casus binary ends");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The bytes written so far of the file `name` that a casus command is staging in `dir` under a
+/// temporary name (`.casus-PID-N-NAME.tmp`).
+pub fn staged_bytes(dir: &std::path::Path, name: &str) -> u64 {
+    let suffix = format!("-{name}.tmp");
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(&suffix))
+                .map(|e| e.metadata().map_or(0, |m| m.len()))
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 /// Rewrites `file` in the output directory `dir` and forges its entry in `manifest.json` to match,
 /// as a tamperer who knows the format would: what casus must then catch is the content itself.
 pub fn forge(dir: &std::path::Path, file: &str, bytes: &[u8]) {
