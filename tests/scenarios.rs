@@ -151,22 +151,29 @@ fn northeast_asia_encodes_the_treaty_clauses_it_cites() {
 }
 
 /// The schema carries the valid range of every bounded number, and its bounds are validation's:
-/// each bound is accepted and a value past it refused, on the Northeast Asia scenario.
+/// each inclusive bound is accepted, an exclusive one refused, and a value past either refused, on
+/// the Northeast Asia scenario.
 #[test]
 fn the_schema_bounds_are_the_validation_bounds() {
     let schema = scenario::json_schema();
     let defs = &schema["$defs"];
-    let bounds = |def: &str, field: &str| -> [f64; 2] {
+    // The bounds, and whether the lower one is exclusive.
+    let bounds = |def: &str, field: &str| -> ([f64; 2], bool) {
         let property = &defs[def]["properties"][field];
-        let bound = |key: &str| {
-            property[key]
-                .as_f64()
-                .unwrap_or_else(|| panic!("{def}.{field} has no {key}"))
-        };
-        [bound("minimum"), bound("maximum")]
+        let bound = |key: &str| property[key].as_f64();
+        let hi = bound("maximum").unwrap_or_else(|| panic!("{def}.{field} has no maximum"));
+        match (bound("minimum"), bound("exclusiveMinimum")) {
+            (Some(lo), None) => ([lo, hi], false),
+            (None, Some(lo)) => ([lo, hi], true),
+            other => panic!("{def}.{field}: expected one lower bound, found {other:?}"),
+        }
     };
     for (name, _, lo, hi) in scenario::Parameters::default().ranges() {
-        assert_eq!(bounds("Parameters", name), [lo, hi], "parameters.{name}");
+        assert_eq!(
+            bounds("Parameters", name),
+            ([lo, hi], false),
+            "parameters.{name}"
+        );
     }
     let cases = [
         (
@@ -175,6 +182,7 @@ fn the_schema_bounds_are_the_validation_bounds() {
             "treaties.rus_prk_2024.obligations.art4_rus.reliability",
         ),
         ("Actor", "capability", "actors.#0.capability"),
+        ("Actor", "economy", "actors.#0.economy"),
         ("Actor", "voluntary_entry", "actors.#0.voluntary_entry"),
         ("Stance", "value", "stances.0.value"),
         ("Dyad", "onset_rate", "dyads.0.onset_rate"),
@@ -192,19 +200,18 @@ fn the_schema_bounds_are_the_validation_bounds() {
         casus::compile("scenarios/northeast_asia_2024.json", &[change]).is_ok()
     };
     for (def, field, path) in cases {
-        let [lo, hi] = bounds(def, field);
+        let ([lo, hi], exclusive) = bounds(def, field);
         assert!(
             compiles(path, hi),
             "{path} = {hi}, the schema's maximum, is refused"
         );
         let past = hi + 0.5 * hi.abs().max(1.0);
         assert!(!compiles(path, past), "{path} = {past} is accepted");
-        if def != "Actor" || field != "capability" {
-            assert!(
-                compiles(path, lo),
-                "{path} = {lo}, the schema's minimum, is refused"
-            );
-        }
+        assert_eq!(
+            compiles(path, lo),
+            !exclusive,
+            "{path} = {lo}, the schema's minimum (exclusive: {exclusive})"
+        );
         let below = lo - 0.5 * lo.abs().max(1.0);
         assert!(!compiles(path, below), "{path} = {below} is accepted");
     }

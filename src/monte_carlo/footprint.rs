@@ -99,7 +99,8 @@ impl Footprint {
         // Allocated up front in every partial count.
         let fixed = (2 * levels * steps)
             .saturating_add(n.saturating_mul(steps))
-            .saturating_add(n.saturating_mul(n))
+            // Stance sums are 128-bit: two words each.
+            .saturating_add(n.saturating_mul(n).saturating_mul(2))
             .saturating_add(n.saturating_mul(levels + 4))
             .saturating_add(obligations.saturating_mul(8))
             .saturating_add(world.sanctions.len() as u64 * 4);

@@ -14,8 +14,8 @@ use crate::scenario::{Parameters, Step, StepUnit};
 /// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
 const FIXED: f64 = 1e9;
 
-fn fixed(x: f64) -> i64 {
-    (x * FIXED).round() as i64
+fn fixed(x: f64) -> i128 {
+    (x * FIXED).round() as i128
 }
 
 /// Where a summary comes from: enough to reproduce it and to refuse merging unlike summaries.
@@ -299,9 +299,9 @@ pub struct Counts {
     /// Per sanction regime.
     pub regimes: Vec<RegimeCounts>,
     /// Per actor, the sum of final pressures in units of 10⁻⁹.
-    pub pressure_sum: Vec<i64>,
+    pub pressure_sum: Vec<i128>,
     /// Per directed pair (`from * n + to`), the sum of final stances in units of 10⁻⁹.
-    pub stance_sum: Vec<i64>,
+    pub stance_sum: Vec<i128>,
     /// Runs by pathway.
     pub pathways: BTreeMap<Pathway, u64>,
 }
@@ -767,10 +767,8 @@ impl Summary {
         }
         let scale = i128::from(runs) * 1_000_000_000;
         require(
-            c.pressure_sum
-                .iter()
-                .all(|&x| (0..=scale).contains(&i128::from(x)))
-                && c.stance_sum.iter().all(|&x| i128::from(x).abs() <= scale),
+            c.pressure_sum.iter().all(|x| (0..=scale).contains(x))
+                && c.stance_sum.iter().all(|x| x.abs() <= scale),
             "a sum of final pressures or stances is out of its range".to_owned(),
         )?;
         let pathways = c.pathways.values().try_fold(0u64, |t, &n| t.checked_add(n));
@@ -847,7 +845,7 @@ impl Results {
         } else {
             at_least(&c.highest_focus)
         };
-        let per_run_mean = |sum: i64| sum as f64 / FIXED / runs.max(1) as f64;
+        let per_run_mean = |sum: i128| sum as f64 / FIXED / runs.max(1) as f64;
         let actors = c
             .actors
             .iter()
@@ -926,5 +924,40 @@ impl Results {
             top_pathways,
             distinct_pathways: c.pathways.len() as u64,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sums of final pressures and stances stay exact far past 2^63 units of 10⁻⁹: ten billion
+    /// runs each ending at full pressure and full hostility.
+    #[test]
+    fn fixed_point_sums_do_not_overflow_at_ten_billion_runs() {
+        let scenario = crate::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+        let world = World::new(&scenario).unwrap();
+        let runs: u64 = 10_000_000_000;
+        let mut counts = Counts::new(&world);
+        let mut half = Counts::new(&world);
+        half.runs = runs / 2;
+        half.highest[0] = runs / 2;
+        half.highest_begun[0] = runs / 2;
+        half.level_by_step.iter_mut().for_each(|l| l[0] = runs / 2);
+        half.pathways.insert(Pathway::default(), runs / 2);
+        half.actors.iter_mut().for_each(|a| a.highest[0] = runs / 2);
+        half.pressure_sum[0] = i128::from(runs / 2) * fixed(1.0);
+        half.stance_sum[1] = -i128::from(runs / 2) * fixed(1.0);
+        counts.merge(&half);
+        counts.merge(&half);
+        assert!(counts.pressure_sum[0] > i128::from(i64::MAX));
+        let mc = crate::MonteCarlo::new(&world).runs(runs);
+        let summary = Summary::new(
+            mc.provenance_of(&world, [0, runs], true),
+            Labels::of(&world),
+            counts,
+        );
+        assert_eq!(summary.check(), Ok(()));
+        assert_eq!(summary.results.actors[0].mean_final_pressure, 1.0);
     }
 }

@@ -206,11 +206,11 @@ pub struct Actor {
     /// Display name.
     pub name: String,
     /// Material power, > 0; only ratios matter. Seeds: COW CINC (NMC v7.0).
-    #[schemars(range(min = 0.0, max = 1e12))]
+    #[schemars(range(max = 1e12), extend("exclusiveMinimum" = 0.0))]
     pub capability: f64,
     /// Economic weight, > 0 (share of world GDP); drives sanction cost and busting. Default: equal to `capability`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0.0, max = 1e12))]
+    #[schemars(range(max = 1e12), extend("exclusiveMinimum" = 0.0))]
     pub economy: Option<f64>,
     /// Whether the actor has nuclear weapons; only nuclear sides may escalate past war.
     #[serde(default)]
