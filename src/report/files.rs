@@ -1,7 +1,7 @@
 //! The output directory of `casus run` and `casus merge`: `summary.json`, `runs.csv`,
 //! `runs_by_actor.csv`, `levels_by_step.csv`, `pathways.csv` and the summary's charts, and the
 //! other commands' results beside them. Every command's files are committed together
-//! ([`commit`](super::commit)): a crash or an error at any instant leaves the previous files, and
+//! ([`commit`]): a crash or an error at any instant leaves the previous files, and
 //! `manifest.json` vouches for each file's size and SHA-256.
 
 use std::fs;
@@ -186,7 +186,7 @@ impl Compared {
 }
 
 /// An output directory, checked before any simulation starts, and locked against any other casus
-/// command for as long as this value lives. Every `write_*` is one commit ([`commit`](super::commit)):
+/// command for as long as this value lives. Every `write_*` is one commit ([`commit`]):
 /// its files become current together, or (on any error or crash) the previous ones stay.
 #[derive(Debug)]
 pub struct OutputDir {
