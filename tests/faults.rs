@@ -129,16 +129,22 @@ fn references(root: &Path) -> [PathBuf; 2] {
     })
 }
 
-#[test]
-fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
-    let root = scratch_dir("faults_crash");
-    let [old_dir, new_dir] = references(&root);
-    let (old, new) = (snapshot(&old_dir), snapshot(&new_dir));
+/// Runs `command` (the arguments that write the new results into a directory) crashed at every
+/// step in turn, each time over a copy of the old results, and checks what each crash leaves.
+fn crash_at_every_step(
+    root: &Path,
+    old_dir: &Path,
+    new_dir: &Path,
+    command: impl Fn(&Path) -> Vec<String>,
+) {
+    let (old, new) = (snapshot(old_dir), snapshot(new_dir));
     let mut outcomes = Vec::new();
     for step in 1.. {
         let dir = root.join(format!("crash{step}"));
-        copy_dir(&old_dir, &dir);
-        let out = new_results(&dir, &format!("crash:{step}"));
+        copy_dir(old_dir, &dir);
+        let args = command(&dir);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = casus_with_fault(&format!("crash:{step}"), &args);
         if out.code != CRASHED {
             // Past the last step: the command ran to its end.
             assert_eq!(out.code, 0, "{}", out.stderr);
@@ -155,6 +161,56 @@ fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
     let switch = outcomes.iter().position(|&new| new).unwrap();
     assert!(outcomes[switch..].iter().all(|&new| new), "{outcomes:?}");
     assert!(switch > 5, "{outcomes:?}");
+}
+
+#[test]
+fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
+    let root = scratch_dir("faults_crash");
+    let [old_dir, new_dir] = references(&root);
+    crash_at_every_step(&root, &old_dir, &new_dir, |dir| {
+        [
+            "run", TOY, "--runs", "300", "--seed", "2", "--quiet", "--out",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([dir.display().to_string(), "--force".to_owned()])
+        .collect()
+    });
+}
+
+/// The same of `casus merge`, whose shards of the new results merge into exactly them.
+#[test]
+fn a_merge_crashed_at_any_step_leaves_the_old_results_or_the_new() {
+    let root = scratch_dir("faults_merge");
+    let [old_dir, new_dir] = references(&root);
+    let shards: Vec<String> = (0..2)
+        .map(|i| {
+            let shard = root.join(format!("shard{i}"));
+            let out = casus(&[
+                "run",
+                TOY,
+                "--runs",
+                "300",
+                "--seed",
+                "2",
+                "--quiet",
+                "--shard",
+                &format!("{i}/2"),
+                "--out",
+                shard.to_str().unwrap(),
+            ]);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            shard.display().to_string()
+        })
+        .collect();
+    crash_at_every_step(&root, &old_dir, &new_dir, |dir| {
+        ["merge", "--quiet", "--force", "--out"]
+            .iter()
+            .map(|a| a.to_string())
+            .chain([dir.display().to_string()])
+            .chain(shards.iter().cloned())
+            .collect()
+    });
 }
 
 #[test]
