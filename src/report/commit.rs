@@ -80,7 +80,9 @@ struct Journal {
 }
 
 /// An exclusive or shared lock on a directory, held until dropped. A lock another process holds is
-/// an error at once, never a wait.
+/// an error at once, never a wait. On a file system without locks the lock is not taken and the
+/// command goes on: a crash is still safe, but a second command on the same directory is no longer
+/// kept apart.
 #[derive(Debug)]
 pub struct DirLock {
     _handle: File,
@@ -106,6 +108,10 @@ impl DirLock {
         };
         match locked {
             Ok(()) => Ok(DirLock { _handle: handle }),
+            // A file system without locks (Lustre mounted without `flock`, some NFS setups):
+            // each command stays crash-safe, but two commands on one directory at once are no
+            // longer kept apart (README.md says to run one at a time there).
+            Err(fs::TryLockError::Error(e)) if unsupported(&e) => Ok(DirLock { _handle: handle }),
             Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
                 io::ErrorKind::ResourceBusy,
                 format!(
@@ -116,6 +122,13 @@ impl DirLock {
             Err(fs::TryLockError::Error(e)) => Err(error(dir, "cannot lock the directory", e)),
         }
     }
+}
+
+/// Whether a lock failed because the file system has none: ENOSYS, ENOLCK or EOPNOTSUPP.
+fn unsupported(e: &io::Error) -> bool {
+    const ENOLCK: i32 = 37;
+    const EOPNOTSUPP: i32 = 95;
+    e.kind() == io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(ENOLCK | EOPNOTSUPP))
 }
 
 /// Opens `dir` for reading: a shared lock, after completing (under an exclusive one) a commit an
