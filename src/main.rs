@@ -116,18 +116,20 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let model_b = compile(b.as_deref().unwrap_or(&a), &arm_b)?;
             let mc = experiment.apply(model_a.monte_carlo())?;
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
-            let comparison = mc.compare(&model_b.world, &mut (), None)?;
+            let signals = Signals::register()?;
+            let comparison = mc.compare(&model_b.world, &mut (), Some(&signals.stop))?;
+            let runs = comparison.runs;
             if json {
                 sayln!("{}", serde_json::to_string_pretty(&comparison)?);
-                return done;
+            } else {
+                let compared = files::Compared::new(&model_a, &model_b, &mc, comparison);
+                let text = compared.render();
+                if let Some(out) = &out {
+                    out.write_comparison(&compared, &text)?;
+                }
+                say!("{text}");
             }
-            let compared = files::Compared::new(&model_a, &model_b, &mc, comparison);
-            let text = compared.render();
-            if let Some(out) = &out {
-                out.write_comparison(&compared, &text)?;
-            }
-            say!("{text}");
-            done
+            Ok(interrupted(&signals, runs, mc.total_runs(), "runs"))
         }
         Command::Generate {
             actors,
@@ -195,14 +197,21 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             };
             let mc = experiment.apply(model.monte_carlo())?;
             let mut sink = CliSink::new(true);
-            let result = mc.sensitivity(&model.scenario, &plan, target, &mut sink, None)?;
+            let signals = Signals::register()?;
+            let result = mc.sensitivity(
+                &model.scenario,
+                &plan,
+                target,
+                &mut sink,
+                Some(&signals.stop),
+            )?;
             sink.finish();
             let text = report::sensitivity::render(&result, &file.display().to_string(), rows);
             if let Some(out) = &out {
                 out.write_sensitivity(&result, &text)?;
             }
             say!("{text}");
-            done
+            Ok(interrupted(&signals, result.runs, mc.total_runs(), "runs"))
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -261,10 +270,18 @@ fn run(cli: Cli, axes: &[Axis]) -> anyhow::Result<ExitCode> {
             let target = sensitivity::Target::new(&base.world, level, actor.as_deref())?;
             let out = out.map(|dir| OutputDir::prepare(&dir, force)).transpose()?;
             let mc = experiment.apply(base.monte_carlo())?;
-            let table = match monte_carlo::sweep::sweep(&base, axes, design, &mc, None) {
-                Err(monte_carlo::sweep::SweepError::Scenario(err)) => return Err(invalid(&err)),
-                other => other?,
-            };
+            let signals = Signals::register()?;
+            let table =
+                match monte_carlo::sweep::sweep(&base, axes, design, &mc, Some(&signals.stop)) {
+                    Err(monte_carlo::sweep::SweepError::Scenario(err)) => {
+                        return Err(invalid(&err));
+                    }
+                    Err(monte_carlo::sweep::SweepError::Stopped { done, points }) => {
+                        eprintln!("interrupted after {done} of {points} points; nothing written");
+                        return Ok(ExitCode::from(signals.exit_code()));
+                    }
+                    other => other?,
+                };
             let swept = table.swept(target, &base.world);
             let text = swept.render(&file.display().to_string());
             if let Some(out) = &out {
@@ -368,6 +385,20 @@ fn run_many(args: &RunArgs) -> anyhow::Result<ExitCode> {
         resume.unwrap_or_default()
     );
     Ok(ExitCode::from(signals.exit_code()))
+}
+
+/// Success, or after a first SIGINT or SIGTERM the signal's exit code, with a line on stderr saying
+/// how much of the work the results printed and written cover.
+fn interrupted(signals: &Signals, done: u64, asked: u64, what: &str) -> ExitCode {
+    if done >= asked {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "interrupted after {} of {} {what}: the results cover those",
+        report::text::thousands(done),
+        report::text::thousands(asked)
+    );
+    ExitCode::from(signals.exit_code())
 }
 
 /// The text summary on stdout, unless `--quiet`.

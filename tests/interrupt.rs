@@ -198,3 +198,58 @@ fn sigint_keeps_the_backtest_origins_done() {
         json["forecasts"].as_array().unwrap().len() + 1
     );
 }
+
+/// `compare`, `sensitivity` and `sweep` stop at a first SIGINT too: the first two print (and
+/// write) what the runs done give, saying how many, and a sweep says how many points were done;
+/// each exits 130.
+#[test]
+fn sigint_stops_compare_sensitivity_and_sweep() {
+    let dir = scratch_dir("interrupt_others");
+    let out = dir.join("compare");
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "compare",
+                SCENARIO,
+                "--without",
+                "treaty:rus_prk_2024",
+                "--runs",
+                "100000000",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "of 100,000,000 runs: the results cover those",
+        ),
+        (
+            &["sensitivity", SCENARIO, "--runs", "100000000"],
+            "of 100,000,000 runs: the results cover those",
+        ),
+        (
+            &[
+                "sweep",
+                SCENARIO,
+                "--param",
+                "parameters.escalation_nuclear",
+                "--values",
+                "1,2",
+                "--runs",
+                "100000000",
+            ],
+            "interrupted after 0 of 2 points; nothing written",
+        ),
+    ];
+    for (args, message) in cases {
+        let started = Instant::now();
+        let output = common::signalled(args, || started.elapsed() > Duration::from_secs(1), "-INT");
+        assert_eq!(output.code, 130, "{args:?}: {}", output.stderr);
+        assert!(
+            output.stderr.contains(message),
+            "{args:?}: {}",
+            output.stderr
+        );
+    }
+    let compared: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(compared["provenance"][0]["complete"], false);
+    assert!(compared["comparison"]["runs"].as_u64().unwrap() > 0);
+}
