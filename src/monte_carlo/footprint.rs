@@ -5,8 +5,9 @@
 //! Both figures are upper bounds. The counts of an experiment grow with actors × steps (each
 //! actor's first war by step), actors² (stance sums), and obligations × steps (each obligation's
 //! first firing by step, allocated when it first fires: bounded here as if every obligation fires).
-//! The pool holds one partial count per chunk of a batch (16 chunks per worker thread) before
-//! merging them in run order, and the summary holds one more. `summary.json` writes each by-step
+//! The pool holds one partial count per chunk of a batch before merging them in run order (16
+//! chunks per worker thread, fewer where their counts could pass [`BATCH_BYTES`]), and the summary
+//! holds one more. `summary.json` writes each by-step
 //! entry in about [`BYTES_PER_ENTRY`] bytes and each obligation's fixed counts and results in about
 //! [`BYTES_PER_OBLIGATION`].
 //!
@@ -14,8 +15,9 @@
 //! scenarios/world_2018.json --runs 20 --set steps=120`, then `steps=240`): `summary.json` grew
 //! from 16.9 MB to 26.3 MB, 15 bytes for each by-step entry added (195 actors, 16 level entries and
 //! about 5,000 obligations that had fired, per step), and the rest came to about 520 bytes per
-//! obligation. Peak memory (GNU time, 2 threads) was 183 MiB at 120 steps and 348 MiB at 480
-//! steps, against bounds of 0.5 GiB and 1.9 GiB.
+//! obligation. Peak memory (GNU time, 2 threads, `--runs 200`) was 183 MiB at 120 steps and, at
+//! 480 steps, 348 MiB with 32 chunks in flight and 244 MiB with the 8 that [`BATCH_BYTES`] allows
+//! (the same summary, byte for byte, in the same time), against bounds of 0.5 GiB each.
 
 use crate::engine::World;
 
@@ -29,8 +31,12 @@ pub const BYTES_PER_ENTRY: u64 = 16;
 pub const BYTES_PER_OBLIGATION: u64 = 600;
 /// Bytes per actor of a summary, besides its by-step entries and stance sums.
 const BYTES_PER_ACTOR: u64 = 2048;
-/// Partial counts in flight per worker thread (chunks per batch).
+/// Partial counts in flight per worker thread (chunks per batch), where they fit
+/// [`BATCH_BYTES`].
 const CHUNKS_PER_THREAD: u64 = 16;
+/// The most a batch's partial counts may take, at their upper bound, before fewer chunks are run
+/// at once.
+pub const BATCH_BYTES: u64 = 512 * 1024 * 1024;
 
 /// An experiment's estimated peak memory and summary size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +72,8 @@ pub enum TooLarge {
     #[error(
         "this experiment's summary.json could reach about {} ({actors} actors × {steps} steps, \
          {obligations} obligations × {steps} steps), more than the {} casus reads back in merge, \
-         --resume and report; use fewer steps, or split the world"
+         --resume and report; use fewer steps, or split the world (--allow-large writes it \
+         anyway, for other tools to read)"
     , gib(*summary), gib(MAX_SUMMARY_BYTES))]
     Summary {
         /// The estimate.
@@ -92,27 +99,15 @@ fn gib(bytes: u64) -> String {
 impl Footprint {
     /// The estimate for `world` on `threads` worker threads (0: one per core).
     pub fn of(world: &World, threads: usize) -> Footprint {
-        let threads = resolve(threads) as u64;
         let (n, steps) = (world.n() as u64, u64::from(world.steps));
         let obligations = world.obligations.len() as u64;
         let levels = 8;
-        // Allocated up front in every partial count.
-        let fixed = (2 * levels * steps)
-            .saturating_add(n.saturating_mul(steps))
-            // Stance sums are 128-bit: two words each.
-            .saturating_add(n.saturating_mul(n).saturating_mul(2))
-            .saturating_add(n.saturating_mul(levels + 4))
-            .saturating_add(obligations.saturating_mul(8))
-            .saturating_add(world.sanctions.len() as u64 * 4);
-        // Allocated as obligations first fire: bounded as if every one fires.
-        let fired = obligations.saturating_mul(steps);
-        let in_flight = threads.saturating_mul(CHUNKS_PER_THREAD).saturating_add(1);
-        let memory = in_flight
-            .saturating_mul(fixed.saturating_add(fired))
-            .saturating_mul(8);
+        let partial = partial_words(world);
+        let in_flight = chunks_per_batch(world, resolve(threads)) + 1;
+        let memory = in_flight.saturating_mul(partial).saturating_mul(8);
         let entries = steps
             .saturating_mul(n + 2 * levels)
-            .saturating_add(fired)
+            .saturating_add(obligations.saturating_mul(steps))
             .saturating_add(n.saturating_mul(n));
         let summary = entries
             .saturating_mul(BYTES_PER_ENTRY)
@@ -145,11 +140,61 @@ impl Footprint {
     }
 }
 
+/// The 8-byte words of one partial count, at most: what every count allocates up front, and
+/// each obligation's first firings by step as if every one fires.
+fn partial_words(world: &World) -> u64 {
+    let (n, steps) = (world.n() as u64, u64::from(world.steps));
+    let obligations = world.obligations.len() as u64;
+    let levels = 8;
+    (2 * levels * steps)
+        .saturating_add(n.saturating_mul(steps))
+        // Stance sums are 128-bit: two words each.
+        .saturating_add(n.saturating_mul(n).saturating_mul(2))
+        .saturating_add(n.saturating_mul(levels + 4))
+        .saturating_add(obligations.saturating_mul(8 + steps))
+        .saturating_add(world.sanctions.len() as u64 * 4)
+}
+
+/// The chunks of runs the pool computes before their partial counts are merged: 16 per worker
+/// thread, for balance, unless their counts could exceed [`BATCH_BYTES`]; never fewer than one
+/// per thread. The merged counts are the same whatever the batch (they are added in run order),
+/// so this bounds memory without changing any result.
+pub fn chunks_per_batch(world: &World, threads: usize) -> u64 {
+    let threads = threads.max(1) as u64;
+    let fit = BATCH_BYTES / partial_words(world).saturating_mul(8).max(1);
+    fit.clamp(threads, threads.saturating_mul(CHUNKS_PER_THREAD))
+}
+
 /// Worker threads as the pool will have them: 0 is one per core.
 fn resolve(threads: usize) -> usize {
     if threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         threads
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(file: &str, set: &[&str]) -> World {
+        let set: Vec<crate::Override> = set.iter().map(|s| s.parse().unwrap()).collect();
+        crate::compile(file, &set).unwrap().world
+    }
+
+    /// Small worlds keep 16 chunks per thread; a world whose partial counts are large runs fewer
+    /// at once, never fewer than one per thread.
+    #[test]
+    fn batches_shrink_only_where_their_counts_are_large() {
+        let small = world("scenarios/northeast_asia_2024.json", &[]);
+        assert_eq!(chunks_per_batch(&small, 2), 32);
+        let year = world("scenarios/world_2018.json", &[]);
+        assert_eq!(chunks_per_batch(&year, 2), 32);
+        let long = world("scenarios/world_2018.json", &["steps=480"]);
+        assert_eq!(chunks_per_batch(&long, 2), 8);
+        let longest = world("scenarios/world_2018.json", &["steps=12000"]);
+        assert_eq!(chunks_per_batch(&longest, 2), 2);
+        assert!(Footprint::of(&long, 2).memory < Footprint::of(&year, 2).memory * 4);
     }
 }

@@ -322,7 +322,8 @@ impl<'w> MonteCarlo<'w> {
             .num_threads(self.threads)
             .build()
             .map_err(std::io::Error::other)?;
-        let chunks_per_batch = (pool.current_num_threads() as u64 * 16).max(1);
+        let chunks_per_batch =
+            super::footprint::chunks_per_batch(self.world, pool.current_num_threads());
         let total = end - first;
         sink.progress(next - first, total);
         let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
