@@ -375,6 +375,18 @@ fn planted_symlinks_are_never_followed() {
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
 }
 
+/// Runs `casus` with `args`, which must fail with `message` and write nothing to `out`.
+fn refused(args: &[&str], message: &str, out: &Path) {
+    let result = casus(args);
+    assert_eq!(result.code, 1, "{args:?}: {}", result.stderr);
+    assert!(
+        result.stderr.contains(message),
+        "{args:?}: {}",
+        result.stderr
+    );
+    assert!(!out.exists(), "{args:?}: wrote {}", out.display());
+}
+
 #[test]
 fn partial_directories_and_busy_ones_are_refused_clearly() {
     let root = scratch_dir("faults_partial");
@@ -397,34 +409,24 @@ fn partial_directories_and_busy_ones_are_refused_clearly() {
         vec!["run", TOY, "--resume", bare.to_str().unwrap(), "--quiet"],
         vec!["report", bare.to_str().unwrap()],
     ] {
-        let out = casus(&args);
-        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("no manifest.json"),
-            "{args:?}: {}",
-            out.stderr
-        );
-        assert!(!merged.exists());
+        refused(&args, "no manifest.json", &merged);
     }
 
     // A file the manifest vouches for, gone.
     let gone = root.join("gone");
     copy_dir(&old_dir, &gone);
     fs::remove_file(gone.join("runs_by_actor.csv")).unwrap();
-    let out = casus(&[
-        "merge",
-        "--quiet",
-        "--out",
-        merged.to_str().unwrap(),
-        gone.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("runs_by_actor.csv: cannot read"),
-        "{}",
-        out.stderr
+    refused(
+        &[
+            "merge",
+            "--quiet",
+            "--out",
+            merged.to_str().unwrap(),
+            gone.to_str().unwrap(),
+        ],
+        "runs_by_actor.csv: cannot read",
+        &merged,
     );
-    assert!(!merged.exists());
 
     // A directory another casus command is writing to.
     let busy = root.join("busy");

@@ -36,8 +36,10 @@ pub use wilson::{Proportion, Z95, wilson};
 /// SHA-256 of some bytes, as lowercase hex: the scenario hash in every summary's provenance.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hex (a digest as results record it).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

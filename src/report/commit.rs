@@ -68,6 +68,28 @@ pub struct Entry {
     pub sha256: String,
 }
 
+/// The size and SHA-256 of bytes as they pass, written or read.
+#[derive(Default)]
+struct Tally {
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl Tally {
+    fn add(&mut self, buf: &[u8]) {
+        self.hash.update(buf);
+        self.bytes += buf.len() as u64;
+    }
+
+    /// What passed, as a manifest entry.
+    fn entry(self) -> Entry {
+        Entry {
+            bytes: self.bytes,
+            sha256: crate::monte_carlo::hex(&self.hash.finalize()),
+        }
+    }
+}
+
 /// A commit under way, as its journal records it.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Journal {
@@ -229,12 +251,9 @@ pub fn read_vouched(
     };
     let path = dir.join(name);
     let bytes = read_bounded(&path, limit)?;
-    check(
-        &path,
-        entry,
-        bytes.len() as u64,
-        &crate::monte_carlo::sha256_hex(&bytes),
-    )?;
+    let mut read = Tally::default();
+    read.add(&bytes);
+    check(&path, entry, &read.entry())?;
     Ok(Some(bytes))
 }
 
@@ -244,8 +263,7 @@ pub struct Vouched {
     file: io::BufReader<File>,
     path: PathBuf,
     entry: Entry,
-    hash: Sha256,
-    bytes: u64,
+    read: Tally,
 }
 
 impl Vouched {
@@ -263,23 +281,16 @@ impl Vouched {
             file: io::BufReader::new(file),
             path,
             entry,
-            hash: Sha256::new(),
-            bytes: 0,
+            read: Tally::default(),
         })
     }
 
     /// Reads what is left (past the part its entry vouches for it stops) and checks the file.
     pub fn finish(mut self) -> io::Result<()> {
-        let rest = self.entry.bytes.saturating_sub(self.bytes) + 1;
+        let rest = self.entry.bytes.saturating_sub(self.read.bytes) + 1;
         io::copy(&mut (&mut self).take(rest), &mut io::sink())
             .map_err(|e| error(&self.path, "cannot read", e))?;
-        let sha256: String = self
-            .hash
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        check(&self.path, &self.entry, self.bytes, &sha256)
+        check(&self.path, &self.entry, &self.read.entry())
     }
 }
 
@@ -287,17 +298,17 @@ impl Read for Vouched {
     /// Reads no further than one byte past the size vouched for, so a file swapped for a huge one
     /// (or for a device that never ends) is refused after that many bytes.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = (self.entry.bytes + 1).saturating_sub(self.bytes);
+        let left = (self.entry.bytes + 1).saturating_sub(self.read.bytes);
         let len = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = self.file.read(&mut buf[..len])?;
-        self.hash.update(&buf[..n]);
-        self.bytes += n as u64;
+        self.read.add(&buf[..n]);
         Ok(n)
     }
 }
 
-fn check(path: &Path, entry: &Entry, bytes: u64, sha256: &str) -> io::Result<()> {
-    if bytes != entry.bytes || sha256 != entry.sha256 {
+/// Refuses a file whose bytes (`read`) are not those its entry vouches for.
+fn check(path: &Path, entry: &Entry, read: &Entry) -> io::Result<()> {
+    if read != entry {
         return Err(invalid(
             path,
             format!(
@@ -315,8 +326,7 @@ pub struct Staging {
     out: BufWriter<File>,
     temp: PathBuf,
     name: String,
-    hash: Sha256,
-    bytes: u64,
+    written: Tally,
 }
 
 impl Staging {
@@ -337,8 +347,7 @@ impl Staging {
                         out: BufWriter::new(file),
                         temp,
                         name: name.to_owned(),
-                        hash: Sha256::new(),
-                        bytes: 0,
+                        written: Tally::default(),
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -369,28 +378,18 @@ impl Staging {
                 e,
             ));
         }
-        let sha256 = std::mem::take(&mut self.hash)
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let staged = Staged {
+        Ok(Staged {
             temp: std::mem::take(&mut self.temp),
             name: std::mem::take(&mut self.name),
-            entry: Entry {
-                bytes: self.bytes,
-                sha256,
-            },
-        };
-        Ok(staged)
+            entry: std::mem::take(&mut self.written).entry(),
+        })
     }
 }
 
 impl Write for Staging {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.out.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.bytes += n as u64;
+        self.written.add(&buf[..n]);
         Ok(n)
     }
 

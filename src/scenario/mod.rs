@@ -81,16 +81,11 @@ pub fn read_text(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
         }
         Box::new(handle)
     };
-    // Read at most one byte past the limit: a file may have grown since its size was taken, and a
-    // pipe or a device (`/dev/zero`) has no size.
-    let mut bytes = Vec::new();
-    source
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
+    // A file may have grown since its size was taken, and a pipe or a device (`/dev/zero`) has no
+    // size: the read itself stops one byte past the limit.
+    let bytes = crate::bounded::read_at_most(source, MAX_FILE_BYTES)
+        .map_err(read_error)?
+        .ok_or_else(|| too_large(MAX_FILE_BYTES + 1))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
