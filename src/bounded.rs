@@ -14,8 +14,8 @@ pub fn read_at_most(source: impl Read, limit: u64) -> io::Result<Option<Vec<u8>>
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// Reads a file of at most `limit` bytes ([`read_at_most`]): a larger one is an error naming the
-/// limit.
+/// Reads a file of at most `limit` bytes, no further than one byte past it: a larger one is an
+/// error naming the limit.
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = File::open(path)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
