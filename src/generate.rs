@@ -182,7 +182,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
             name: format!("State {}", i + 1),
             capability: capability[i],
             economy: None,
-            nuclear: rank[i] < nuclear_count,
+            nuclear: (rank[i] < nuclear_count).into(),
             regions: Some(vec![ids[i].to_ascii_lowercase()]),
             max_support: Support::Lethal,
             source: Some(format!(
@@ -366,6 +366,7 @@ pub fn world(shape: &Shape) -> Result<Scenario, GenerateError> {
         dyads,
         treaties,
         sanctions,
+        transfers: Vec::new(),
         events: Vec::new(),
         parameters: Parameters::default(),
         monte_carlo: MonteCarloDefaults::default(),
@@ -430,7 +431,10 @@ mod tests {
         caps.sort_by(|a, b| b.total_cmp(a));
         let top5: f64 = caps[..5].iter().sum::<f64>() / caps.iter().sum::<f64>();
         assert!((0.5..0.56).contains(&top5), "{top5}");
-        assert_eq!(s.actors.iter().filter(|a| a.nuclear).count(), 9);
+        assert_eq!(
+            s.actors.iter().filter(|a| a.nuclear.0.is_armed()).count(),
+            9
+        );
         assert_eq!(s.dyads.len(), 646);
         let multilateral = s.treaties.iter().filter(|t| t.members.len() > 2).count();
         assert!((30..80).contains(&multilateral), "{multilateral}");

@@ -99,7 +99,8 @@ fn bad_variants_are_refused() {
     ]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("expected treaty, sanction or event"),
+        out.stderr
+            .contains("expected treaty, sanction, transfer or event"),
         "{}",
         out.stderr
     );

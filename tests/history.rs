@@ -309,7 +309,7 @@ fn the_year_by_year_world_is_built_by_the_cli_and_runs() {
         .world
         .actors
         .iter()
-        .filter(|a| a.nuclear)
+        .filter(|a| a.nuclear.is_armed())
         .map(|a| a.id.as_str())
         .collect();
     assert_eq!(

@@ -141,7 +141,7 @@ fn counts_match_the_tables() {
     let nuclear: Vec<&str> = world
         .actors
         .iter()
-        .filter(|a| a.nuclear)
+        .filter(|a| a.nuclear.0.is_armed())
         .map(|a| a.id.as_str())
         .collect();
     assert_eq!(

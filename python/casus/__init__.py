@@ -93,6 +93,12 @@ class Result:
     """``runs.csv``: one row per run (None if ``rows=False``)."""
     runs_by_actor: pd.DataFrame | None = None
     """``runs_by_actor.csv``: one row per run and actor that took part in a conflict."""
+    alignment: pd.DataFrame | None = None
+    """``alignment.csv``: each named pair's stance and the polarisation index, step by step (None
+    without ``monte_carlo.alignment`` in the scenario)."""
+    blocs: pd.DataFrame | None = None
+    """``blocs.csv``: at each checkpoint, how often the blocs formed and held together, and each
+    actor's leaning toward each bloc (None without ``monte_carlo.alignment``)."""
 
     @property
     def provenance(self) -> dict:
@@ -163,7 +169,7 @@ def run(
     """``casus run``: ``runs`` seeded runs (default: the scenario's), on ``threads`` worker
     threads (0: one per core). ``rows=False`` skips the per-run tables."""
     model = _scenario(scenario, set)
-    summary, levels, pathways, tables = _casus.run(
+    summary, levels, pathways, tables, alignment = _casus.run(
         model, runs=runs, seed=seed, threads=threads, rows=rows, allow_large=allow_large
     )
     return Result(
@@ -172,6 +178,8 @@ def run(
         pathways=_csv(pathways),
         runs=_csv(tables[0]) if tables else None,
         runs_by_actor=_csv(tables[1]) if tables else None,
+        alignment=_csv(alignment[0]) if alignment else None,
+        blocs=_csv(alignment[1]) if alignment else None,
     )
 
 
@@ -218,7 +226,7 @@ def compare(
 ) -> Comparison:
     """``casus compare``: arm A is ``a`` with ``set``; arm B is ``b`` (default: ``a``'s file) with
     ``set``, then ``set_b``, then ``without`` (``"treaty:ID"``, ``"sanction:ID"``,
-    ``"event:ID"``)."""
+    ``"transfer:ID"``, ``"event:ID"``)."""
     arm_a = _scenario(a, set)
     base_b = _scenario(b, set) if b is not None else arm_a
     changes = _overrides(set_b) + [_casus.without(w) for w in without]

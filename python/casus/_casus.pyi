@@ -39,8 +39,9 @@ def run(
     threads: int = ...,
     rows: bool = ...,
     allow_large: bool = ...,
-) -> tuple[str, str, str, tuple[str, str] | None]:
-    """summary.json, levels_by_step.csv, pathways.csv and (runs.csv, runs_by_actor.csv)."""
+) -> tuple[str, str, str, tuple[str, str] | None, tuple[str, str] | None]:
+    """summary.json, levels_by_step.csv, pathways.csv, (runs.csv, runs_by_actor.csv) and
+    (alignment.csv, blocs.csv)."""
 
 def compare(
     a: Scenario,

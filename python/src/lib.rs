@@ -255,9 +255,16 @@ fn experiment<'w>(
     Ok(mc)
 }
 
-/// A completed run: summary.json, levels_by_step.csv, pathways.csv, and with `rows` runs.csv
-/// and runs_by_actor.csv, as text.
-type RunFiles = (String, String, String, Option<(String, String)>);
+/// A completed run: summary.json, levels_by_step.csv, pathways.csv, with `rows` runs.csv and
+/// runs_by_actor.csv, and where the scenario asks for alignment alignment.csv and blocs.csv, as
+/// text.
+type RunFiles = (
+    String,
+    String,
+    String,
+    Option<(String, String)>,
+    Option<(String, String)>,
+);
 
 /// `casus run`: the files `--out` would write, as text.
 #[pyfunction]
@@ -293,7 +300,14 @@ fn run(
         } else {
             None
         };
-        Ok((json, levels, pathways, tables))
+        let alignment = if summary.labels.alignment.is_some() {
+            let stances = text(|w| files::write_alignment(&summary, w))?;
+            let blocs = text(|w| files::write_blocs(&summary, w))?;
+            Some((stances, blocs))
+        } else {
+            None
+        };
+        Ok((json, levels, pathways, tables, alignment))
     })
 }
 

@@ -47,6 +47,8 @@ def test_run_equals_the_cli(tmp_path: Path) -> None:
         ("runs_by_actor.csv", result.runs_by_actor),
         ("levels_by_step.csv", result.levels_by_step),
         ("pathways.csv", result.pathways),
+        ("alignment.csv", result.alignment),
+        ("blocs.csv", result.blocs),
     ]:
         pd.testing.assert_frame_equal(frame, read_csv(out / name), obj=name)
     # The derived tables are the summary's results, figure for figure.

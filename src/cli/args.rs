@@ -77,7 +77,8 @@ pub(crate) enum Command {
         /// Override a value in arm B only; repeatable.
         #[arg(long = "set-b", value_name = "PATH=VALUE")]
         set_b: Vec<Override>,
-        /// Leave an element out of arm B: `treaty:ID`, `sanction:ID` or `event:ID`; repeatable.
+        /// Leave an element out of arm B: `treaty:ID`, `sanction:ID`, `transfer:ID` or `event:ID`;
+        /// repeatable.
         #[arg(long, value_name = "KIND:ID", value_parser = parse_without)]
         without: Vec<Override>,
         /// Print the paired counts as JSON instead of the table.

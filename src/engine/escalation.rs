@@ -84,15 +84,8 @@ impl Simulation<'_> {
                 .fold((0.0, 0usize), |(s, n), a| (s + self.pressure[a], n + 1));
             sum / count.max(1) as f64
         };
-        let nuclear = Side::BOTH.map(|side| conflict.side(side).any(|a| world.actors[a].nuclear));
-        // A nuclear member weighs fully; nuclear-armed supporters by their support weight.
-        let deterrent = |side: Side| {
-            if nuclear[side] {
-                1.0
-            } else {
-                self.nuclear_backing(c, side)
-            }
-        };
+        let nuclear =
+            Side::BOTH.map(|side| conflict.side(side).any(|a| self.nuclear[a].is_armed()));
         EscalationContext {
             founders: [world.actors[f0].id.as_str(), world.actors[f1].id.as_str()],
             region: world.regions[conflict.region].id.as_str(),
@@ -110,7 +103,7 @@ impl Simulation<'_> {
             },
             pressure: Side::BOTH.map(mean_pressure),
             nuclear,
-            nuclear_weight: Side::BOTH.map(deterrent),
+            nuclear_weight: Side::BOTH.map(|side| self.nuclear_weight(c, side)),
             belligerents: conflict
                 .participants
                 .iter()

@@ -16,6 +16,7 @@
 //! entries (`obligations.rs`), support (`support.rs`), sanctions (`sanctions.rs`) and stances
 //! (`stances.rs`), then recording.
 
+mod alignment;
 mod conflict;
 mod derived;
 mod escalation;
@@ -29,6 +30,7 @@ mod rules;
 mod sanctions;
 mod stances;
 mod support;
+mod transfers;
 pub mod triggers;
 mod world;
 
@@ -37,6 +39,7 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use alignment::{ALIGNED, AlignmentRecord, Blocs, OPPOSED};
 pub use conflict::{Attack, Conflict, ConflictIx, Fired, Participant, Route, Side};
 pub use observe::{Event, LiftReason, Observer};
 pub use outcome::{Entry, Outcome, SanctionCourse, Trigger, Violation, route_name};
@@ -44,14 +47,15 @@ pub use rules::{
     EscalationContext, EscalationRule, HonourContext, HonouringRule, LogitEscalation,
     LogitHonouring, Transition,
 };
+pub use transfers::{KEPT_SHARE, TransferCourse};
 pub use world::{
-    Action, ActorInfo, ActorIx, Clause, ClauseIx, Cond, DirectedObligation, EventInfo, FocusInfo,
-    ObligationIx, RegionInfo, RegionIx, SanctionInfo, StanceChange, Timing, TreatyInfo, TreatyIx,
-    World, per_step,
+    Action, ActorInfo, ActorIx, AlignmentInfo, Clause, ClauseIx, Cond, DirectedObligation,
+    EventInfo, FocusInfo, ObligationIx, RegionInfo, RegionIx, SanctionInfo, StanceChange, Timing,
+    TransferInfo, TreatyInfo, TreatyIx, World, per_step,
 };
 
 use crate::model::{Level, Pathway};
-use crate::scenario::{Step, Support};
+use crate::scenario::{NuclearStatus, Step, Support};
 use derived::{Change, Derived};
 use membership::Membership;
 use obligations::Decision;
@@ -113,6 +117,17 @@ pub struct Simulation<'w> {
     step: Step,
     stances: Vec<f64>,
     pressure: Vec<f64>,
+    /// Per actor: its capability now, which transfers move.
+    capability: Vec<f64>,
+    /// Per actor: munitions received, which count in its capability while it fights.
+    war_stock: Vec<f64>,
+    /// Per actor: its nuclear status now, and its progress toward the next.
+    nuclear: Vec<NuclearStatus>,
+    nuclear_progress: Vec<f64>,
+    /// Per regime: its intensity now (detected breaches raise it).
+    intensity: Vec<f64>,
+    /// Per transfer: its rate and detection stream in this run.
+    flows: Vec<transfers::Flow>,
     conflicts: Vec<Conflict>,
     /// Who takes part in which active conflict, against whom.
     membership: Membership,
@@ -248,6 +263,16 @@ impl<'w> Simulation<'w> {
             derived: Derived::new(n),
             live: LivePairs::new(n, &world.live_pairs),
             pressure: vec![0.0; n],
+            capability: world.actors.iter().map(|a| a.capability).collect(),
+            war_stock: vec![0.0; n],
+            nuclear: world.actors.iter().map(|a| a.nuclear).collect(),
+            nuclear_progress: vec![0.0; n],
+            intensity: world.sanctions.iter().map(|r| r.intensity).collect(),
+            flows: world
+                .transfers
+                .iter()
+                .map(|t| transfers::Flow::new(t, seed, run))
+                .collect(),
             conflicts: Vec::new(),
             pending: Vec::new(),
             postures: Vec::new(),
@@ -279,6 +304,9 @@ impl<'w> Simulation<'w> {
                 final_stances: Vec::new(),
                 conflict_peaks: Vec::new(),
                 pathway: Pathway::default(),
+                final_nuclear: Vec::new(),
+                transfers: vec![TransferCourse::default(); world.transfers.len()],
+                alignment: None,
             },
         }
     }
@@ -306,6 +334,22 @@ impl<'w> Simulation<'w> {
     /// The current stance of `from` toward `to`.
     pub fn stance(&self, from: ActorIx, to: ActorIx) -> f64 {
         self.stances[from.pair(to, self.world.n())]
+    }
+
+    /// An actor's nuclear status now.
+    pub fn nuclear_status(&self, actor: ActorIx) -> NuclearStatus {
+        self.nuclear[actor]
+    }
+
+    /// An actor's capability now, before sanction pressure: its own after transfers, and munitions
+    /// received while it fights.
+    pub fn capability(&self, actor: ActorIx) -> f64 {
+        let stock = self.war_stock[actor];
+        if stock > 0.0 && self.actor_level(actor) >= Level::Force {
+            self.capability[actor] + stock
+        } else {
+            self.capability[actor]
+        }
     }
 
     /// The current sanction pressure on an actor.
@@ -336,9 +380,10 @@ impl<'w> Simulation<'w> {
         self.escalation(obs); // 4. escalation
         self.obligations(obs); // 5. obligation triggers, then voluntary entry
         self.support(obs); // 6. support postures
-        self.sanctions(obs); // 7. sanctions
-        self.stance_dynamics(); // 8. stances
-        self.record(); // 9. recording
+        self.transfers(obs); // 7. transfers
+        self.sanctions(obs); // 8. sanctions
+        self.stance_dynamics(); // 9. stances
+        self.record(); // 10. recording
         self.step += 1;
     }
 
@@ -379,6 +424,7 @@ impl<'w> Simulation<'w> {
         );
         self.outcome.final_pressure = self.pressure;
         self.outcome.final_stances = self.stances;
+        self.outcome.final_nuclear = self.nuclear;
         self.outcome
     }
 
@@ -413,8 +459,7 @@ impl<'w> Simulation<'w> {
 
     /// An actor's capability eroded by sanction pressure.
     fn effective_capability(&self, actor: ActorIx) -> f64 {
-        self.world.actors[actor].capability
-            * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
+        self.capability(actor) * (1.0 - self.world.params.sanction_erosion * self.pressure[actor])
     }
 
     /// The weight of a supporter's aid: the share of its capability (and of its nuclear deterrent)
@@ -438,14 +483,37 @@ impl<'w> Simulation<'w> {
             .filter(move |s| s.side == side)
     }
 
-    /// How much nuclear-armed supporters weigh for a side without a nuclear member: the largest
-    /// support weight among them (docs/MODEL.md §3.4), 0 if none.
-    fn nuclear_backing(&self, c: ConflictIx, side: Side) -> f64 {
-        let actors = &self.world.actors;
+    /// How much `holder`'s nuclear arms weigh against the members of conflict `c`'s side
+    /// `against` (docs/MODEL.md §3.4): fully for a global arsenal or a regional one that reaches
+    /// one of their home regions, `nuclear_limited_weight` for a few weapons or a regional arsenal
+    /// out of reach, nothing without arms.
+    fn arsenal_weight(&self, holder: ActorIx, c: ConflictIx, against: Side) -> f64 {
+        let world = self.world;
+        match self.nuclear[holder] {
+            NuclearStatus::None => 0.0,
+            NuclearStatus::Global => 1.0,
+            NuclearStatus::Regional
+                if self.conflicts[c]
+                    .side(against)
+                    .any(|x| world.reaches_home(holder, x)) =>
+            {
+                1.0
+            }
+            NuclearStatus::Few | NuclearStatus::Regional => world.params.nuclear_limited_weight,
+        }
+    }
+
+    /// How much nuclear arms weigh for side `side` of conflict `c` against the other: the
+    /// heaviest of its members' arsenals and its supporters' arsenals times their support weight
+    /// (docs/MODEL.md §3.4).
+    fn nuclear_weight(&self, c: ConflictIx, side: Side) -> f64 {
+        let members = self.conflicts[c]
+            .side(side)
+            .map(|m| self.arsenal_weight(m, c, side.other()))
+            .fold(0.0, f64::max);
         self.supporters(c, side)
-            .filter(|s| actors[s.actor].nuclear)
-            .map(|s| self.support_weight(s.support))
-            .fold(0.0, f64::max)
+            .map(|s| self.support_weight(s.support) * self.arsenal_weight(s.actor, c, side.other()))
+            .fold(members, f64::max)
     }
 
     /// A side's effective capability: its members plus weighted supporters.
@@ -531,6 +599,7 @@ impl<'w> Simulation<'w> {
             Cond::Level(a, b, level) => self.dyadic_level(*a, *b) >= *level,
             Cond::ActorLevel(a, level) => self.actor_level(*a) >= *level,
             Cond::Step(at_least) => self.step >= *at_least,
+            Cond::InForce(treaty) => self.treaty_in_force[*treaty],
             Cond::All(list) => list.iter().all(|c| self.holds(c)),
             Cond::Any(list) => list.iter().any(|c| self.holds(c)),
             Cond::Not(inner) => !self.holds(inner),
@@ -713,5 +782,6 @@ impl<'w> Simulation<'w> {
             .max()
             .unwrap_or(Level::Peace);
         self.outcome.level_by_step.push(level);
+        self.record_alignment();
     }
 }

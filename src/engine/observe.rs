@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::conflict::{ConflictIx, Route};
 use super::world::{ActorIx, ObligationIx, RegionIx};
 use crate::model::{Level, Severity};
-use crate::scenario::{Step, Support};
+use crate::scenario::{NuclearStatus, Step, Support};
 
 /// Why a sanction regime was lifted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,6 +140,23 @@ pub enum Event {
         regime: usize,
         /// Why.
         reason: LiftReason,
+    },
+    /// A transfer began to flow.
+    TransferStarted {
+        /// Index in the world's transfers.
+        transfer: usize,
+    },
+    /// A transfer that breaches sanctions was detected.
+    TransferDetected {
+        /// Index in the world's transfers.
+        transfer: usize,
+    },
+    /// An actor's nuclear status rose.
+    NuclearStatusChanged {
+        /// The actor.
+        actor: ActorIx,
+        /// Its status now.
+        status: NuclearStatus,
     },
 }
 

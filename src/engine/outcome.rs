@@ -3,11 +3,13 @@
 use super::conflict::Side;
 use serde::Serialize;
 
+use super::alignment::AlignmentRecord;
 use super::conflict::{ConflictIx, Route};
 use super::observe::LiftReason;
+use super::transfers::TransferCourse;
 use super::world::{ActorIx, ObligationIx, World};
 use crate::model::{Level, Pathway, PathwayStep};
-use crate::scenario::Step;
+use crate::scenario::{NuclearStatus, Step};
 
 /// An actor's entry into a conflict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -102,6 +104,12 @@ pub struct Outcome {
     pub conflict_peaks: Vec<Level>,
     /// The canonical pathway: entries into conflicts that reached force, in order.
     pub pathway: Pathway,
+    /// Each actor's nuclear status at the end.
+    pub final_nuclear: Vec<NuclearStatus>,
+    /// Each transfer's course.
+    pub transfers: Vec<TransferCourse>,
+    /// Stances of the named pairs, polarisation and blocs, where the scenario asks for them.
+    pub alignment: Option<AlignmentRecord>,
 }
 
 impl Outcome {

@@ -1,4 +1,4 @@
-//! Phase 7 (docs/MODEL.md §1.3, §3.8): sanction regimes and the pressure they build.
+//! Phase 8 (docs/MODEL.md §1.3, §3.8): sanction regimes and the pressure they build.
 
 use rand::RngExt;
 
@@ -53,7 +53,7 @@ impl Simulation<'_> {
                 .sum();
             let share = senders / world.total_economy;
             let unbusted = 1.0 - busting / (busting + senders);
-            let rate = p.sanction_build_rate * regime.intensity * share * unbusted;
+            let rate = p.sanction_build_rate * self.intensity[r] * share * unbusted;
             // Several regimes on one target combine as independent hazards.
             build[target] = 1.0 - (1.0 - build[target]) * (-rate * world.step_years).exp();
         }

@@ -1,4 +1,4 @@
-//! Phase 8 (docs/MODEL.md §1.3, §3.9): stance dynamics.
+//! Phase 9 (docs/MODEL.md §1.3, §3.9): stance dynamics.
 
 use super::Simulation;
 use super::world::ActorIx;

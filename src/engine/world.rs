@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::model::{AttackCondition, ForceAction, Level, Severity};
 use crate::scenario::{
-    self, Commitment, Condition, EventKind, Objective, ObligationKind, Parameters, Reach, Role,
-    Scenario, Step, StepUnit, Support, Territory,
+    self, Commitment, Condition, EventKind, NuclearStatus, Objective, ObligationKind, Parameters,
+    Reach, Role, Scenario, Step, StepUnit, Support, Territory, TransferKind,
 };
 
 crate::index_type! {
@@ -48,8 +48,8 @@ pub struct ActorInfo {
     pub capability: f64,
     /// Economic weight.
     pub economy: f64,
-    /// Nuclear armed.
-    pub nuclear: bool,
+    /// Nuclear status at the start of a run.
+    pub nuclear: NuclearStatus,
     /// Territory.
     pub regions: Vec<RegionIx>,
     /// Highest support posture short of fighting.
@@ -176,6 +176,8 @@ pub enum Cond {
     ActorLevel(ActorIx, Level),
     /// The step at least this.
     Step(Step),
+    /// The treaty is in force.
+    InForce(TreatyIx),
     /// All hold.
     All(Vec<Cond>),
     /// Any holds.
@@ -274,6 +276,43 @@ pub struct EventInfo {
     pub action: Action,
 }
 
+/// A transfer with its parties and regimes resolved (docs/MODEL.md §3.8).
+#[derive(Debug, Clone)]
+pub struct TransferInfo {
+    /// Transfer id.
+    pub id: String,
+    /// What flows.
+    pub kind: TransferKind,
+    /// Sender.
+    pub from: ActorIx,
+    /// Receiver.
+    pub to: ActorIx,
+    /// The rate per year, drawn uniformly per run between these (equal when known).
+    pub rate: [f64; 2],
+    /// First step it may flow.
+    pub start: Step,
+    /// It flows only at steps at which this holds.
+    pub when: Option<Cond>,
+    /// First step it no longer flows.
+    pub until: Option<Step>,
+    /// The regimes it breaches (ascending).
+    pub violates: Vec<usize>,
+    /// Probability per step of detection while it flows and breaches a regime in force.
+    pub detection: f64,
+}
+
+/// What the alignment outputs follow (`monte_carlo.alignment`), resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignmentInfo {
+    /// Directed pairs whose stances are kept at every step.
+    pub pairs: Vec<(ActorIx, ActorIx)>,
+    /// Candidate blocs, each a list of actors (as listed).
+    pub blocs: Vec<Vec<ActorIx>>,
+    /// The steps at which the distributions and the blocs are reported, ascending and distinct,
+    /// the last step of the run last (the end).
+    pub checkpoints: Vec<Step>,
+}
+
 /// The compiled scenario.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -331,6 +370,10 @@ pub struct World {
     pub(crate) reaches: Vec<bool>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
+    /// Transfers.
+    pub transfers: Vec<TransferInfo>,
+    /// Per actor, the top-level regions of its territory.
+    pub(crate) top_regions: Vec<Vec<RegionIx>>,
     /// Events.
     pub events: Vec<EventInfo>,
     /// Parameters.
@@ -343,6 +386,8 @@ pub struct World {
     pub(crate) pressure_decay: f64,
     /// The conflicts the scenario's question is about, if it names some.
     pub focus: Option<FocusInfo>,
+    /// What the alignment outputs follow, if the scenario asks for them.
+    pub alignment: Option<AlignmentInfo>,
 }
 
 /// The conflicts a scenario's question is about (`monte_carlo.focus`), resolved.
@@ -409,6 +454,14 @@ impl World {
     /// siblings): row-major with the lower index first.
     pub(crate) fn pair(&self, a: ActorIx, b: ActorIx) -> usize {
         a.min(b).pair(a.max(b), self.n())
+    }
+
+    /// Whether a regional arsenal of `holder` reaches `target`'s home: the top-level region of
+    /// `target`'s first region is one of `holder`'s.
+    pub fn reaches_home(&self, holder: ActorIx, target: ActorIx) -> bool {
+        self.top_regions[target]
+            .first()
+            .is_some_and(|home| self.top_regions[holder].contains(home))
     }
 
     /// The step's length in years.
@@ -595,6 +648,29 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    fn alignment(&self, a: &scenario::Alignment, steps: Step) -> Option<AlignmentInfo> {
+        if a.is_empty() {
+            return None;
+        }
+        let mut checkpoints: Vec<Step> = a.steps.iter().copied().filter(|&t| t < steps).collect();
+        checkpoints.push(steps - 1);
+        checkpoints.sort_unstable();
+        checkpoints.dedup();
+        Some(AlignmentInfo {
+            pairs: a
+                .pairs
+                .iter()
+                .map(|[x, y]| (self.actor(x), self.actor(y)))
+                .collect(),
+            blocs: a
+                .blocs
+                .iter()
+                .map(|b| b.iter().map(|x| self.actor(x)).collect())
+                .collect(),
+            checkpoints,
+        })
+    }
+
     fn cond(&self, c: &Condition) -> Cond {
         match c {
             Condition::AtWar([a, b]) => Cond::Level(self.actor(a), self.actor(b), Level::War),
@@ -606,6 +682,7 @@ impl<'a> Compiler<'a> {
                 Cond::ActorLevel(self.actor(actor), *at_least)
             }
             Condition::Step { at_least } => Cond::Step(*at_least),
+            Condition::InForce(treaty) => Cond::InForce(self.treaty(treaty)),
             Condition::All(list) => Cond::All(list.iter().map(|c| self.cond(c)).collect()),
             Condition::Any(list) => Cond::Any(list.iter().map(|c| self.cond(c)).collect()),
             Condition::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
@@ -624,7 +701,7 @@ impl<'a> Compiler<'a> {
                 name: a.name.clone(),
                 capability: a.capability,
                 economy: a.economy.unwrap_or(a.capability),
-                nuclear: a.nuclear,
+                nuclear: a.nuclear.0,
                 regions: match &a.regions {
                     Some(list) => list.iter().map(|r| self.region(r)).collect(),
                     None => vec![self.region(&a.id)],
@@ -831,6 +908,27 @@ impl<'a> Compiler<'a> {
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
         let regime = |id: &str| regime_ix[id];
+        let transfers = s
+            .transfers
+            .iter()
+            .map(|t| {
+                let mut violates: Vec<usize> = t.violates.iter().map(|r| regime(r)).collect();
+                violates.sort_unstable();
+                violates.dedup();
+                TransferInfo {
+                    id: t.id.clone(),
+                    kind: t.kind,
+                    from: self.actor(&t.from),
+                    to: self.actor(&t.to),
+                    rate: t.rate.bounds(),
+                    start: t.start.unwrap_or(0),
+                    when: t.when.as_ref().map(|c| self.cond(c)),
+                    until: t.until,
+                    violates,
+                    detection: per_step(t.detection.unwrap_or(0.0), s.step.years()),
+                }
+            })
+            .collect();
 
         let last = s.steps.saturating_sub(1);
         let events = s
@@ -928,8 +1026,12 @@ impl<'a> Compiler<'a> {
                 .collect(),
         };
         let focus = self.focus(&s.monte_carlo.focus);
+        let alignment = self.alignment(&s.monte_carlo.alignment, s.steps);
         World {
             focus,
+            alignment,
+            transfers,
+            top_regions: tops,
             name: s.name.clone(),
             step_unit: s.step,
             start: s

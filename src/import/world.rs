@@ -124,7 +124,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
                 name: s.name.clone(),
                 capability: s.cinc_latest,
                 economy: None,
-                nuclear,
+                nuclear: nuclear.into(),
                 regions: Some(vec![lower(i)]),
                 max_support: Support::Lethal,
                 // COW's major powers project force beyond their continent; the others start
@@ -445,6 +445,7 @@ pub fn cow_atop(tables: &Tables) -> Scenario {
         dyads,
         treaties,
         sanctions: Vec::new(),
+        transfers: Vec::new(),
         events: wars_under_way(tables, &index),
         parameters: Parameters {
             reliability_defense: tables.honouring.map_or(

@@ -117,6 +117,11 @@ pub struct Comparison {
     pub honoured: BTreeMap<String, Paired>,
     /// Per pathway: runs in arm A and in arm B.
     pub pathways: BTreeMap<Pathway, [u64; 2]>,
+    /// Standing at the end of the run, by name: each nuclear status an actor armed or receiving
+    /// technology reaches (`PRK nuclear ≥ global`), and, where the scenario names blocs, each
+    /// actor's leaning toward each (`CHN aligned with RUS–CHN–PRK`) and whether the blocs formed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub standing: BTreeMap<String, Paired>,
 }
 
 impl Comparison {
@@ -158,6 +163,7 @@ impl Comparison {
             obligations(wa, a, true),
             obligations(wb, b, true),
         );
+        pair_maps(&mut self.standing, standing(wa, a), standing(wb, b));
         self.pathways.entry(a.pathway.clone()).or_default()[0] += 1;
         self.pathways.entry(b.pathway.clone()).or_default()[1] += 1;
     }
@@ -179,6 +185,7 @@ impl Comparison {
             (&mut self.at_war, &other.at_war),
             (&mut self.triggered, &other.triggered),
             (&mut self.honoured, &other.honoured),
+            (&mut self.standing, &other.standing),
         ] {
             for (k, v) in theirs {
                 mine.entry(k.clone()).or_default().merge(v);
@@ -204,6 +211,54 @@ impl Comparison {
             .collect();
         (!ratios.is_empty()).then(|| ratios.iter().sum::<f64>() / ratios.len() as f64)
     }
+}
+
+/// A run's standing at its end, by name ([`Comparison::standing`]).
+fn standing(w: &World, o: &Outcome) -> BTreeMap<String, bool> {
+    use crate::scenario::{NuclearStatus, TransferKind};
+    let mut m = BTreeMap::new();
+    for a in w.actor_ixs() {
+        let receives = w.transfers.iter().any(|t| {
+            t.to == a
+                && matches!(
+                    t.kind,
+                    TransferKind::MissileTechnology | TransferKind::NuclearTechnology
+                )
+        });
+        if !receives && !w.actors[a].nuclear.is_armed() {
+            continue;
+        }
+        let last = o.final_nuclear.get(a.index()).copied().unwrap_or_default();
+        for status in &NuclearStatus::ALL[1..] {
+            let name = format!("{} nuclear ≥ {}", w.actors[a].id, status.name());
+            m.insert(name, last >= *status);
+        }
+    }
+    if let (Some(info), Some(end)) = (
+        &w.alignment,
+        o.alignment.as_ref().and_then(|r| r.checkpoints.last()),
+    ) {
+        let blocs = info.blocs.len();
+        let name = |b: usize| {
+            info.blocs[b]
+                .iter()
+                .map(|&x| w.actors[x].id.as_str())
+                .collect::<Vec<_>>()
+                .join("–")
+        };
+        for a in w.actor_ixs() {
+            for b in 0..blocs {
+                let lean = end.leaning[a.index() * blocs + b];
+                let id = &w.actors[a].id;
+                m.insert(format!("{id} aligned with {}", name(b)), lean > 0);
+                m.insert(format!("{id} opposed to {}", name(b)), lean < 0);
+            }
+        }
+        if blocs >= 2 {
+            m.insert("blocs formed".to_owned(), end.formed);
+        }
+    }
+    m
 }
 
 /// An obligation's name across arms: `treaty/clause holder>partner`.

@@ -108,7 +108,8 @@ impl Footprint {
         let entries = steps
             .saturating_mul(n + 2 * levels)
             .saturating_add(obligations.saturating_mul(steps))
-            .saturating_add(n.saturating_mul(n));
+            .saturating_add(n.saturating_mul(n))
+            .saturating_add(alignment_words(world));
         let summary = entries
             .saturating_mul(BYTES_PER_ENTRY)
             .saturating_add(obligations.saturating_mul(BYTES_PER_OBLIGATION))
@@ -153,6 +154,24 @@ fn partial_words(world: &World) -> u64 {
         .saturating_add(n.saturating_mul(levels + 4))
         .saturating_add(obligations.saturating_mul(8 + steps))
         .saturating_add(world.sanctions.len() as u64 * 4)
+        .saturating_add(world.transfers.len() as u64 * 4 + n * 4)
+        .saturating_add(alignment_words(world))
+}
+
+/// The 8-byte words of the alignment counts (docs/MODEL.md §3.10): a histogram and a 128-bit sum
+/// per named pair (and the polarisation index) per step, and at each checkpoint a count per bloc
+/// and two per actor and bloc.
+fn alignment_words(world: &World) -> u64 {
+    let Some(info) = &world.alignment else {
+        return 0;
+    };
+    let (n, steps) = (world.n() as u64, u64::from(world.steps));
+    let series = info.pairs.len() as u64 + 1;
+    let blocs = info.blocs.len() as u64;
+    series
+        .saturating_mul(steps)
+        .saturating_mul(super::alignment::BINS as u64 + 2)
+        .saturating_add((info.checkpoints.len() as u64).saturating_mul(1 + blocs + 2 * n * blocs))
 }
 
 /// The chunks of runs the pool computes before their partial counts are merged: 16 per worker

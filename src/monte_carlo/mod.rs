@@ -12,6 +12,7 @@
 //! assert!(war.probability.p < 0.05 && war.probability.lo <= war.probability.p);
 //! ```
 
+pub mod alignment;
 mod compare;
 pub mod footprint;
 mod merge;

@@ -6,10 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::alignment::{
+    AlignmentCounts, AlignmentLabels, AlignmentResult, NuclearResult, TransferCounts,
+    TransferLabel, TransferResult,
+};
 use super::wilson::Proportion;
 use crate::engine::{LiftReason, ObligationIx, Outcome, World};
 use crate::model::{Level, Pathway};
-use crate::scenario::{Parameters, Step, StepUnit};
+use crate::scenario::{NuclearStatus, Parameters, Step, StepUnit};
 
 /// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
 const FIXED: f64 = 1e9;
@@ -123,6 +127,16 @@ pub struct Labels {
     /// The conflicts the scenario's question is about (`monte_carlo.focus`), in words, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<String>,
+    /// Each transfer: id, kind, sender and receiver.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferLabel>,
+    /// Each actor's nuclear status at the start, where the scenario has transfers (which may move
+    /// it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nuclear: Vec<NuclearStatus>,
+    /// What the alignment counts follow, if the scenario asks for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<AlignmentLabels>,
 }
 
 impl Labels {
@@ -220,6 +234,22 @@ impl Labels {
                 .collect(),
             under_way: under_way(world),
             focus: world.focus.as_ref().map(|f| f.label.clone()),
+            transfers: world
+                .transfers
+                .iter()
+                .map(|t| TransferLabel {
+                    id: t.id.clone(),
+                    kind: t.kind.name().to_owned(),
+                    from: world.actors[t.from].id.clone(),
+                    to: world.actors[t.to].id.clone(),
+                })
+                .collect(),
+            nuclear: if world.transfers.is_empty() {
+                Vec::new()
+            } else {
+                world.actors.iter().map(|a| a.nuclear).collect()
+            },
+            alignment: AlignmentLabels::of(world),
         }
     }
 }
@@ -304,6 +334,16 @@ pub struct Counts {
     pub stance_sum: Vec<i128>,
     /// Runs by pathway.
     pub pathways: BTreeMap<Pathway, u64>,
+    /// Per transfer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferCounts>,
+    /// Per actor, runs by its final nuclear status (none, few, regional, global), where the
+    /// scenario has transfers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nuclear: Vec<[u64; 4]>,
+    /// Alignment, if the scenario asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<AlignmentCounts>,
 }
 
 impl Counts {
@@ -341,6 +381,16 @@ impl Counts {
             pressure_sum: vec![0; n],
             stance_sum: vec![0; n * n],
             pathways: BTreeMap::new(),
+            transfers: vec![TransferCounts::default(); world.transfers.len()],
+            nuclear: if world.transfers.is_empty() {
+                Vec::new()
+            } else {
+                vec![[0; 4]; n]
+            },
+            alignment: world
+                .alignment
+                .as_ref()
+                .map(|info| AlignmentCounts::new(info, steps, n)),
         }
     }
 
@@ -423,6 +473,15 @@ impl Counts {
             *sum += fixed(*s);
         }
         *self.pathways.entry(o.pathway.clone()).or_default() += 1;
+        for (counts, course) in self.transfers.iter_mut().zip(&o.transfers) {
+            counts.add(course);
+        }
+        for (counts, status) in self.nuclear.iter_mut().zip(&o.final_nuclear) {
+            counts[status.index()] += 1;
+        }
+        if let (Some(counts), Some(info)) = (&mut self.alignment, &world.alignment) {
+            counts.add(info, steps, o);
+        }
     }
 
     /// Adds another summary's counts to these: exact and associative.
@@ -482,6 +541,15 @@ impl Counts {
         for (pathway, n) in &other.pathways {
             *self.pathways.entry(pathway.clone()).or_default() += n;
         }
+        for (a, b) in self.transfers.iter_mut().zip(&other.transfers) {
+            a.merge(b);
+        }
+        for (a, b) in self.nuclear.iter_mut().zip(&other.nuclear) {
+            add(a, b);
+        }
+        if let (Some(a), Some(b)) = (&mut self.alignment, &other.alignment) {
+            a.merge(b);
+        }
     }
 }
 
@@ -525,6 +593,15 @@ pub struct Results {
     pub top_pathways: Vec<PathwayResult>,
     /// Distinct pathways seen.
     pub distinct_pathways: u64,
+    /// Per transfer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfers: Vec<TransferResult>,
+    /// The final nuclear status of each actor that receives missile or nuclear technology.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nuclear: Vec<NuclearResult>,
+    /// Who stands with whom, at each checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<AlignmentResult>,
 }
 
 /// P(highest ≥ level).
@@ -771,6 +848,29 @@ impl Summary {
                 && c.stance_sum.iter().all(|x| x.abs() <= scale),
             "a sum of final pressures or stances is out of its range".to_owned(),
         )?;
+        require(
+            c.transfers.len() == l.transfers.len()
+                && c.transfers
+                    .iter()
+                    .all(|t| t.detected <= t.started && t.started <= runs && t.delivered_sum >= 0),
+            "counts.transfers are not those of any runs".to_owned(),
+        )?;
+        require(
+            c.nuclear.len() == l.nuclear.len()
+                && (c.nuclear.is_empty() || c.nuclear.len() == l.actors.len()),
+            "counts.nuclear does not match its labels".to_owned(),
+        )?;
+        for (finals, id) in c.nuclear.iter().zip(&l.actors) {
+            require(
+                sum(finals)? == runs,
+                format!("actor {id}: its final nuclear statuses do not sum to the {runs} runs"),
+            )?;
+        }
+        match (&c.alignment, &l.alignment) {
+            (None, None) => {}
+            (Some(counts), Some(labels)) => counts.check(labels, l.actors.len(), steps, runs)?,
+            _ => return Err("counts.alignment does not match its labels".to_owned()),
+        }
         let pathways = c.pathways.values().try_fold(0u64, |t, &n| t.checked_add(n));
         require(
             pathways == Some(runs),
@@ -923,6 +1023,37 @@ impl Results {
             regimes,
             top_pathways,
             distinct_pathways: c.pathways.len() as u64,
+            transfers: labels
+                .transfers
+                .iter()
+                .zip(&c.transfers)
+                .map(|(label, counts)| TransferResult::derive(label, counts, runs))
+                .collect(),
+            nuclear: labels
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| {
+                    labels.transfers.iter().any(|t| {
+                        &t.to == *id
+                            && matches!(
+                                t.kind.as_str(),
+                                "missile_technology" | "nuclear_technology"
+                            )
+                    })
+                })
+                .filter_map(|(a, id)| {
+                    let initial = *labels.nuclear.get(a)?;
+                    Some(NuclearResult::derive(id, initial, c.nuclear.get(a)?, runs))
+                })
+                .collect(),
+            alignment: labels
+                .alignment
+                .as_ref()
+                .zip(c.alignment.as_ref())
+                .map(|(l, counts)| {
+                    AlignmentResult::derive(l, &labels.actors, labels.steps as usize, counts, runs)
+                }),
         }
     }
 }

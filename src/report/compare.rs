@@ -40,6 +40,21 @@ pub fn render(c: &Comparison, name_a: &str, name_b: &str, seed: u64, levels: &[S
             row(&mut out, actor, &paired.difference(c.runs));
         }
     }
+    let standing: Vec<(&String, Difference)> = c
+        .standing
+        .iter()
+        .filter(|(_, p)| {
+            // Rows that say something: the arms differ in some run, or the outcome is uncertain.
+            p.only_a + p.only_b > 0 || (p.both > 0 && p.both < c.runs)
+        })
+        .map(|(name, p)| (name, p.difference(c.runs)))
+        .collect();
+    if !standing.is_empty() {
+        let _ = writeln!(out, "\nNuclear status and alignment at the end\n{header}");
+        for (name, d) in &standing {
+            row(&mut out, name, d);
+        }
+    }
     let mut changed: Vec<(&String, Difference)> = c
         .triggered
         .iter()

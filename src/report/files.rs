@@ -23,6 +23,11 @@ pub const RUNS_BY_ACTOR: &str = "runs_by_actor.csv";
 pub const LEVELS_BY_STEP: &str = "levels_by_step.csv";
 /// Pathways with their counts.
 pub const PATHWAYS: &str = "pathways.csv";
+/// The named pairs' stances and the polarisation index at each step, where the scenario asks for
+/// alignment.
+pub const ALIGNMENT: &str = "alignment.csv";
+/// The blocs and each actor's leaning at each checkpoint.
+pub const BLOCS: &str = "blocs.csv";
 /// A comparison's paired counts, with the level labels (`casus compare --out`).
 pub const COMPARE: &str = "compare.json";
 /// A comparison's table as printed.
@@ -44,6 +49,8 @@ pub const HIGHEST_SVG: &str = "highest.svg";
 pub const AT_WAR_SVG: &str = "at_war_by_step.svg";
 /// The chart of escalation over time.
 pub const ESCALATION_SVG: &str = "escalation.svg";
+/// The chart of stances over time (with alignment).
+pub const ALIGNMENT_SVG: &str = "alignment.svg";
 /// The chart of a comparison's paired differences.
 pub const COMPARE_SVG: &str = "compare.svg";
 /// The tornado chart of a sensitivity analysis.
@@ -105,6 +112,9 @@ impl Kind {
                 HIGHEST_SVG,
                 AT_WAR_SVG,
                 ESCALATION_SVG,
+                ALIGNMENT,
+                BLOCS,
+                ALIGNMENT_SVG,
             ],
             Kind::Compare => &[COMPARE, COMPARE_TEXT, COMPARE_SVG],
             Kind::Sensitivity => &[SENSITIVITY, SENSITIVITY_CSV, SENSITIVITY_TEXT, TORNADO_SVG],
@@ -411,6 +421,15 @@ impl OutputDir {
         stage_json(&mut commit, SUMMARY, summary)?;
         commit.write(LEVELS_BY_STEP, |w| write_levels_by_step(summary, w))?;
         commit.write(PATHWAYS, |w| write_pathways(summary, w))?;
+        if summary.labels.alignment.is_some() {
+            commit.write(ALIGNMENT, |w| write_alignment(summary, w))?;
+            commit.write(BLOCS, |w| write_blocs(summary, w))?;
+        } else {
+            // Files of an earlier run that asked for alignment no longer describe the directory.
+            for file in [ALIGNMENT, BLOCS, ALIGNMENT_SVG] {
+                commit.remove(file);
+            }
+        }
         self.retire_stale(&mut commit, Kind::Run, Some(&summary.provenance));
         commit.apply()
     }
@@ -445,6 +464,111 @@ pub fn write_levels_by_step(summary: &Summary, w: impl Write) -> io::Result<()> 
         row.extend(counts.iter().map(u64::to_string));
         row.extend(counts.iter().map(|&n| format!("{:.6}", n as f64 / runs)));
         csv.write_record(&row)?;
+    }
+    csv.flush()
+}
+
+/// Writes `alignment.csv`: for each named pair's stance (`series` `stance`, with `from` and `to`)
+/// and the polarisation index (`series` `polarisation`), at each step, the mean and the 5th, 25th,
+/// 50th, 75th and 95th percentiles over runs (to within 0.02). Nothing without alignment.
+pub fn write_alignment(summary: &Summary, w: impl Write) -> io::Result<()> {
+    use crate::monte_carlo::alignment::{QUANTILES, quantile};
+    let (Some(labels), Some(counts)) = (&summary.labels.alignment, &summary.counts.alignment)
+    else {
+        return Ok(());
+    };
+    let mut csv = csv::Writer::from_writer(w);
+    let dated = summary.labels.start.is_some();
+    let mut header = vec!["series", "from", "to", "step"];
+    if dated {
+        header.push("date");
+    }
+    header.extend(["mean", "p05", "p25", "p50", "p75", "p95"]);
+    csv.write_record(&header)?;
+    let steps = summary.labels.steps as usize;
+    let runs = summary.counts.runs.max(1) as f64;
+    let mut row = |series: &str, from: &str, to: &str, t: usize, bins: &[u64], sum: i128| {
+        let mut record = vec![
+            series.to_owned(),
+            from.to_owned(),
+            to.to_owned(),
+            t.to_string(),
+        ];
+        if dated {
+            record.push(summary.labels.step_label(t as crate::scenario::Step));
+        }
+        record.push(format!("{:.6}", sum as f64 / 1e9 / runs));
+        record.extend(
+            QUANTILES
+                .iter()
+                .map(|&q| format!("{:.4}", quantile(bins, q))),
+        );
+        csv.write_record(&record)
+    };
+    for (p, [from, to]) in labels.pairs.iter().enumerate() {
+        for t in 0..steps {
+            let bins = counts.stance_histogram(steps, p, t);
+            row(
+                "stance",
+                from,
+                to,
+                t,
+                bins,
+                counts.stance_sum[p * steps + t],
+            )?;
+        }
+    }
+    if !counts.polarisation_sum.is_empty() {
+        for t in 0..steps {
+            let bins = counts.polarisation_histogram(t);
+            row("polarisation", "", "", t, bins, counts.polarisation_sum[t])?;
+        }
+    }
+    csv.flush()
+}
+
+/// Writes `blocs.csv`: at each checkpoint, the share of runs in which the blocs formed, each bloc
+/// was cohesive, and each actor was aligned with or opposed to each bloc, with Wilson 95 %
+/// intervals. Nothing without alignment.
+pub fn write_blocs(summary: &Summary, w: impl Write) -> io::Result<()> {
+    let (Some(labels), Some(results)) = (&summary.labels.alignment, &summary.results.alignment)
+    else {
+        return Ok(());
+    };
+    let mut csv = csv::Writer::from_writer(w);
+    let dated = summary.labels.start.is_some();
+    let mut header = vec!["step"];
+    if dated {
+        header.push("date");
+    }
+    header.extend(["what", "actor", "bloc", "runs", "share", "lo", "hi"]);
+    csv.write_record(&header)?;
+    for c in &results.checkpoints {
+        let mut row = |what: &str, actor: &str, bloc: &str, p: &crate::monte_carlo::Proportion| {
+            let mut record = vec![c.step.to_string()];
+            if dated {
+                record.push(summary.labels.step_label(c.step));
+            }
+            record.extend([
+                what.to_owned(),
+                actor.to_owned(),
+                bloc.to_owned(),
+                p.count.to_string(),
+            ]);
+            record.extend([p.p, p.lo, p.hi].map(|x| format!("{x:.6}")));
+            csv.write_record(&record)
+        };
+        if let Some(formed) = &c.formed {
+            row("formed", "", "", formed)?;
+        }
+        for (b, cohesive) in c.cohesive.iter().enumerate() {
+            row("cohesive", "", &labels.bloc_name(b), cohesive)?;
+        }
+        for l in &c.leaning {
+            let bloc = labels.bloc_name(l.bloc);
+            row("aligned", &l.actor, &bloc, &l.aligned)?;
+            row("opposed", &l.actor, &bloc, &l.opposed)?;
+        }
     }
     csv.flush()
 }

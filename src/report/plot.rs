@@ -245,36 +245,38 @@ fn share_axis(largest: f64) -> f64 {
 /// The most labels on an axis.
 const TICKS: usize = 10;
 
-/// The fewest decimals (at most 4) with which `format` writes the labels plotters puts on an axis
-/// from `lo` to `hi` with at most `ticks` labels all different.
-fn decimals(lo: f64, hi: f64, ticks: usize, format: impl Fn(f64, usize) -> String) -> usize {
+/// The fewest decimals (at most 4) that write every label plotters puts on an axis from `lo` to
+/// `hi` with at most `ticks` labels exactly, once multiplied by `scale` (100 for percentages).
+/// Labels that are merely different are not enough: −0.5, 0 and 0.5 at no decimals read −0, 0, +0.
+fn decimals(lo: f64, hi: f64, ticks: usize, scale: f64) -> usize {
     let points = RangedCoordf64::from(lo..hi).key_points(ticks);
     (0..4)
         .find(|&d| {
-            let mut labels: Vec<String> = points.iter().map(|&x| format(x, d)).collect();
-            labels.sort();
-            labels.windows(2).all(|w| w[0] != w[1])
+            points.iter().all(|&x| {
+                let shifted = x * scale * 10f64.powi(d as i32);
+                (shifted - shifted.round()).abs() < 1e-6
+            })
         })
         .unwrap_or(4)
 }
 
 /// Shares as percentages, with as many decimals as the axis from `lo` to `hi` needs.
 fn percent_axis(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
-    let format = |y: f64, d: usize| {
+    let d = decimals(lo, hi, TICKS, 100.0);
+    move |&y: &f64| {
         if y == 0.0 {
             "0 %".to_owned()
         } else {
             format!("{:.d$} %", y * 100.0)
         }
-    };
-    let d = decimals(lo, hi, TICKS, format);
-    move |y: &f64| format(*y, d)
+    }
 }
 
 /// Numbers with as many decimals as the axis from `lo` to `hi` needs; `signed` writes a `+` on
 /// positive numbers; `scale` multiplies them first.
 fn number_axis(lo: f64, hi: f64, scale: f64, signed: bool) -> impl Fn(&f64) -> String {
-    let format = move |x: f64, d: usize| {
+    let d = decimals(lo, hi, TICKS, scale);
+    move |&x: &f64| {
         let x = x * scale;
         if x.abs() < 0.5 * 10f64.powi(-(d as i32)) {
             "0".to_owned()
@@ -283,9 +285,7 @@ fn number_axis(lo: f64, hi: f64, scale: f64, signed: bool) -> impl Fn(&f64) -> S
         } else {
             format!("{x:.d$}")
         }
-    };
-    let d = decimals(lo, hi, TICKS, format);
-    move |x: &f64| format(*x, d)
+    }
 }
 
 /// Whole numbers only: the label of a whole `x`, or nothing between them (steps and years).
@@ -391,13 +391,106 @@ fn summary_steps<'a>(
     }
 }
 
-/// The three charts of a run's summary: `highest.svg`, `at_war_by_step.svg`, `escalation.svg`.
+/// The charts of a run's summary: `highest.svg`, `at_war_by_step.svg`, `escalation.svg`, and
+/// `alignment.svg` where the scenario asks for alignment.
 pub fn summary_charts(summary: &Summary) -> Result<Vec<Chart>, PlotError> {
-    Ok(vec![
+    let mut charts = vec![
         highest_levels(summary)?,
         at_war_by_step(summary)?,
         escalation(summary)?,
-    ])
+    ];
+    if let Some(chart) = alignment(summary)? {
+        charts.push(chart);
+    }
+    Ok(charts)
+}
+
+/// The stances of the named pairs over time, each as its median with the band from its 25th to
+/// its 75th percentile, and the polarisation index's median as a black line; `None` without
+/// alignment in the scenario.
+pub fn alignment(summary: &Summary) -> Result<Option<Chart>, PlotError> {
+    use crate::monte_carlo::alignment::quantile;
+    let (Some(labels), Some(counts)) = (&summary.labels.alignment, &summary.counts.alignment)
+    else {
+        return Ok(None);
+    };
+    let steps = summary.labels.steps as usize;
+    let series = |histogram: &dyn Fn(usize) -> Vec<u64>| -> [Vec<f64>; 3] {
+        [0.25, 0.5, 0.75].map(|q| (0..steps).map(|t| quantile(&histogram(t), q)).collect())
+    };
+    let mut pairs: Vec<(String, [Vec<f64>; 3])> = labels
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(p, [from, to])| {
+            let histogram = |t| counts.stance_histogram(steps, p, t).to_vec();
+            (format!("{from} → {to}"), series(&histogram))
+        })
+        .collect();
+    pairs.truncate(PALETTE.len() - 1);
+    let polarisation = (!counts.polarisation_sum.is_empty()).then(|| {
+        let histogram = |t| counts.polarisation_histogram(t).to_vec();
+        series(&histogram)
+    });
+    let mut legend: Vec<(String, Key)> = pairs
+        .iter()
+        .zip(PALETTE)
+        .map(|((name, _), colour)| (name.clone(), Key::Line(colour)))
+        .collect();
+    if polarisation.is_some() {
+        let blocs: Vec<String> = (0..labels.blocs.len())
+            .map(|b| labels.bloc_name(b))
+            .collect();
+        legend.push((
+            format!("polarisation, {}", blocs.join(" vs ")),
+            Key::Line(INK),
+        ));
+    }
+    let frame = Frame {
+        file: files::ALIGNMENT_SVG,
+        title: "Stances over time: median and middle half of the runs".to_owned(),
+        subtitle: Vec::new(),
+        desc: "Lines: for each named pair, the median over runs of how the first regards the                second at the end of each step (−1 hostile, +1 aligned), in a band from the 25th to                the 75th percentile; the black line, the median polarisation index of the blocs.",
+        height: HEIGHT,
+        legend,
+    };
+    frame
+        .draw(|plot| {
+            let label = |t| summary.labels.step_label(t);
+            let axis = summary_steps(summary, &label);
+            let mut chart = over_steps(
+                plot,
+                &axis,
+                (-1.0..1.0, 56),
+                "stance",
+                &number_axis(-1.0, 1.0, 1.0, true),
+            )?;
+            let at = |t: usize| t as f64 + 1.0;
+            for ((_, [lo, mid, hi]), colour) in pairs.iter().zip(PALETTE) {
+                let band: Vec<(f64, f64)> = hi
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &y)| (at(t), y))
+                    .chain(lo.iter().enumerate().rev().map(|(t, &y)| (at(t), y)))
+                    .collect();
+                chart.draw_series(std::iter::once(Polygon::new(
+                    band,
+                    colour.mix(0.2).filled(),
+                )))?;
+                chart.draw_series(LineSeries::new(
+                    mid.iter().enumerate().map(|(t, &y)| (at(t), y)),
+                    colour.stroke_width(2),
+                ))?;
+            }
+            if let Some([_, mid, _]) = &polarisation {
+                chart.draw_series(LineSeries::new(
+                    mid.iter().enumerate().map(|(t, &y)| (at(t), y)),
+                    INK.stroke_width(2),
+                ))?;
+            }
+            Ok(())
+        })
+        .map(Some)
 }
 
 /// The distribution of the highest level a run reached: the share of runs at each level, with its

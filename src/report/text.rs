@@ -289,7 +289,123 @@ pub fn render(s: &Summary, rows: usize) -> String {
             );
         }
     }
+    transfers(&mut out, s);
+    alignment(&mut out, s);
     out
+}
+
+/// Transfers, and the nuclear statuses of those that receive technology.
+fn transfers(out: &mut String, s: &Summary) {
+    let r = &s.results;
+    if !r.transfers.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTransfers                                                 P(flowed)   P(detected)   mean delivered"
+        );
+        for (t, label) in r.transfers.iter().zip(&s.labels.transfers) {
+            let _ = writeln!(
+                out,
+                "  {:<56} {:>8}      {:>8}     {:.4}",
+                format!("{} {} {}>{}", t.transfer, label.kind, label.from, label.to),
+                pct(t.started.p),
+                pct(t.detected.p),
+                t.mean_delivered
+            );
+        }
+    }
+    for n in &r.nuclear {
+        let shares: Vec<String> = n
+            .at_least
+            .iter()
+            .filter(|(status, _)| *status > n.initial)
+            .map(|(status, p)| format!("≥ {} {} {}", status.name(), pct(p.p), interval(p)))
+            .collect();
+        if !shares.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} nuclear status at the end, from {}: {}",
+                n.actor,
+                n.initial.name(),
+                shares.join(", ")
+            );
+        }
+    }
+}
+
+/// The named pairs' stances, the blocs and the polarisation index at each checkpoint.
+fn alignment(out: &mut String, s: &Summary) {
+    let (Some(result), Some(labels)) = (&s.results.alignment, &s.labels.alignment) else {
+        return;
+    };
+    let last = labels.checkpoints.last().copied();
+    for c in &result.checkpoints {
+        let when = if Some(c.step) == last {
+            format!("at the end ({})", s.labels.step_label(c.step))
+        } else {
+            format!("at {}", s.labels.step_label(c.step))
+        };
+        let _ = writeln!(
+            out,
+            "\nAlignment {when}: stance from → to, mean [5 %, median, 95 %], share ≥ 0.5 and < −0.5"
+        );
+        for p in &c.pairs {
+            let q = &p.stance.quantiles;
+            let _ = writeln!(
+                out,
+                "  {:<22} {:>+6.2} [{:+.2}, {:+.2}, {:+.2}]   {:>7} {:>7}",
+                format!("{} → {}", p.from, p.to),
+                p.stance.mean,
+                q[0],
+                q[2],
+                q[4],
+                pct(p.bands[4].p),
+                pct(p.bands[0].p)
+            );
+        }
+        if let Some(formed) = &c.formed {
+            let blocs: Vec<String> = (0..labels.blocs.len())
+                .map(|b| labels.bloc_name(b))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  blocs {} formed {} {}",
+                blocs.join(" vs "),
+                pct(formed.p),
+                interval(formed)
+            );
+        }
+        for (b, cohesive) in c.cohesive.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {} cohesive {} {}",
+                labels.bloc_name(b),
+                pct(cohesive.p),
+                interval(cohesive)
+            );
+        }
+        // Actors outside every bloc: with which they lean.
+        for l in c.leaning.iter().filter(|l| {
+            !labels.blocs.iter().any(|b| b.contains(&l.actor))
+                && (l.aligned.count > 0 || l.opposed.count > 0)
+        }) {
+            let _ = writeln!(
+                out,
+                "  {} toward {}: aligned {}, opposed {}",
+                l.actor,
+                labels.bloc_name(l.bloc),
+                pct(l.aligned.p),
+                pct(l.opposed.p)
+            );
+        }
+        if let Some(polarisation) = &c.polarisation {
+            let q = &polarisation.quantiles;
+            let _ = writeln!(
+                out,
+                "  polarisation {:+.2} [{:+.2}, {:+.2}, {:+.2}]",
+                polarisation.mean, q[0], q[2], q[4]
+            );
+        }
+    }
 }
 
 #[cfg(test)]

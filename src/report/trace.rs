@@ -247,6 +247,34 @@ pub fn describe(world: &World, event: &Event) -> Option<String> {
             };
             format!("sanctions {} lifted: {why}", world.sanctions[*regime].id)
         }
+        Event::TransferStarted { transfer } => {
+            let t = &world.transfers[*transfer];
+            format!(
+                "transfer {} begins: {} from {} to {}",
+                t.id,
+                t.kind.name(),
+                actor(world, t.from),
+                actor(world, t.to)
+            )
+        }
+        Event::TransferDetected { transfer } => {
+            let t = &world.transfers[*transfer];
+            let regimes: Vec<&str> = t
+                .violates
+                .iter()
+                .map(|&r| world.sanctions[r].id.as_str())
+                .collect();
+            format!(
+                "transfer {} detected, breaching {}",
+                t.id,
+                regimes.join(", ")
+            )
+        }
+        Event::NuclearStatusChanged { actor: a, status } => format!(
+            "{} now has a {} nuclear status",
+            actor(world, *a),
+            status.name()
+        ),
     };
     Some(line)
 }
@@ -272,6 +300,7 @@ fn name_indices(world: &World, map: &mut Map<String, Value>) {
             "by" | "on" | "attacker" | "attacked" | "actor" | "with" => index(v).map(|a| json!(actor(world, ActorIx::new(a)))),
             "region" => index(v).map(|r| json!(world.regions[r].id)),
             "regime" => index(v).map(|r| json!(world.sanctions[r].id)),
+            "transfer" => index(v).map(|t| json!(world.transfers[t].id)),
             "index" => index(v).map(|e| json!(world.events[e].id)),
             "obligation" => index(v).map(|o| {
                 let ob = &world.obligations[o];

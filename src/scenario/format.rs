@@ -66,6 +66,9 @@ pub struct Scenario {
     /// Sanction regimes.
     #[serde(default)]
     pub sanctions: Vec<SanctionRegime>,
+    /// Flows of arms, technology, money or energy from one actor to another (docs/MODEL.md §3.12).
+    #[serde(default)]
+    pub transfers: Vec<Transfer>,
     /// Scripted events: certain, random, or conditional.
     #[serde(default)]
     pub events: Vec<Event>,
@@ -197,6 +200,136 @@ pub enum Support {
     Lethal,
 }
 
+/// How far a state's nuclear arms go (docs/MODEL.md §3.4), in order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NuclearStatus {
+    /// No nuclear weapons.
+    #[default]
+    None,
+    /// A few weapons without a survivable force or sure means of delivery.
+    Few,
+    /// A survivable arsenal whose delivery reaches the state's own top-level region.
+    Regional,
+    /// A survivable arsenal that reaches any region.
+    Global,
+}
+
+impl NuclearStatus {
+    /// Every status, in order.
+    pub const ALL: [NuclearStatus; 4] = [
+        NuclearStatus::None,
+        NuclearStatus::Few,
+        NuclearStatus::Regional,
+        NuclearStatus::Global,
+    ];
+
+    /// Its name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            NuclearStatus::None => "none",
+            NuclearStatus::Few => "few",
+            NuclearStatus::Regional => "regional",
+            NuclearStatus::Global => "global",
+        }
+    }
+
+    /// Its position in [`NuclearStatus::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The next status up, if any.
+    pub fn next(self) -> Option<NuclearStatus> {
+        NuclearStatus::ALL.get(self.index() + 1).copied()
+    }
+
+    /// Whether the state has nuclear weapons at all.
+    pub fn is_armed(self) -> bool {
+        self != NuclearStatus::None
+    }
+}
+
+/// An actor's `nuclear` member: `true` or `false` as in earlier scenarios, or a status by name.
+/// It is written back as `false` and `true` for none and global, so files that use only those read
+/// and write as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Nuclear(pub NuclearStatus);
+
+impl From<bool> for Nuclear {
+    fn from(armed: bool) -> Self {
+        Nuclear(if armed {
+            NuclearStatus::Global
+        } else {
+            NuclearStatus::None
+        })
+    }
+}
+
+impl Serialize for Nuclear {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            NuclearStatus::None => serializer.serialize_bool(false),
+            NuclearStatus::Global => serializer.serialize_bool(true),
+            status => serializer.serialize_str(status.name()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Nuclear {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Nuclear;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false, or one of \"none\", \"few\", \"regional\", \"global\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Nuclear, E> {
+                Ok(Nuclear(if v {
+                    NuclearStatus::Global
+                } else {
+                    NuclearStatus::None
+                }))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Nuclear, E> {
+                NuclearStatus::ALL
+                    .into_iter()
+                    .find(|s| s.name() == v)
+                    .map(Nuclear)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Nuclear {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Nuclear".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let status = generator.subschema_for::<NuclearStatus>();
+        schemars::json_schema!({
+            "description": "true (global), false (none), or a nuclear status by name.",
+            "oneOf": [{ "type": "boolean" }, status]
+        })
+    }
+}
+
 /// A state, or a bloc acting as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -212,9 +345,12 @@ pub struct Actor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(max = 1e12), extend("exclusiveMinimum" = 0.0))]
     pub economy: Option<f64>,
-    /// Whether the actor has nuclear weapons; only nuclear sides may escalate past war.
+    /// Its nuclear status: `false` (none, the default), `"few"` (a few weapons, no survivable
+    /// force), `"regional"` (a survivable arsenal that reaches its own top-level region), `"global"`
+    /// (one that reaches any region), or `true` for `"global"`. Only a side with a nuclear member
+    /// may escalate past war; how much an arsenal deters reads its status (docs/MODEL.md §3.4).
     #[serde(default)]
-    pub nuclear: bool,
+    pub nuclear: Nuclear,
     /// The regions the actor administers. Default: one implicit region with the actor's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
@@ -577,6 +713,115 @@ pub enum Objective {
     PolicyChange,
 }
 
+/// What a transfer carries (docs/MODEL.md §3.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TransferKind {
+    /// Shells, rockets and missiles: capability that counts for the receiver while it fights at
+    /// force or above, drawn from the sender's own (`rate` in capability units per year).
+    Munitions,
+    /// Aircraft, air defence and other conventional platforms: capability the receiver keeps,
+    /// taken from the sender's (`rate` in capability units per year).
+    Platforms,
+    /// Missile technology: progress toward the next nuclear status for a receiver that already
+    /// has weapons, through its reach (`rate` in statuses per year); the sender keeps what it knows.
+    MissileTechnology,
+    /// Nuclear technology: progress toward the next nuclear status, from none up (`rate` in
+    /// statuses per year); the sender keeps what it knows.
+    NuclearTechnology,
+    /// Money or energy: resources the receiver turns into capability (`rate` in capability units
+    /// per year); the model does not count the sender's cost.
+    MoneyEnergy,
+}
+
+impl TransferKind {
+    /// Its name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransferKind::Munitions => "munitions",
+            TransferKind::Platforms => "platforms",
+            TransferKind::MissileTechnology => "missile_technology",
+            TransferKind::NuclearTechnology => "nuclear_technology",
+            TransferKind::MoneyEnergy => "money_energy",
+        }
+    }
+
+    /// Whether the transfer moves capability (rather than nuclear status).
+    pub fn moves_capability(self) -> bool {
+        matches!(
+            self,
+            TransferKind::Munitions | TransferKind::Platforms | TransferKind::MoneyEnergy
+        )
+    }
+
+    /// Whether the sender gives up what it sends.
+    pub fn costs_sender(self) -> bool {
+        matches!(self, TransferKind::Munitions | TransferKind::Platforms)
+    }
+}
+
+/// A quantity that may be uncertain: one number, or `[low, high]` drawn uniformly once per run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Uncertain {
+    /// Known.
+    Exact(f64),
+    /// Drawn uniformly per run from the range.
+    Range([f64; 2]),
+}
+
+impl Uncertain {
+    /// The lowest and highest value.
+    pub fn bounds(self) -> [f64; 2] {
+        match self {
+            Uncertain::Exact(x) => [x, x],
+            Uncertain::Range(r) => r,
+        }
+    }
+}
+
+/// A flow from one actor to another: arms, technology, money or energy (docs/MODEL.md §3.12).
+///
+/// It flows at every step from `start` up to, not including, `until` at which `when` holds (munitions
+/// while the receiver is at war; technology once a treaty is in force). A transfer that breaches regimes listed in `violates` may be detected, with
+/// probability `detection` per year while it flows; detection tightens those regimes and turns their
+/// senders against both parties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Unique transfer id.
+    pub id: String,
+    /// What flows.
+    pub kind: TransferKind,
+    /// The sender.
+    pub from: String,
+    /// The receiver.
+    pub to: String,
+    /// How much flows per year, in the kind's unit; a range is drawn once per run.
+    pub rate: Uncertain,
+    /// First step it may flow. Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Step>,
+    /// It flows only at steps at which this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// First step it no longer flows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Step>,
+    /// Sanction regimes the flow breaches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violates: Vec<String>,
+    /// Probability per year that the flow is detected while it breaches a regime in force.
+    /// Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub detection: Option<f64>,
+    /// Where the flow and its figures come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
 /// A state of the world that events and sanction regimes can wait for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -598,6 +843,8 @@ pub enum Condition {
         /// The least level.
         at_least: Level,
     },
+    /// The treaty is in force (its range, a `sign` event, and no `withdraw` event ending it).
+    InForce(String),
     /// The step is `at_least` or later.
     Step {
         /// The first step at which the condition holds.
@@ -773,6 +1020,10 @@ pub struct MonteCarloDefaults {
     /// The conflicts the question is about: results add P(highest ≥ k) over these alone.
     #[serde(skip_serializing_if = "Focus::is_empty")]
     pub focus: Focus,
+    /// Who stands with whom: stance distributions of named pairs, candidate blocs and their
+    /// polarisation over time (docs/MODEL.md §3.10).
+    #[serde(skip_serializing_if = "Alignment::is_empty")]
+    pub alignment: Alignment,
 }
 
 impl Default for MonteCarloDefaults {
@@ -781,7 +1032,30 @@ impl Default for MonteCarloDefaults {
             runs: 10_000,
             seed: 1,
             focus: Focus::default(),
+            alignment: Alignment::default(),
         }
+    }
+}
+
+/// What the alignment outputs follow (docs/MODEL.md §3.10).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Alignment {
+    /// Directed pairs `[from, to]` whose stance distribution is kept at every step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<[String; 2]>,
+    /// Candidate blocs, each a list of actor ids; with two or more, a polarisation index too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocs: Vec<Vec<String>>,
+    /// Steps at which to report the stance distributions and the blocs, besides the end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+}
+
+impl Alignment {
+    /// Whether nothing is asked for.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty() && self.blocs.is_empty()
     }
 }
 

@@ -393,17 +393,19 @@ fn read_element(key: &str, item: &Value, at: &JsonPath) -> Result<(), Diagnostic
         "dyads" => deserialize::<Dyad>(item, at).map(drop),
         "treaties" => deserialize::<Treaty>(item, at).map(drop),
         "sanctions" => deserialize::<SanctionRegime>(item, at).map(drop),
+        "transfers" => deserialize::<Transfer>(item, at).map(drop),
         _ => deserialize::<Event>(item, at).map(drop),
     }
 }
 
-const LIST_KEYS: [&str; 7] = [
+const LIST_KEYS: [&str; 8] = [
     "regions",
     "actors",
     "stances",
     "dyads",
     "treaties",
     "sanctions",
+    "transfers",
     "events",
 ];
 

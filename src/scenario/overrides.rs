@@ -91,9 +91,10 @@ impl Override {
             "treaty" => "treaties",
             "sanction" => "sanctions",
             "event" => "events",
+            "transfer" => "transfers",
             other => {
                 return Err(format!(
-                    "cannot leave out a `{other}`: expected treaty, sanction or event"
+                    "cannot leave out a `{other}`: expected treaty, sanction, transfer or event"
                 ));
             }
         };

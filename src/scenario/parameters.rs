@@ -99,6 +99,11 @@ pub struct Parameters {
     /// member. Default 2.5: no war between nuclear powers since 1945 but Kargil (1999), while their
     /// disputes continued (Rauchhaus 2009; Asal & Beardsley 2007); a design choice for the size.
     pub escalation_nuclear: f64,
+    /// The share of its deterrent weight that an arsenal keeps against an opponent it cannot hold
+    /// at risk with a survivable force: a state with a few weapons, or one whose survivable arsenal
+    /// does not reach the opponent's home region. Default 0.5: a design choice (a survivable second
+    /// strike is what makes deterrence stable: Wohlstetter 1959).
+    pub nuclear_limited_weight: f64,
     /// Logit weight of ln(1 + steps at the current level) on settling and stepping down. Default 0:
     /// no duration dependence beyond the calibrated rates.
     pub escalation_duration: f64,
@@ -213,6 +218,14 @@ pub struct Parameters {
     /// Rate at which sanction pressure turns a target against its senders and toward its busters and
     /// fellow targets. Default 0.3 per year at full pressure.
     pub stance_sanctions: f64,
+
+    // --- Transfers -------------------------------------------------------------------------------
+    /// What a detected transfer adds to the intensity of each regime it breaches (capped at 1).
+    /// Default 0.1: a design choice (new designations after a breach comes to light).
+    pub transfer_detection_intensity: f64,
+    /// How far a detected transfer moves the stances of each breached regime's senders toward both
+    /// parties, once. Default 0.1: a design choice, a third of `defection_shock`.
+    pub transfer_detection_shock: f64,
 }
 
 impl Default for Parameters {
@@ -244,6 +257,7 @@ impl Default for Parameters {
             escalation_deterrence: 0.5,
             escalation_pressure: 0.5,
             escalation_nuclear: 2.5,
+            nuclear_limited_weight: 0.5,
             escalation_duration: 0.0,
             war_endurance: 0.6,
             war_belligerents: 0.3,
@@ -280,6 +294,8 @@ impl Default for Parameters {
             stance_opposed: 0.5,
             stance_balance: 0.1,
             stance_sanctions: 0.3,
+            transfer_detection_intensity: 0.1,
+            transfer_detection_shock: 0.1,
         }
     }
 }
@@ -321,7 +337,7 @@ impl Parameters {
         const W: (f64, f64) = (-20.0, 20.0); // a logit weight
         const R: (f64, f64) = (0.0, 1000.0); // a rate per year
         let p = self;
-        let entries: [(&'static str, f64, (f64, f64)); 61] = [
+        let entries: [(&'static str, f64, (f64, f64)); 64] = [
             ("onset_rate", p.onset_rate, R),
             ("deterrence", p.deterrence, P),
             ("onset_memory", p.onset_memory, (0.0, 20.0)),
@@ -348,6 +364,7 @@ impl Parameters {
             ("escalation_deterrence", p.escalation_deterrence, W),
             ("escalation_pressure", p.escalation_pressure, W),
             ("escalation_nuclear", p.escalation_nuclear, W),
+            ("nuclear_limited_weight", p.nuclear_limited_weight, P),
             ("escalation_duration", p.escalation_duration, W),
             ("war_endurance", p.war_endurance, W),
             ("war_belligerents", p.war_belligerents, W),
@@ -395,6 +412,16 @@ impl Parameters {
             ("stance_opposed", p.stance_opposed, R),
             ("stance_balance", p.stance_balance, R),
             ("stance_sanctions", p.stance_sanctions, R),
+            (
+                "transfer_detection_intensity",
+                p.transfer_detection_intensity,
+                P,
+            ),
+            (
+                "transfer_detection_shock",
+                p.transfer_detection_shock,
+                (0.0, 2.0),
+            ),
         ];
         entries
             .into_iter()

@@ -19,7 +19,7 @@ pub mod limits {
     pub const MAX_ACTORS: usize = 2_000;
     /// Most regions.
     pub const MAX_REGIONS: usize = 20_000;
-    /// Most entries in each of stances, dyads, treaties, sanctions and events.
+    /// Most entries in each of stances, dyads, treaties, sanctions, transfers and events.
     pub const MAX_ELEMENTS: usize = 200_000;
     /// Most members of one treaty.
     pub const MAX_MEMBERS: usize = 500;
@@ -32,6 +32,10 @@ pub mod limits {
     pub const MAX_DIRECTED_OBLIGATIONS: usize = 500_000;
     /// Largest capability or economic weight (only ratios matter; sums of them stay finite).
     pub const MAX_WEIGHT: f64 = 1e12;
+    /// Most directed pairs whose stances `monte_carlo.alignment` follows.
+    pub const MAX_ALIGNMENT_PAIRS: usize = 100;
+    /// Most candidate blocs.
+    pub const MAX_BLOCS: usize = 16;
     /// Most Monte Carlo runs a scenario may ask for by default.
     pub const MAX_RUNS: u64 = 1_000_000_000_000;
 }
@@ -141,6 +145,7 @@ impl<'a> Validator<'a> {
             ("dyads", s.dyads.len(), MAX_ELEMENTS),
             ("treaties", s.treaties.len(), MAX_ELEMENTS),
             ("sanctions", s.sanctions.len(), MAX_ELEMENTS),
+            ("transfers", s.transfers.len(), MAX_ELEMENTS),
             ("events", s.events.len(), MAX_ELEMENTS),
         ];
         let mut too_large = false;
@@ -167,6 +172,7 @@ impl<'a> Validator<'a> {
         self.check_dyads();
         self.check_treaties();
         self.check_sanctions();
+        self.check_transfers();
         self.check_events();
         self.check_parameters();
         if s.monte_carlo.runs == 0 || s.monte_carlo.runs > MAX_RUNS {
@@ -184,6 +190,140 @@ impl<'a> Validator<'a> {
         }
         for (i, id) in s.monte_carlo.focus.regions.iter().enumerate() {
             self.region_ref(focus.clone().key("regions").index(i), id);
+        }
+        self.check_alignment();
+    }
+
+    /// `monte_carlo.alignment`: pairs of two actors, blocs of distinct actors that share none,
+    /// steps within the run.
+    fn check_alignment(&mut self) {
+        let alignment = &self.s.monte_carlo.alignment;
+        let path = root().key("monte_carlo").key("alignment");
+        if alignment.pairs.len() > MAX_ALIGNMENT_PAIRS {
+            self.error(
+                path.key("pairs"),
+                format!(
+                    "{} pairs, more than the limit of {MAX_ALIGNMENT_PAIRS}",
+                    alignment.pairs.len()
+                ),
+            );
+        }
+        let mut pairs = BTreeSet::new();
+        for (i, pair) in alignment.pairs.iter().enumerate() {
+            self.actor_pair(path.key("pairs").index(i), pair);
+            if !pairs.insert(pair) {
+                self.error(
+                    path.key("pairs").index(i),
+                    format!("the pair {} → {} is listed twice", pair[0], pair[1]),
+                );
+            }
+        }
+        if alignment.blocs.len() > MAX_BLOCS {
+            self.error(
+                path.key("blocs"),
+                format!(
+                    "{} blocs, more than the limit of {MAX_BLOCS}",
+                    alignment.blocs.len()
+                ),
+            );
+        }
+        let mut placed: BTreeMap<&str, usize> = BTreeMap::new();
+        for (b, bloc) in alignment.blocs.iter().enumerate() {
+            let bpath = path.key("blocs").index(b);
+            if bloc.is_empty() {
+                self.error(bpath.clone(), "expected at least one actor");
+            }
+            self.actor_set(bpath.clone(), bloc);
+            for (j, actor) in bloc.iter().enumerate() {
+                match placed.get(actor.as_str()) {
+                    Some(&other) if other != b => self.error(
+                        bpath.index(j),
+                        format!("`{actor}` is already in bloc {other}; a state stands in one bloc"),
+                    ),
+                    _ => {
+                        placed.insert(actor, b);
+                    }
+                }
+            }
+        }
+        for (i, &step) in alignment.steps.iter().enumerate() {
+            self.step(path.key("steps").index(i), step);
+        }
+    }
+
+    fn check_transfers(&mut self) {
+        let s = self.s;
+        let mut ids = BTreeSet::new();
+        for (i, t) in s.transfers.iter().enumerate() {
+            let path = root().key("transfers").index(i);
+            if self.valid_id(path.key("id"), &t.id, "transfer") && !ids.insert(t.id.as_str()) {
+                self.error(path.key("id"), format!("duplicate transfer id `{}`", t.id));
+            }
+            self.actor_pair(path.clone(), &[t.from.clone(), t.to.clone()]);
+            let [lo, hi] = t.rate.bounds();
+            let rate = path.key("rate");
+            match t.rate {
+                Uncertain::Exact(x) => self.in_range(rate, x, 0.0, MAX_WEIGHT),
+                Uncertain::Range(_) => {
+                    self.in_range(rate.index(0), lo, 0.0, MAX_WEIGHT);
+                    self.in_range(rate.index(1), hi, 0.0, MAX_WEIGHT);
+                    if lo > hi {
+                        self.error(
+                            path.key("rate"),
+                            format!("expected [low, high] with low ≤ high, found [{lo}, {hi}]"),
+                        );
+                    }
+                }
+            }
+            self.span(&path, ("start", t.start), t.until, t.when.as_ref());
+            for (j, regime) in t.violates.iter().enumerate() {
+                self.regime_ref(path.key("violates").index(j), regime);
+            }
+            if let Some(p) = t.detection {
+                self.probability(path.key("detection"), p);
+                if t.violates.is_empty() && p > 0.0 {
+                    self.error(
+                        path.key("detection"),
+                        "only a flow that breaches a regime can be detected; list it in `violates`",
+                    );
+                }
+            }
+        }
+    }
+
+    /// The steps of an element that holds from a first step (`first`, named as in the file) up to,
+    /// not including, `until`, where `when` holds.
+    fn span(
+        &mut self,
+        path: &JsonPath,
+        (key, first): (&str, Option<Step>),
+        until: Option<Step>,
+        when: Option<&Condition>,
+    ) {
+        if let Some(first) = first {
+            self.step(path.key(key), first);
+        }
+        if let Some(until) = until {
+            self.end_step(path.key("until"), until);
+            if until <= first.unwrap_or(0) {
+                self.error(
+                    path.key("until"),
+                    format!("`until` ({until}) must come after `{key}`"),
+                );
+            }
+        }
+        if let Some(when) = when {
+            self.condition(path.key("when"), when, 0);
+        }
+    }
+
+    fn regime_ref(&mut self, path: JsonPath, id: &str) {
+        if !self.sanctions.contains(id) && !self.broken.sanctions.contains(id) {
+            let suggestion = did_you_mean(id, self.sanctions.iter().copied());
+            self.out.push(
+                Diagnostic::new(path, format!("unknown sanction regime `{id}`"))
+                    .suggest(suggestion),
+            );
         }
     }
 
@@ -808,21 +948,12 @@ impl<'a> Validator<'a> {
             }
             self.actor_ref(path.key("target"), &regime.target);
             self.probability(path.key("intensity"), regime.intensity);
-            if let Some(from) = regime.from {
-                self.step(path.key("from"), from);
-            }
-            if let Some(until) = regime.until {
-                self.end_step(path.key("until"), until);
-                if until <= regime.from.unwrap_or(0) {
-                    self.error(
-                        path.key("until"),
-                        format!("`until` ({until}) must come after `from`"),
-                    );
-                }
-            }
-            if let Some(when) = &regime.when {
-                self.condition(path.key("when"), when, 0);
-            }
+            self.span(
+                &path,
+                ("from", regime.from),
+                regime.until,
+                regime.when.as_ref(),
+            );
             if regime.dormant && (regime.when.is_some() || regime.from.is_some()) {
                 self.error(
                     path.key("dormant"),
@@ -861,6 +992,9 @@ impl<'a> Validator<'a> {
                 }
             }
             Condition::Step { at_least } => self.step(path.key("step").key("at_least"), *at_least),
+            Condition::InForce(treaty) => {
+                self.treaty_ref(path.key("in_force"), treaty);
+            }
             Condition::All(list) | Condition::Any(list) => {
                 let key = if matches!(condition, Condition::All(_)) {
                     "all"
@@ -1025,18 +1159,8 @@ impl<'a> Validator<'a> {
                 }
             }
             Sanction | Lift => {
-                if let Some(regime) = self.required(path, kind, "regime", &e.regime)
-                    && !self.sanctions.contains(regime.as_str())
-                    && !self.broken.sanctions.contains(regime.as_str())
-                {
-                    let suggestion = did_you_mean(regime, self.sanctions.iter().copied());
-                    self.out.push(
-                        Diagnostic::new(
-                            path.key("regime"),
-                            format!("unknown sanction regime `{regime}`"),
-                        )
-                        .suggest(suggestion),
-                    );
+                if let Some(regime) = self.required(path, kind, "regime", &e.regime) {
+                    self.regime_ref(path.key("regime"), regime);
                 }
             }
             Sign | Withdraw => {

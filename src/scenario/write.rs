@@ -31,6 +31,7 @@ pub fn to_json(scenario: &Scenario) -> String {
         dyads,
         treaties,
         sanctions,
+        transfers,
         events,
         parameters,
         monte_carlo,
@@ -51,6 +52,7 @@ pub fn to_json(scenario: &Scenario) -> String {
     members.list("dyads", dyads);
     members.list("treaties", treaties);
     members.list("sanctions", sanctions);
+    members.list("transfers", transfers);
     members.list("events", events);
     if *parameters != Parameters::default() {
         members.add("parameters", parameters);
