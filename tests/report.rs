@@ -286,6 +286,7 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
         "highest",
         "escalation",
         "at-war-by-step",
+        "alignment",
         "tornado",
         "compare",
         "sweep",
@@ -345,6 +346,9 @@ fn the_report_is_self_contained_and_renders_in_chromium() {
         "actors-table",
         "obligations-table",
         "sanctions-table",
+        "transfers-table",
+        "alignment-table-119",
+        "blocs-table-119",
         "sensitivity-table",
         "compare-table",
         "sweep-table",
@@ -471,6 +475,21 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
         check_chart(chart, &svg);
     }
 
+    // A run that follows alignment writes its tables and chart; a later run without them
+    // removes them with the rest of what was made from the old scenario.
+    ok(&[
+        "run",
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "50",
+        "--quiet",
+        "--out",
+        ds,
+        "--force",
+    ]);
+    for made in ["alignment.csv", "blocs.csv", "alignment.svg"] {
+        assert!(d.join(made).is_file(), "{made} written");
+    }
     // A run of another scenario replaces the run and removes what was made from the old one.
     ok(&[
         "run",
@@ -488,6 +507,9 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
         "compare.json",
         "compare.txt",
         "report.html",
+        "alignment.csv",
+        "blocs.csv",
+        "alignment.svg",
     ] {
         assert!(!d.join(gone).exists(), "{gone} survived");
     }

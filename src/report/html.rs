@@ -584,6 +584,8 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
         );
     }
 
+    transfers_and_alignment(out, s)?;
+
     let _ = writeln!(
         out,
         "<h2 id=\"pathways\">Most frequent pathways</h2>\n<p>{} distinct pathways. Each lists the \
@@ -913,6 +915,150 @@ fn compare_section(out: &mut String, compared: &Compared) -> Result<(), PlotErro
         &["outcome", "#A", "#B", "#B − A, pts", "#95&nbsp;% interval"],
         &rows,
     );
+    Ok(())
+}
+
+/// Transfers, nuclear statuses and who stands with whom, where the scenario has them.
+fn transfers_and_alignment(out: &mut String, s: &Summary) -> Result<(), PlotError> {
+    let r = &s.results;
+    if !r.transfers.is_empty() {
+        out.push_str(
+            "<h2 id=\"transfers\">Transfers</h2>\n<p>Flows of arms, technology, money or energy \
+             (docs/MODEL.md §3.12): how often each moved something, how often a breach of \
+             sanctions was detected, and the mean delivered per run, in capability or, for \
+             technology, in nuclear statuses.</p>\n",
+        );
+        let rows: Vec<Vec<String>> = r
+            .transfers
+            .iter()
+            .zip(&s.labels.transfers)
+            .map(|(t, l)| {
+                vec![
+                    format!(
+                        "{} ({}, {}&gt;{})",
+                        esc(&t.transfer),
+                        esc(&l.kind),
+                        esc(&l.from),
+                        esc(&l.to)
+                    ),
+                    pct(t.started.p),
+                    pct(t.detected.p),
+                    format!("{:.4}", t.mean_delivered),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            "transfers-table",
+            &["transfer", "#P(flowed)", "#P(detected)", "#mean delivered"],
+            &rows,
+        );
+        for n in &r.nuclear {
+            let shares: Vec<String> = n
+                .at_least
+                .iter()
+                .filter(|(status, _)| *status > n.initial)
+                .map(|(status, p)| format!("≥ {} {} {}", status.name(), pct(p.p), interval(p)))
+                .collect();
+            if !shares.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<p>{}'s nuclear status at the end, from {}: {}.</p>",
+                    esc(&n.actor),
+                    n.initial.name(),
+                    shares.join(", ")
+                );
+            }
+        }
+    }
+    let (Some(result), Some(labels)) = (&r.alignment, &s.labels.alignment) else {
+        return Ok(());
+    };
+    out.push_str(
+        "<h2 id=\"alignment\">Who stands with whom</h2>\n<p>Stances run from −1 (hostile) to +1 \
+         (aligned). An actor is aligned with a bloc when its mean stance toward the bloc's other \
+         members is 0.5 or more, opposed at −0.5 or less; the blocs have formed when each holds \
+         together and every member of each opposes the other. The polarisation index is half the \
+         gap between the mean stance within the blocs and between them (docs/MODEL.md \
+         §3.10).</p>\n",
+    );
+    if let Some(chart) = plot::alignment(s)? {
+        figure(
+            out,
+            &chart,
+            "For each named pair, the median stance over runs at the end of each step, in a band from the 25th to the 75th percentile; in black, the median polarisation index.",
+        );
+    }
+    for c in &result.checkpoints {
+        let last = labels.checkpoints.last() == Some(&c.step);
+        let _ = writeln!(
+            out,
+            "<h3>{} {}</h3>",
+            if last { "At the end," } else { "At" },
+            s.labels.step_label(c.step)
+        );
+        let rows: Vec<Vec<String>> = c
+            .pairs
+            .iter()
+            .map(|p| {
+                let q = &p.stance.quantiles;
+                vec![
+                    format!("{} → {}", esc(&p.from), esc(&p.to)),
+                    format!("{:+.2}", p.stance.mean),
+                    format!("{:+.2}", q[0]),
+                    format!("{:+.2}", q[2]),
+                    format!("{:+.2}", q[4]),
+                    pct(p.bands[4].p),
+                    pct(p.bands[0].p),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &format!("alignment-table-{}", c.step),
+            &[
+                "stance",
+                "#mean",
+                "#5th percentile",
+                "#median",
+                "#95th percentile",
+                "#P(≥ 0.5)",
+                "#P(&lt; −0.5)",
+            ],
+            &rows,
+        );
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if let Some(formed) = &c.formed {
+            let blocs: Vec<String> = (0..labels.blocs.len())
+                .map(|b| esc(&labels.bloc_name(b)))
+                .collect();
+            rows.push(vec![
+                format!("blocs formed: {}", blocs.join(" vs ")),
+                pct(formed.p),
+                interval(formed),
+            ]);
+        }
+        for (b, cohesive) in c.cohesive.iter().enumerate() {
+            rows.push(vec![
+                format!("{} holds together", esc(&labels.bloc_name(b))),
+                pct(cohesive.p),
+                interval(cohesive),
+            ]);
+        }
+        if let Some(p) = &c.polarisation {
+            rows.push(vec![
+                "polarisation index: mean (5th–95th percentile)".to_owned(),
+                format!("{:+.2}", p.mean),
+                format!("[{:+.2}, {:+.2}]", p.quantiles[0], p.quantiles[4]),
+            ]);
+        }
+        table(
+            out,
+            &format!("blocs-table-{}", c.step),
+            &["", "#P", "#95&nbsp;% interval"],
+            &rows,
+        );
+    }
     Ok(())
 }
 
