@@ -55,21 +55,14 @@ impl AlignmentInfo {
     /// ordered pairs of distinct members; 1 for cohesive blocs in complete enmity, 0 where blocs
     /// mean nothing. A term without pairs counts as 0.
     pub fn polarisation(&self, stance: impl Fn(ActorIx, ActorIx) -> f64) -> f64 {
-        let mut within = (0.0, 0usize);
-        let mut between = (0.0, 0usize);
-        for (b, bloc) in self.blocs.iter().enumerate() {
-            for &x in bloc {
-                for (c, other) in self.blocs.iter().enumerate() {
-                    for &y in other.iter().filter(|&&y| y != x) {
-                        let term = if b == c { &mut within } else { &mut between };
-                        term.0 += stance(x, y);
-                        term.1 += 1;
-                    }
-                }
+        let mean = |pairs: &[(ActorIx, ActorIx)]| {
+            if pairs.is_empty() {
+                0.0
+            } else {
+                pairs.iter().map(|&(x, y)| stance(x, y)).sum::<f64>() / pairs.len() as f64
             }
-        }
-        let mean = |(sum, n): (f64, usize)| if n == 0 { 0.0 } else { sum / n as f64 };
-        (mean(within) - mean(between)) / 2.0
+        };
+        (mean(&self.within) - mean(&self.between)) / 2.0
     }
 }
 

@@ -511,6 +511,10 @@ impl<'w> Simulation<'w> {
             .side(side)
             .map(|m| self.arsenal_weight(m, c, side.other()))
             .fold(0.0, f64::max);
+        if members >= 1.0 {
+            // No supporter weighs more than 1.
+            return members;
+        }
         self.supporters(c, side)
             .map(|s| self.support_weight(s.support) * self.arsenal_weight(s.actor, c, side.other()))
             .fold(members, f64::max)

@@ -311,6 +311,10 @@ pub struct AlignmentInfo {
     /// The steps at which the distributions and the blocs are reported, ascending and distinct,
     /// the last step of the run last (the end).
     pub checkpoints: Vec<Step>,
+    /// The ordered pairs of distinct members of one bloc, bloc by bloc.
+    pub(crate) within: Vec<(ActorIx, ActorIx)>,
+    /// The ordered pairs of members of two different blocs.
+    pub(crate) between: Vec<(ActorIx, ActorIx)>,
 }
 
 /// The compiled scenario.
@@ -656,18 +660,30 @@ impl<'a> Compiler<'a> {
         checkpoints.push(steps - 1);
         checkpoints.sort_unstable();
         checkpoints.dedup();
+        let blocs: Vec<Vec<ActorIx>> = a
+            .blocs
+            .iter()
+            .map(|b| b.iter().map(|x| self.actor(x)).collect())
+            .collect();
+        let (mut within, mut between) = (Vec::new(), Vec::new());
+        for (b, bloc) in blocs.iter().enumerate() {
+            for &x in bloc {
+                for (c, other) in blocs.iter().enumerate() {
+                    let into = if b == c { &mut within } else { &mut between };
+                    into.extend(other.iter().filter(|&&y| y != x).map(|&y| (x, y)));
+                }
+            }
+        }
         Some(AlignmentInfo {
             pairs: a
                 .pairs
                 .iter()
                 .map(|[x, y]| (self.actor(x), self.actor(y)))
                 .collect(),
-            blocs: a
-                .blocs
-                .iter()
-                .map(|b| b.iter().map(|x| self.actor(x)).collect())
-                .collect(),
+            blocs,
             checkpoints,
+            within,
+            between,
         })
     }
 

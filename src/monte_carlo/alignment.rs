@@ -27,8 +27,10 @@ fn edge(k: usize) -> f64 {
 /// Fixed-point scale of the sums (10⁻⁹), as in the rest of the summary.
 const FIXED: f64 = 1e9;
 
+/// `x` in units of 10⁻⁹. The values summed here lie in [−1, 1], or are a run's delivery, far below
+/// 2⁶³ units: the conversion goes through `i64`, one instruction where `i128` takes a call.
 fn fixed(x: f64) -> i128 {
-    (x * FIXED).round() as i128
+    i128::from((x * FIXED).round() as i64)
 }
 
 /// The quantiles the results give: 5 %, 25 %, 50 %, 75 %, 95 %.
@@ -120,12 +122,13 @@ impl AlignmentCounts {
         let Some(record) = &o.alignment else {
             return;
         };
-        let pairs = info.pairs.len();
-        for (k, &x) in record.stances.iter().enumerate() {
-            let (step, pair) = (k / pairs.max(1), k % pairs.max(1));
-            let at = pair * steps + step;
-            self.stance_bins[at * BINS + bin(x)] += 1;
-            self.stance_sum[at] += fixed(x);
+        let pairs = info.pairs.len().max(1);
+        for (step, row) in record.stances.chunks(pairs).enumerate() {
+            for (pair, &x) in row.iter().enumerate() {
+                let at = pair * steps + step;
+                self.stance_bins[at * BINS + bin(x)] += 1;
+                self.stance_sum[at] += fixed(x);
+            }
         }
         for (step, &x) in record.polarisation.iter().enumerate() {
             self.polarisation_bins[step * BINS + bin(x)] += 1;
