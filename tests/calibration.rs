@@ -274,16 +274,17 @@ fn wars_endure_as_mid_wars_did() {
 
 /// The Ukraine war, 29 months old when `northeast_asia_2024` begins (July 2024), is still at war 16
 /// months later (November 2025) in a share of runs within the record's sampling error of the share
-/// of MID wars that, having lasted 29 months, lasted 16 more (12 of 20).
+/// of MID wars that, having lasted 29 months, lasted 16 more (12 of 20): two standard errors of the
+/// difference, the record's and the model's sampling errors both counted. The model sits near the
+/// band's upper edge (about 0.816 over five seeds of 4,000 runs, against 0.819).
 #[test]
 fn the_ukraine_war_goes_on_as_long_wars_did() {
     let record = mid_war_months();
     let lasted = |t: f64| record.iter().filter(|&&m| m >= t).count() as f64;
     let (cases, mid) = (lasted(29.0), lasted(45.0) / lasted(29.0));
-    let tolerance = 2.0 * (mid * (1.0 - mid) / cases).sqrt();
     let world =
         World::new(&casus::scenario::load("scenarios/northeast_asia_2024.json").unwrap()).unwrap();
-    let runs = 4_000;
+    let runs = 20_000;
     let mut at_war = 0;
     for r in 0..runs {
         let mut sim = Simulation::new(&world, 1, r);
@@ -294,6 +295,7 @@ fn the_ukraine_war_goes_on_as_long_wars_did() {
         at_war += usize::from(ukraine.is_active() && ukraine.level >= Level::War);
     }
     let model = at_war as f64 / runs as f64;
+    let tolerance = 2.0 * (mid * (1.0 - mid) / cases + model * (1.0 - model) / runs as f64).sqrt();
     eprintln!(
         "Ukraine war at war in November 2025: model {model:.3}, MID {mid:.3} ± {tolerance:.3}"
     );

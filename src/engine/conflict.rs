@@ -166,6 +166,15 @@ pub struct Fired {
 }
 
 impl Conflict {
+    /// The conflict's key in the draws (docs/MODEL.md §5): its founders and the step it began,
+    /// which name it whatever conflicts came before it.
+    pub(crate) fn key(&self) -> u64 {
+        let (a, b) = (self.founder(Side::A), self.founder(Side::B));
+        ((a.index() as u64) << 40) ^ ((b.index() as u64) << 20) ^ u64::from(self.started)
+    }
+}
+
+impl Conflict {
     /// A new conflict opened by `by` against `on`.
     pub fn new(
         id: ConflictIx,

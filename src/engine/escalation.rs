@@ -1,10 +1,9 @@
 //! Phase 4 (docs/MODEL.md §1.3, §3.4): escalation. Each active conflict goes up a level (by one side), holds, goes down a
 //! level, or settles, with the probabilities of the escalation rule.
 
-use rand::RngExt;
-
 use super::Simulation;
 use super::conflict::{ConflictIx, Side};
+use super::draws::Purpose;
 use super::observe::Observer;
 use super::rules::EscalationContext;
 use super::world::{ActorIx, ObligationIx};
@@ -38,7 +37,9 @@ impl Simulation<'_> {
             }
             let ctx = self.escalation_context(c);
             let t = self.rules.escalation.transition(&ctx);
-            let x = self.rng.random::<f64>();
+            let x =
+                self.draws
+                    .uniform(Purpose::Escalation, self.step, [self.conflicts[c].key(), 0]);
             let level = self.conflicts[c].level;
             if x < t.up[0] + t.up[1] {
                 let side = if x < t.up[0] { Side::A } else { Side::B };

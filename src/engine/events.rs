@@ -1,10 +1,10 @@
 //! Phase 2 (docs/MODEL.md §1.3, §3.3): scripted events, and the confrontation rule shared with dispute onset.
 
 use super::conflict::Side;
-use rand::RngExt;
 
 use super::Simulation;
 use super::conflict::{Attack, Conflict, ConflictIx};
+use super::draws::{Purpose, pair_key};
 use super::observe::{Event, LiftReason, Observer};
 use super::world::{Action, ActorIx, RegionIx, StanceChange, Timing};
 use crate::model::{ForceAction, Level, Severity};
@@ -49,7 +49,12 @@ impl Simulation<'_> {
                 } => {
                     // The draw is made every step of the window, whether or not the gate holds, so
                     // the stream's use does not depend on the gate.
-                    (a..=b).contains(&t) && self.rng.random::<f64>() < hazard && gate(self)
+                    (a..=b).contains(&t)
+                        && self
+                            .draws
+                            .uniform(Purpose::Hazard, t, [self.world.keys.events[i], 0])
+                            < hazard
+                        && gate(self)
                 }
                 Timing::WhenOnly => gate(self),
             };
@@ -195,7 +200,10 @@ impl Simulation<'_> {
             weights[2] = below * start / (1.0 - start);
         }
         let total: f64 = weights.iter().sum();
-        let mut x = self.rng.random::<f64>() * total;
+        let mut x = self
+            .draws
+            .uniform(Purpose::StartLevel, self.step, [pair_key(a, b), 0])
+            * total;
         for (weight, level) in
             weights
                 .into_iter()
@@ -217,7 +225,9 @@ impl Simulation<'_> {
         let p = &world.params;
         let [seizure, lethal] =
             world.dyad_severity[world.pair(a, b)].unwrap_or([p.seizure_share, p.lethal_share]);
-        let x = self.rng.random::<f64>();
+        let x = self
+            .draws
+            .uniform(Purpose::Severity, self.step, [pair_key(a, b), 0]);
         if x < seizure {
             Severity {
                 action: ForceAction::Seizure,

@@ -19,6 +19,7 @@
 mod alignment;
 mod conflict;
 mod derived;
+mod draws;
 mod escalation;
 mod events;
 mod membership;
@@ -35,9 +36,6 @@ pub mod triggers;
 mod world;
 
 use std::sync::Arc;
-
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 pub use alignment::{ALIGNED, AlignmentRecord, Blocs, OPPOSED};
 pub use conflict::{Attack, Conflict, ConflictIx, Fired, Participant, Route, Side};
@@ -57,6 +55,7 @@ pub use world::{
 use crate::model::{Level, Pathway};
 use crate::scenario::{NuclearStatus, Step, Support};
 use derived::{Change, Derived};
+use draws::{Draws, Purpose};
 use membership::Membership;
 use obligations::Decision;
 
@@ -113,7 +112,7 @@ impl Rules {
 pub struct Simulation<'w> {
     world: &'w World,
     rules: Rules,
-    rng: ChaCha8Rng,
+    draws: draws::Draws,
     step: Step,
     stances: Vec<f64>,
     pressure: Vec<f64>,
@@ -223,31 +222,29 @@ impl LivePairs {
 }
 
 impl<'w> Simulation<'w> {
-    /// Run `run` of `world` with `seed`: it draws only from ChaCha8 stream `run` of `seed`
-    /// (docs/MODEL.md §5).
+    /// Run `run` of `world` with `seed`: each random decision draws from a counter-based generator
+    /// keyed by the seed, the run and the decision (docs/MODEL.md §5).
     pub fn new(world: &'w World, seed: u64, run: u64) -> Self {
         Simulation::with_rules(world, seed, run, Rules::default())
     }
 
     /// The same with researcher-supplied rules.
     pub fn with_rules(world: &'w World, seed: u64, run: u64, rules: Rules) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(run);
+        let draws = Draws::new(seed, run);
         let n = world.n();
         let t = world.treaties.len();
-        // Windowed events draw their step up front, in event order, so the draws do not depend on
-        // what happens during the run.
+        // Windowed events draw whether and when they happen at the start of the run.
         let event_step = world
             .events
             .iter()
-            .map(|e| match e.timing {
+            .zip(&world.keys.events)
+            .map(|(e, &key)| match e.timing {
                 Timing::Window {
                     probability,
                     window: [a, b],
                 } => {
-                    use rand::RngExt;
-                    let happens = rng.random::<f64>() < probability;
-                    let at = rng.random_range(a..=b);
+                    let happens = draws.uniform(Purpose::EventHappens, 0, [key, 0]) < probability;
+                    let at = draws.range(Purpose::EventStep, 0, [key, 0], a, b);
                     happens.then_some(at)
                 }
                 _ => None,
@@ -256,7 +253,7 @@ impl<'w> Simulation<'w> {
         Simulation {
             world,
             rules,
-            rng,
+            draws,
             step: 0,
             stances: world.initial_stances.clone(),
             membership: Membership::new(n),
@@ -271,7 +268,8 @@ impl<'w> Simulation<'w> {
             flows: world
                 .transfers
                 .iter()
-                .map(|t| transfers::Flow::new(t, seed, run))
+                .zip(&world.keys.transfers)
+                .map(|(t, &key)| transfers::Flow::new(t, key, &draws))
                 .collect(),
             conflicts: Vec::new(),
             pending: Vec::new(),

@@ -3,9 +3,8 @@
 
 use std::cmp::Reverse;
 
-use rand::RngExt;
-
 use super::conflict::{ConflictIx, Fired, Route, Side};
+use super::draws::Purpose;
 use super::observe::{Event, Observer};
 use super::outcome::Trigger;
 use super::rules::HonourContext;
@@ -216,7 +215,8 @@ impl<'w> Simulation<'w> {
             t + if min == max {
                 min
             } else {
-                self.rng.random_range(min..=max)
+                let ids = [self.world.keys.obligations[ob], self.conflicts[c].key()];
+                self.draws.range(Purpose::Delay, 0, ids, min, max)
             }
         });
         self.outcome.triggers.push(Trigger {
@@ -289,7 +289,11 @@ impl<'w> Simulation<'w> {
         if let Some(d) = self.decisions[c].iter().find(|d| d.key == key) {
             return d.draw;
         }
-        let draw = self.rng.random::<f64>();
+        let ids = [
+            self.world.keys.clauses[clause] ^ u64::from(war),
+            self.conflicts[c].key(),
+        ];
+        let draw = self.draws.uniform(Purpose::Honour, 0, ids);
         self.decisions[c].push(Decision { key, draw });
         draw
     }
@@ -353,7 +357,8 @@ impl<'w> Simulation<'w> {
             let probability = self
                 .world
                 .per_step_from_yearly_rate(rate * propensity * gap.max(0.0));
-            if self.rng.random::<f64>() < probability {
+            let ids = [actor.index() as u64, self.conflicts[c].key()];
+            if self.draws.uniform(Purpose::Voluntary, self.step, ids) < probability {
                 let cap = self.conflicts[c].level.min(Level::War);
                 self.join(c, actor, side, Route::Voluntary, cap, obs);
             }
@@ -404,7 +409,8 @@ impl<'w> Simulation<'w> {
                         continue;
                     }
                     let p = (q * world.actors[holder].voluntary_entry).min(1.0);
-                    if self.rng.random::<f64>() < p {
+                    let ids = [holder.index() as u64, self.conflicts[c].key()];
+                    if self.draws.uniform(Purpose::Coalition, 0, ids) < p {
                         self.join(c, holder, side, Route::Voluntary, Level::War, obs);
                     }
                 }

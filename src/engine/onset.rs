@@ -1,9 +1,8 @@
 //! Phase 3 (docs/MODEL.md §1.3, §3.3): dispute onset between pairs not already opposed.
 
-use rand::RngExt;
-
 use super::Simulation;
 use super::derived::Cover;
+use super::draws::{Purpose, pair_key};
 use super::observe::Observer;
 use super::world::ActorIx;
 
@@ -46,7 +45,9 @@ impl Simulation<'_> {
             if rate <= 0.0 || can == [false, false] || self.opposed(i, j) {
                 continue;
             }
-            let draw = self.rng.random::<f64>();
+            let draw = self
+                .draws
+                .uniform(Purpose::Onset, self.step, [pair_key(i, j), 0]);
             // 1 − exp(−x) < x, and the deterrence factor lies between 1 and `deterrence`: a draw
             // above rate·max(1, deterrence)·Δt (with room for rounding) starts no dispute whatever
             // the deterrence, so most pairs need neither the factor nor the exponential.
@@ -72,11 +73,10 @@ impl Simulation<'_> {
             if draw >= probability {
                 continue;
             }
-            let (by, on) = if self.rng.random::<f64>() < share_i {
-                (i, j)
-            } else {
-                (j, i)
-            };
+            let initiator = self
+                .draws
+                .uniform(Purpose::Initiator, self.step, [pair_key(i, j), 0]);
+            let (by, on) = if initiator < share_i { (i, j) } else { (j, i) };
             let level = self.draw_start_level(i, j);
             let region = world.dyad_regions[i.pair(j, n)].unwrap_or(world.actors[on].regions[0]);
             self.confront(by, on, level, region, None, obs);

@@ -1,8 +1,7 @@
 //! Phase 8 (docs/MODEL.md §1.3, §3.8): sanction regimes and the pressure they build.
 
-use rand::RngExt;
-
 use super::Simulation;
+use super::draws::Purpose;
 use super::observe::{Event, LiftReason, Observer};
 use crate::scenario::Objective;
 
@@ -83,8 +82,10 @@ impl Simulation<'_> {
                 };
             let x = p.sanction_compliance_slope * (self.pressure[target] - p.sanction_stake);
             let yearly = 1.0 / (1.0 + (-x).exp());
-            let complies =
-                self.rng.random::<f64>() < world.per_step_from_yearly_rate(-(1.0 - yearly).ln());
+            let draw = self
+                .draws
+                .uniform(Purpose::Compliance, t, [world.keys.regimes[r], 0]);
+            let complies = draw < world.per_step_from_yearly_rate(-(1.0 - yearly).ln());
             if complies {
                 self.lift(r, LiftReason::Compliance, obs);
             } else if objective_met {

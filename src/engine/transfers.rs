@@ -1,14 +1,11 @@
 //! Phase 7 (docs/MODEL.md §1.3, §3.12): transfers of arms, technology, money and energy, and the
 //! detection of those that breach sanctions.
 //!
-//! Each transfer draws from a stream of its own, keyed by the seed, the run and the transfer's id,
-//! never from the run's stream: a transfer changes nothing but what it moves, and two arms of a
-//! comparison that share a transfer make the same draws for it.
-
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+//! A transfer's draws are keyed by its id (docs/MODEL.md §5): a transfer changes nothing but what
+//! it moves, and two arms of a comparison that share a transfer make the same draws for it.
 
 use super::Simulation;
+use super::draws::{Draws, Purpose};
 use super::observe::{Event, Observer};
 use super::world::{ActorIx, TransferInfo};
 use crate::scenario::{NuclearStatus, Step, TransferKind};
@@ -28,35 +25,22 @@ pub struct TransferCourse {
     pub delivered: f64,
 }
 
-/// A transfer's draws in one run: its rate and its detection stream.
+/// A transfer in one run: its rate, drawn at the start, and its key in the draws.
 pub(super) struct Flow {
     rate: f64,
-    rng: ChaCha8Rng,
+    key: u64,
 }
 
 impl Flow {
-    /// Draws the rate of transfer `t` for run `run` of `seed`, from the transfer's own stream.
-    pub(super) fn new(t: &TransferInfo, seed: u64, run: u64) -> Flow {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ key(&t.id));
-        rng.set_stream(run);
+    /// Draws the rate of transfer `t`, whose key in the draws is `key`.
+    pub(super) fn new(t: &TransferInfo, key: u64, draws: &Draws) -> Flow {
         let [lo, hi] = t.rate;
-        let u: f64 = rng.random();
+        let u = draws.uniform(Purpose::TransferRate, 0, [key, 0]);
         Flow {
             rate: lo + (hi - lo) * u,
-            rng,
+            key,
         }
     }
-}
-
-/// A stable 64-bit key of a transfer id (FNV-1a), so that a transfer's stream does not depend on
-/// its place in the list.
-fn key(id: &str) -> u64 {
-    const TAG: &[u8] = b"casus/transfer/";
-    TAG.iter()
-        .chain(id.as_bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
 }
 
 impl Simulation<'_> {
@@ -88,7 +72,10 @@ impl Simulation<'_> {
                 && breaches
                 && t.detection > 0.0
                 && self.outcome.transfers[k].detected.is_none()
-                && self.flows[k].rng.random::<f64>() < t.detection
+                && self
+                    .draws
+                    .uniform(Purpose::TransferDetection, step, [self.flows[k].key, 0])
+                    < t.detection
             {
                 self.detect(k, obs);
             }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::draws::key_of;
 use crate::model::{AttackCondition, ForceAction, Level, Severity};
 use crate::scenario::{
     self, Commitment, Condition, EventKind, NuclearStatus, Objective, ObligationKind, Parameters,
@@ -301,6 +302,21 @@ pub struct TransferInfo {
     pub detection: f64,
 }
 
+/// The draws' keys of named elements, parallel to the world's lists (docs/MODEL.md §5).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Keys {
+    /// Per clause: its `treaty/clause` name's.
+    pub(crate) clauses: Vec<u64>,
+    /// Per directed obligation: `treaty/clause holder>partner`'s.
+    pub(crate) obligations: Vec<u64>,
+    /// Per event: its id's.
+    pub(crate) events: Vec<u64>,
+    /// Per regime: its id's.
+    pub(crate) regimes: Vec<u64>,
+    /// Per transfer: its id's.
+    pub(crate) transfers: Vec<u64>,
+}
+
 /// What the alignment outputs follow (`monte_carlo.alignment`), resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignmentInfo {
@@ -376,6 +392,9 @@ pub struct World {
     pub sanctions: Vec<SanctionInfo>,
     /// Transfers.
     pub transfers: Vec<TransferInfo>,
+    /// The draws' keys of named elements (docs/MODEL.md §5), parallel to their lists: a hash of
+    /// each name, so that a decision about an element does not depend on its place in its list.
+    pub(crate) keys: Keys,
     /// Per actor, the top-level regions of its territory.
     pub(crate) top_regions: Vec<Vec<RegionIx>>,
     /// Events.
@@ -947,7 +966,7 @@ impl<'a> Compiler<'a> {
             .collect();
 
         let last = s.steps.saturating_sub(1);
-        let events = s
+        let events: Vec<EventInfo> = s
             .events
             .iter()
             .enumerate()
@@ -1043,7 +1062,26 @@ impl<'a> Compiler<'a> {
         };
         let focus = self.focus(&s.monte_carlo.focus);
         let alignment = self.alignment(&s.monte_carlo.alignment, s.steps);
+        let clause_name = |c: &Clause| format!("{}/{}", treaties[c.treaty].id, c.id);
+        let keys = Keys {
+            clauses: clauses.iter().map(|c| key_of(&clause_name(c))).collect(),
+            obligations: obligations
+                .iter()
+                .map(|o| {
+                    key_of(&format!(
+                        "{} {}>{}",
+                        clause_name(&clauses[o.clause]),
+                        actors[o.holder].id,
+                        actors[o.partner].id
+                    ))
+                })
+                .collect(),
+            events: events.iter().map(|e| key_of(&e.id)).collect(),
+            regimes: sanctions.iter().map(|r| key_of(&r.id)).collect(),
+            transfers: s.transfers.iter().map(|t| key_of(&t.id)).collect(),
+        };
         World {
+            keys,
             focus,
             alignment,
             transfers,

@@ -1,7 +1,8 @@
 //! Paired comparison of two variants of a scenario with common random numbers: run r of each arm
-//! draws from stream r of the same seed, so the arms differ only where the variants differ, and the
-//! paired differences have far narrower intervals than independent runs would give.
-//! [`MonteCarlo::compare`](super::MonteCarlo::compare) runs one.
+//! has the same seed and run number, and every random decision draws from a generator keyed by the
+//! decision (docs/MODEL.md §5), so the two arms make the same draw for the same decision and differ
+//! only where the variants make them differ; the paired differences have far narrower intervals than
+//! independent runs would give. [`MonteCarlo::compare`](super::MonteCarlo::compare) runs one.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -225,7 +225,7 @@ impl<'w> MonteCarlo<'w> {
         self
     }
 
-    /// The seed; run r draws from ChaCha8 stream r of it.
+    /// The seed of the runs' keyed draws (docs/MODEL.md §5).
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
@@ -471,7 +471,8 @@ impl<'w> MonteCarlo<'w> {
     }
 
     /// Pairs this experiment's world (arm A) with `b` run by run: run r of each arm draws from
-    /// stream r of the seed, under the same rules. Not sharded: every run of `0..runs` is paired.
+    /// the same seed, making the same draw for each decision, under the same rules. Not sharded:
+    /// every run of `0..runs` is paired.
     /// Stopped early, the comparison counts the runs paired so far.
     pub fn compare(
         &self,

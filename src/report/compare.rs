@@ -22,7 +22,7 @@ pub fn render(c: &Comparison, name_a: &str, name_b: &str, seed: u64, levels: &[S
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "A: {name_a}\nB: {name_b}\n{} paired runs (run r of each arm draws from stream r of seed {seed})",
+        "A: {name_a}\nB: {name_b}\n{} paired runs (both arms make the same draw for each decision, from seed {seed})",
         c.runs
     );
     let header = "                                                      A         B       B − A   95 % interval (paired)";

@@ -1015,7 +1015,7 @@ impl Event {
 pub struct MonteCarloDefaults {
     /// Number of runs. Default 10,000.
     pub runs: u64,
-    /// Seed of the per-run ChaCha8 streams. Default 1.
+    /// Seed of the runs' draws (docs/MODEL.md §5). Default 1.
     pub seed: u64,
     /// The conflicts the question is about: results add P(highest ≥ k) over these alone.
     #[serde(skip_serializing_if = "Focus::is_empty")]
