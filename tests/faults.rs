@@ -89,24 +89,26 @@ fn settled(dir: &Path, old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, V
     &now == new
 }
 
-/// `casus run` of the toy with seed 2 (the new results) into `dir`, over what it holds, with an
-/// injected fault.
+/// The arguments of `casus run` of the toy with seed 2 (the new results) into `dir`, over what it
+/// holds.
+fn new_run(dir: &Path) -> [&str; 10] {
+    [
+        "run",
+        TOY,
+        "--runs",
+        "300",
+        "--seed",
+        "2",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]
+}
+
+/// That run, with an injected fault.
 fn new_results(dir: &Path, fault: &str) -> common::Output {
-    casus_with_fault(
-        fault,
-        &[
-            "run",
-            TOY,
-            "--runs",
-            "300",
-            "--seed",
-            "2",
-            "--quiet",
-            "--out",
-            dir.to_str().unwrap(),
-            "--force",
-        ],
-    )
+    casus_with_fault(fault, &new_run(dir))
 }
 
 /// Reference output directories of the toy with seeds 1 (the old results) and 2 (the new).
@@ -168,13 +170,7 @@ fn a_crash_at_any_step_leaves_the_old_results_or_the_new() {
     let root = scratch_dir("faults_crash");
     let [old_dir, new_dir] = references(&root);
     crash_at_every_step(&root, &old_dir, &new_dir, |dir| {
-        [
-            "run", TOY, "--runs", "300", "--seed", "2", "--quiet", "--out",
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .chain([dir.display().to_string(), "--force".to_owned()])
-        .collect()
+        new_run(dir).iter().map(|a| a.to_string()).collect()
     });
 }
 
@@ -339,18 +335,7 @@ fn planted_symlinks_are_never_followed() {
         let _ = fs::remove_file(dir.join(name));
         std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
     }
-    let out = casus(&[
-        "run",
-        TOY,
-        "--runs",
-        "300",
-        "--seed",
-        "2",
-        "--quiet",
-        "--out",
-        dir.to_str().unwrap(),
-        "--force",
-    ]);
+    let out = casus(&new_run(&dir));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let out = casus(&["report", dir.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stderr);

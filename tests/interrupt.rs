@@ -15,7 +15,17 @@ const RUNS: &str = "20000";
 /// Starts a run, sends `signal` once the first rows are being written, and returns the exit
 /// code and stderr.
 fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
-    let args = [
+    let out = common::signalled(
+        &full_run(dir),
+        || common::staged_bytes(dir, "runs.csv") >= 1_000,
+        signal,
+    );
+    (out.code, out.stderr)
+}
+
+/// The arguments of the whole run into `dir`.
+fn full_run(dir: &Path) -> [&str; 7] {
+    [
         "run",
         SCENARIO,
         "--runs",
@@ -23,13 +33,7 @@ fn interrupted_run(dir: &Path, signal: &str) -> (i32, String) {
         "--quiet",
         "--out",
         dir.to_str().unwrap(),
-    ];
-    let out = common::signalled(
-        &args,
-        || common::staged_bytes(dir, "runs.csv") >= 1_000,
-        signal,
-    );
-    (out.code, out.stderr)
+    ]
 }
 
 /// The temporary files in `dir`.
@@ -75,15 +79,7 @@ fn sigint_keeps_the_completed_runs_and_resume_finishes_them_exactly() {
         "--quiet",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = casus(&[
-        "run",
-        SCENARIO,
-        "--runs",
-        RUNS,
-        "--quiet",
-        "--out",
-        full.to_str().unwrap(),
-    ]);
+    let out = casus(&full_run(&full));
     assert_eq!(out.code, 0, "{}", out.stderr);
     for file in common::OUTPUT_FILES {
         assert!(

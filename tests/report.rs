@@ -477,30 +477,17 @@ fn results_carry_their_provenance_and_stale_ones_do_not_survive() {
 
     // A run that follows alignment writes its tables and chart; a later run without them
     // removes them with the rest of what was made from the old scenario.
-    ok(&[
-        "run",
-        "scenarios/northeast_asia_2024.json",
-        "--runs",
-        "50",
-        "--quiet",
-        "--out",
-        ds,
-        "--force",
-    ]);
+    let run = |scenario: &str| {
+        ok(&[
+            "run", scenario, "--runs", "50", "--quiet", "--out", ds, "--force",
+        ])
+    };
+    run("scenarios/northeast_asia_2024.json");
     for made in ["alignment.csv", "blocs.csv", "alignment.svg"] {
         assert!(d.join(made).is_file(), "{made} written");
     }
     // A run of another scenario replaces the run and removes what was made from the old one.
-    ok(&[
-        "run",
-        "scenarios/sanctions_episode.json",
-        "--runs",
-        "50",
-        "--quiet",
-        "--out",
-        ds,
-        "--force",
-    ]);
+    run("scenarios/sanctions_episode.json");
     for gone in [
         "sensitivity.json",
         "tornado.svg",

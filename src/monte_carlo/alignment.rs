@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::summary::{fixed, mean_of};
 use super::wilson::Proportion;
 use crate::engine::{AlignmentInfo, Outcome, World};
 use crate::scenario::{NuclearStatus, Step};
@@ -22,15 +23,6 @@ pub fn bin(x: f64) -> usize {
 /// The value at the lower edge of bin `k`.
 fn edge(k: usize) -> f64 {
     -1.0 + k as f64 / PER_UNIT
-}
-
-/// Fixed-point scale of the sums (10⁻⁹), as in the rest of the summary.
-const FIXED: f64 = 1e9;
-
-/// `x` in units of 10⁻⁹. The values summed here lie in [−1, 1], or are a run's delivery, far below
-/// 2⁶³ units: the conversion goes through `i64`, one instruction where `i128` takes a call.
-fn fixed(x: f64) -> i128 {
-    i128::from((x * FIXED).round() as i64)
 }
 
 /// The quantiles the results give: 5 %, 25 %, 50 %, 75 %, 95 %.
@@ -284,7 +276,7 @@ pub struct Distribution {
 impl Distribution {
     fn of(bins: &[u64], sum: i128, runs: u64) -> Self {
         Distribution {
-            mean: sum as f64 / FIXED / runs.max(1) as f64,
+            mean: mean_of(sum, runs),
             quantiles: QUANTILES.map(|q| quantile(bins, q)),
         }
     }
@@ -476,7 +468,7 @@ impl TransferResult {
             transfer: label.id.clone(),
             started: Proportion::new(c.started, runs),
             detected: Proportion::new(c.detected, runs),
-            mean_delivered: c.delivered_sum as f64 / FIXED / runs.max(1) as f64,
+            mean_delivered: mean_of(c.delivered_sum, runs),
         }
     }
 }

@@ -18,8 +18,15 @@ use crate::scenario::{NuclearStatus, Parameters, Step, StepUnit};
 /// Fixed-point scale for sums of values in [−1, 1]: 10⁻⁹ resolution, exact integer addition.
 const FIXED: f64 = 1e9;
 
-fn fixed(x: f64) -> i128 {
-    (x * FIXED).round() as i128
+/// `x` in units of 10⁻⁹. The values summed lie in [−1, 1], or are a run's delivery, far below 2⁶³
+/// units: the conversion goes through `i64`, one instruction where `i128` takes a call.
+pub(super) fn fixed(x: f64) -> i128 {
+    i128::from((x * FIXED).round() as i64)
+}
+
+/// The mean per run of a fixed-point sum over `runs` runs (0 without runs).
+pub(super) fn mean_of(sum: i128, runs: u64) -> f64 {
+    sum as f64 / FIXED / runs.max(1) as f64
 }
 
 /// Where a summary comes from: enough to reproduce it and to refuse merging unlike summaries.
@@ -896,7 +903,7 @@ impl Summary {
     /// Mean final stance of `from` toward `to`, by actor index.
     pub fn mean_final_stance(&self, from: usize, to: usize) -> f64 {
         let n = self.labels.actors.len();
-        self.counts.stance_sum[from * n + to] as f64 / FIXED / self.counts.runs.max(1) as f64
+        mean_of(self.counts.stance_sum[from * n + to], self.counts.runs)
     }
 
     /// P(some conflict at war or above by the end of each step): the cumulative incidence of war.
@@ -945,7 +952,7 @@ impl Results {
         } else {
             at_least(&c.highest_focus)
         };
-        let per_run_mean = |sum: i128| sum as f64 / FIXED / runs.max(1) as f64;
+        let per_run_mean = |sum: i128| mean_of(sum, runs);
         let actors = c
             .actors
             .iter()

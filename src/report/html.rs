@@ -954,19 +954,13 @@ fn transfers_and_alignment(out: &mut String, s: &Summary) -> Result<(), PlotErro
             &rows,
         );
         for n in &r.nuclear {
-            let shares: Vec<String> = n
-                .at_least
-                .iter()
-                .filter(|(status, _)| *status > n.initial)
-                .map(|(status, p)| format!("≥ {} {} {}", status.name(), pct(p.p), interval(p)))
-                .collect();
-            if !shares.is_empty() {
+            if let Some(gains) = super::text::nuclear_gains(n) {
                 let _ = writeln!(
                     out,
                     "<p>{}'s nuclear status at the end, from {}: {}.</p>",
                     esc(&n.actor),
                     n.initial.name(),
-                    shares.join(", ")
+                    esc(&gains)
                 );
             }
         }

@@ -314,22 +314,27 @@ fn transfers(out: &mut String, s: &Summary) {
         }
     }
     for n in &r.nuclear {
-        let shares: Vec<String> = n
-            .at_least
-            .iter()
-            .filter(|(status, _)| *status > n.initial)
-            .map(|(status, p)| format!("≥ {} {} {}", status.name(), pct(p.p), interval(p)))
-            .collect();
-        if !shares.is_empty() {
+        if let Some(gains) = nuclear_gains(n) {
             let _ = writeln!(
                 out,
-                "  {} nuclear status at the end, from {}: {}",
+                "  {} nuclear status at the end, from {}: {gains}",
                 n.actor,
                 n.initial.name(),
-                shares.join(", ")
             );
         }
     }
+}
+
+/// The shares of runs in which an actor ended at each nuclear status above its initial one, with
+/// their intervals (`≥ global 98.9 % [98.7, 99.1]`); `None` if it started global.
+pub(crate) fn nuclear_gains(n: &crate::monte_carlo::alignment::NuclearResult) -> Option<String> {
+    let shares: Vec<String> = n
+        .at_least
+        .iter()
+        .filter(|(status, _)| *status > n.initial)
+        .map(|(status, p)| format!("≥ {} {} {}", status.name(), pct(p.p), interval(p)))
+        .collect();
+    (!shares.is_empty()).then(|| shares.join(", "))
 }
 
 /// The named pairs' stances, the blocs and the polarisation index at each checkpoint.

@@ -746,19 +746,6 @@ impl TransferKind {
             TransferKind::MoneyEnergy => "money_energy",
         }
     }
-
-    /// Whether the transfer moves capability (rather than nuclear status).
-    pub fn moves_capability(self) -> bool {
-        matches!(
-            self,
-            TransferKind::Munitions | TransferKind::Platforms | TransferKind::MoneyEnergy
-        )
-    }
-
-    /// Whether the sender gives up what it sends.
-    pub fn costs_sender(self) -> bool {
-        matches!(self, TransferKind::Munitions | TransferKind::Platforms)
-    }
 }
 
 /// A quantity that may be uncertain: one number, or `[low, high]` drawn uniformly once per run.
