@@ -163,6 +163,54 @@ fn onset_follows_the_dyad_rate_and_deterrence() {
     );
 }
 
+/// Onset draws only at candidate steps drawn at a bound on the pair's probability and accepts each
+/// with the probability now over the bound (docs/MODEL.md §3.3): exact when the probability moves
+/// during the run. Here a pair starts indifferent (not even live), turns wholly hostile at step 40
+/// and half as hostile at step 80; the disputes of each stretch follow its own rate.
+#[test]
+fn onset_by_thinning_follows_a_rate_that_moves() {
+    let w = world(
+        &two(),
+        json!({
+            "steps": 120,
+            "events": [
+                {"kind": "stance", "between": ["A", "B"], "value": -1.0, "at": 40},
+                {"kind": "stance", "between": ["A", "B"], "value": -0.5, "at": 80}
+            ],
+            "parameters": {
+                "onset_rate": 1.8,
+                "settle_threat": 1.0, "settle_display": 1.0, "settle_force": 1.0
+            }
+        }),
+    );
+    let runs = 4_000;
+    let mut counts = [0usize; 3];
+    for r in 0..runs {
+        let mut events = Vec::new();
+        Simulation::new(&w, 7, r).run_to_end(&mut events);
+        for (step, e) in &events {
+            if matches!(e, Event::ConflictStarted { .. }) {
+                counts[*step as usize / 40] += 1;
+            }
+        }
+    }
+    // Forty steps at p per free step, each dispute blocking the pair for the step after it.
+    let expected = |h: f64| {
+        let p = 1.0 - (-1.8 * h / 12.0_f64).exp();
+        40.0 * p / (1.0 + p)
+    };
+    let mean = counts.map(|c| c as f64 / runs as f64);
+    assert_eq!(counts[0], 0, "indifferent pairs have no disputes");
+    for (got, h) in [(mean[1], 1.0), (mean[2], 0.5)] {
+        // The standard error of a mean of about 5 disputes a run over 4,000 runs is about 0.035.
+        assert!(
+            (got - expected(h)).abs() < 0.15,
+            "{got} against {} at hostility {h}",
+            expected(h)
+        );
+    }
+}
+
 #[test]
 fn escalation_records_the_side_that_raised_the_conflict() {
     let w = world(

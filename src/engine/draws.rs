@@ -20,7 +20,7 @@ pub(crate) enum Purpose {
     EventStep,
     /// A hazard event's draw at a step.
     Hazard,
-    /// Whether a pair's dispute starts at a step.
+    /// Whether a pair's candidate step for a dispute becomes one.
     Onset,
     /// Which of the pair starts it.
     Initiator,
@@ -44,6 +44,8 @@ pub(crate) enum Purpose {
     TransferRate,
     /// A transfer's detection at a step.
     TransferDetection,
+    /// The gap before a pair's next candidate step for a dispute, by the candidate's number.
+    OnsetCandidate,
 }
 
 /// The draws of one run of one seed.

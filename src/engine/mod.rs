@@ -70,6 +70,13 @@ struct Pending {
     cap: Level,
 }
 
+/// A pair's next candidate step for a dispute and the number of candidates before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Candidate {
+    step: Step,
+    index: u32,
+}
+
 /// A support posture held by a non-belligerent in a conflict.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Posture {
@@ -132,6 +139,9 @@ pub struct Simulation<'w> {
     membership: Membership,
     /// What is derived from the state to save work, with what makes it stale.
     derived: Derived,
+    /// Per unordered pair `(i < j)`, row-major: its next candidate step for a dispute, once the
+    /// onset phase has first visited it (docs/MODEL.md §3.3).
+    onset_next: Vec<Option<Candidate>>,
     /// The pairs whose stances may differ from 0 or from their initial values, or that have their
     /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
     live: LivePairs,
@@ -259,6 +269,7 @@ impl<'w> Simulation<'w> {
             membership: Membership::new(n),
             derived: Derived::new(n),
             live: LivePairs::new(n, &world.live_pairs),
+            onset_next: vec![None; n * n],
             pressure: vec![0.0; n],
             capability: world.actors.iter().map(|a| a.capability).collect(),
             war_stock: vec![0.0; n],

@@ -1,10 +1,12 @@
 //! Phase 3 (docs/MODEL.md §1.3, §3.3): dispute onset between pairs not already opposed.
 
-use super::Simulation;
 use super::derived::Cover;
 use super::draws::{Purpose, pair_key};
 use super::observe::Observer;
 use super::world::ActorIx;
+use super::world::OnsetBound;
+use super::{Candidate, Simulation};
+use crate::scenario::Step;
 
 impl Simulation<'_> {
     /// For each unordered pair not on opposite sides of an active conflict, a dispute starts with
@@ -30,24 +32,35 @@ impl Simulation<'_> {
             self.live.sorted = true;
         }
         for &(i, j) in &live {
+            // Thinning (docs/MODEL.md §3.3): the pair's candidate steps are Bernoulli trials at a
+            // bound on its per-step probability; only at a candidate is the probability now
+            // computed and the candidate accepted in proportion.
+            let k = i.pair(j, n);
+            let bound = world.onset_bounds[k];
+            if bound.q <= 0.0 || !self.is_candidate(k, i, j, bound) {
+                continue;
+            }
             // Who can start it: either side of a pair with its own record; otherwise only a side
             // whose reach takes in the other (docs/MODEL.md §3.3).
-            let (mut rate, can) = match world.dyad_rates[i.pair(j, n)] {
+            let (mut rate, can) = match world.dyad_rates[k] {
                 Some(rate) => (
                     rate * (p.onset_memory * self.hostility_change(i, j)).exp(),
                     [true, true],
                 ),
                 None => (
                     p.onset_rate * self.hostility(i, j),
-                    [world.reaches[i.pair(j, n)], world.reaches[j.pair(i, n)]],
+                    [world.reaches[k], world.reaches[j.pair(i, n)]],
                 ),
             };
             if rate <= 0.0 || can == [false, false] || self.opposed(i, j) {
                 continue;
             }
+            // The candidate is accepted with probability p(t)/q: the draw scaled by q is compared
+            // with p(t).
             let draw = self
                 .draws
-                .uniform(Purpose::Onset, self.step, [pair_key(i, j), 0]);
+                .uniform(Purpose::Onset, self.step, [pair_key(i, j), 0])
+                * bound.q;
             // 1 − exp(−x) < x, and the deterrence factor lies between 1 and `deterrence`: a draw
             // above rate·max(1, deterrence)·Δt (with room for rounding) starts no dispute whatever
             // the deterrence, so most pairs need neither the factor nor the exponential.
@@ -87,6 +100,40 @@ impl Simulation<'_> {
             self.live.sorted = false;
         }
         self.live.list = live;
+    }
+
+    /// Whether this step is one of pair `k`'s (`i < j`) candidate steps, moving its schedule on
+    /// past this step if it is. The schedule is a function of the pair and its bound alone: the
+    /// m-th gap between candidates is geometric, drawn from the pair's m-th draw, so a pair that
+    /// becomes live late, or in one arm of a comparison and not the other, has the same candidates.
+    fn is_candidate(&mut self, k: usize, i: ActorIx, j: ActorIx, bound: OnsetBound) -> bool {
+        let step = self.step;
+        let draws = self.draws;
+        let gap = |index: u32| {
+            let u = draws.uniform(Purpose::OnsetCandidate, index, [pair_key(i, j), 0]);
+            // Failures before the first success of Bernoulli(q) trials; 0 when q is 1.
+            let gap = ((-u).ln_1p() / bound.ln_miss).floor();
+            if gap < f64::from(Step::MAX) {
+                gap as Step
+            } else {
+                Step::MAX
+            }
+        };
+        let next = self.onset_next[k].get_or_insert_with(|| Candidate {
+            step: gap(0),
+            index: 0,
+        });
+        // A pair visited for the first time after its first candidates skips them.
+        while next.step < step {
+            next.index += 1;
+            next.step = next.step.saturating_add(1).saturating_add(gap(next.index));
+        }
+        if next.step != step {
+            return false;
+        }
+        next.index += 1;
+        next.step = step.saturating_add(1).saturating_add(gap(next.index));
+        true
     }
 
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
@@ -138,6 +185,43 @@ impl Simulation<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::world::OnsetBound;
+    use crate::scenario::Parameters;
+
+    /// The thinning bound is at least the per-step probability of onset at any stances the pair can
+    /// reach, for a pair with its own rate and for one without, whatever its stances at step 0, at
+    /// any `onset_memory` and `deterrence` (docs/MODEL.md §3.3).
+    #[test]
+    fn the_thinning_bound_holds_at_every_stance() {
+        let grid: Vec<f64> = (0..=40).map(|k| -1.0 + f64::from(k) / 20.0).collect();
+        for (memory, deterrence) in [(1.5, 0.82), (0.0, 1.0), (20.0, 1.0), (4.0, 1.0)] {
+            let p = Parameters {
+                onset_memory: memory,
+                deterrence,
+                ..Parameters::default()
+            };
+            for rate in [1e-4, 0.065, 1.2, 40.0] {
+                for &start in &grid {
+                    let dyad = OnsetBound::new(&p, Some(rate), start, false, 1.0 / 12.0);
+                    let plain = OnsetBound::new(&p, None, start, true, 1.0 / 12.0);
+                    for &now in &grid {
+                        let per_step = |lambda: f64| -(-lambda / 12.0).exp_m1();
+                        let own = rate * (memory * (now - start)).exp() * deterrence.max(1.0);
+                        assert!(per_step(own) <= dyad.q, "{memory} {rate} {start} {now}");
+                        let other = p.onset_rate * now.max(0.0) * deterrence.max(1.0);
+                        assert!(per_step(other) <= plain.q, "{start} {now}");
+                    }
+                }
+            }
+        }
+        let p = Parameters::default();
+        assert_eq!(
+            OnsetBound::new(&p, None, 0.5, false, 1.0).q,
+            0.0,
+            "no reach, no rate"
+        );
+    }
+
     /// `onset` skips the exponential when the draw is at or above rate·Δt·(1 + 1e-9): sound only if
     /// the computed per-step probability never exceeds that bound, at any magnitude.
     #[test]

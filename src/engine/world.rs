@@ -388,6 +388,10 @@ pub struct World {
     /// `to` without a rate of their own (its reach is global, or their territories share a
     /// top-level region; docs/MODEL.md §3.3).
     pub(crate) reaches: Vec<bool>,
+    /// For each unordered pair `(i < j)`, row-major `i * n + j`: a bound on its probability of a
+    /// dispute in any one step, whatever the stances, from which its candidate steps are drawn
+    /// (docs/MODEL.md §3.3).
+    pub(crate) onset_bounds: Vec<OnsetBound>,
     /// Sanction regimes.
     pub sanctions: Vec<SanctionInfo>,
     /// Transfers.
@@ -411,6 +415,49 @@ pub struct World {
     pub focus: Option<FocusInfo>,
     /// What the alignment outputs follow, if the scenario asks for them.
     pub alignment: Option<AlignmentInfo>,
+}
+
+/// A bound `q` on a pair's probability of a dispute in one step, whatever its stances: the pair's
+/// candidate steps are Bernoulli(`q`) trials, and a candidate becomes a dispute with probability
+/// p(t)/`q` (docs/MODEL.md §3.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct OnsetBound {
+    /// The bound; 0 where no dispute can start.
+    pub(crate) q: f64,
+    /// ln(1 − `q`), for the gaps between candidates (−∞ when `q` is 1).
+    pub(crate) ln_miss: f64,
+}
+
+impl OnsetBound {
+    /// The bound of a pair with its own rate `dyad_rate` (if any) and signed hostility `hostility`
+    /// at step 0, either of which can reach the other (`reach`) or not. A pair's signed hostility
+    /// stays within [−1, 1], so its rate is at most `rate`·exp(`onset_memory`·(1 − h⁰)) with a
+    /// record of its own, else `onset_rate`; deterrence multiplies it by at most
+    /// max(1, `deterrence`). The rate is raised by 10⁻⁹ of itself so that rounding in the per-step
+    /// probability never carries it past the bound.
+    pub(super) fn new(
+        p: &Parameters,
+        dyad_rate: Option<f64>,
+        hostility: f64,
+        reach: bool,
+        step_years: f64,
+    ) -> Self {
+        let rate = match dyad_rate {
+            Some(rate) => {
+                let memory =
+                    (p.onset_memory * (1.0 - hostility)).max(p.onset_memory * (-1.0 - hostility));
+                rate * memory.exp()
+            }
+            None if reach => p.onset_rate,
+            None => 0.0,
+        } * p.deterrence.max(1.0)
+            * (1.0 + 1e-9);
+        let q = -(-rate * step_years).exp_m1();
+        OnsetBound {
+            q,
+            ln_miss: (-q).ln_1p(),
+        }
+    }
 }
 
 /// The conflicts a scenario's question is about (`monte_carlo.focus`), resolved.
@@ -895,11 +942,24 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|a| a.regions.iter().map(|&r| top(r)).collect())
             .collect();
-        let reaches = (0..n * n)
+        let reaches: Vec<bool> = (0..n * n)
             .map(|k| {
                 let (from, to) = (k / n, k % n);
                 actors[from].reach == Reach::Global
                     || tops[from].iter().any(|r| tops[to].contains(r))
+            })
+            .collect();
+        let onset_bounds = (0..n * n)
+            .map(|k| {
+                let (i, j) = (k / n, k % n);
+                let hostility = -(initial_stances[k] + initial_stances[j * n + i]) / 2.0;
+                OnsetBound::new(
+                    &p,
+                    dyad_rates[k],
+                    hostility,
+                    reaches[k] || reaches[j * n + i],
+                    s.step.years(),
+                )
             })
             .collect();
         let live_pairs = ActorIx::all(n)
@@ -1109,6 +1169,7 @@ impl<'a> Compiler<'a> {
             dyad_severity,
             dyad_force_share,
             reaches,
+            onset_bounds,
             sanctions,
             events,
             step_years: s.step.years(),
