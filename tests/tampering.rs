@@ -89,7 +89,7 @@ fn merge_refuses_tampered_shards() {
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 
     type Edit = fn(&mut Value);
-    let edits: [(&str, Edit, &str); 6] = [
+    let edits: [(&str, Edit, &str); 8] = [
         (
             "one count more",
             |s| {
@@ -121,6 +121,22 @@ fn merge_refuses_tampered_shards() {
                     .truncate(3);
             },
             "at `counts.actors[0].highest`",
+        ),
+        (
+            "a pathway counted twice",
+            |s| {
+                let block = &mut s["counts"]["pathways"]["blocks"][0]["counts"];
+                let (_, n) = block.as_object_mut().unwrap().iter_mut().next().unwrap();
+                *n = json!(n.as_u64().unwrap() + 1);
+            },
+            "is not well formed",
+        ),
+        (
+            "a block of pathways that is not a power of two",
+            |s| {
+                s["counts"]["pathways"]["blocks"][0]["runs"] = json!(3);
+            },
+            "is not well formed",
         ),
         (
             "an edited result",

@@ -88,7 +88,7 @@ class Result:
     levels_by_step: pd.DataFrame
     """``levels_by_step.csv``: runs at each level at each step, and their shares."""
     pathways: pd.DataFrame
-    """``pathways.csv``: each escalation pathway with its runs and share."""
+    """``pathways.csv``: each escalation pathway with its runs, share and ``runs_at_most``."""
     runs: pd.DataFrame | None = None
     """``runs.csv``: one row per run (None if ``rows=False``)."""
     runs_by_actor: pd.DataFrame | None = None

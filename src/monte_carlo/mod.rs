@@ -16,6 +16,7 @@ pub mod alignment;
 mod compare;
 pub mod footprint;
 mod merge;
+pub mod pathways;
 mod runner;
 pub mod sensitivity;
 mod summary;

@@ -393,7 +393,7 @@ impl<'w> MonteCarlo<'w> {
                 let mut rows = Vec::new();
                 for run in a..b {
                     let outcome = self.simulation(world, run).run_to_end(&mut ());
-                    partial.add(world, &outcome);
+                    partial.add(world, run, &outcome);
                     if rows_wanted {
                         rows.push(RunRow::of(world, run, &outcome));
                     }

@@ -10,6 +10,7 @@ use super::alignment::{
     AlignmentCounts, AlignmentLabels, AlignmentResult, NuclearResult, TransferCounts,
     TransferLabel, TransferResult,
 };
+use super::pathways::PathwayCounts;
 use super::wilson::Proportion;
 use crate::engine::{LiftReason, ObligationIx, Outcome, World};
 use crate::model::{Level, Pathway};
@@ -102,6 +103,10 @@ impl Provenance {
 
 fn all_zero(counts: &[u64; 8]) -> bool {
     counts.iter().all(|&n| n == 0)
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The first 12 hex digits of a SHA-256, enough to tell files apart in a message.
@@ -339,8 +344,9 @@ pub struct Counts {
     pub pressure_sum: Vec<i128>,
     /// Per directed pair (`from * n + to`), the sum of final stances in units of 10⁻⁹.
     pub stance_sum: Vec<i128>,
-    /// Runs by pathway.
-    pub pathways: BTreeMap<Pathway, u64>,
+    /// Runs by pathway, in bounded memory: exact up to [`CAPACITY`](super::pathways::CAPACITY) distinct pathways
+    /// per block of runs, within a stated shortfall beyond (docs/MODEL.md §3.10).
+    pub pathways: PathwayCounts,
     /// Per transfer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<TransferCounts>,
@@ -387,7 +393,7 @@ impl Counts {
             regimes: vec![RegimeCounts::default(); world.sanctions.len()],
             pressure_sum: vec![0; n],
             stance_sum: vec![0; n * n],
-            pathways: BTreeMap::new(),
+            pathways: PathwayCounts::default(),
             transfers: vec![TransferCounts::default(); world.transfers.len()],
             nuclear: if world.transfers.is_empty() {
                 Vec::new()
@@ -401,8 +407,8 @@ impl Counts {
         }
     }
 
-    /// Counts one run.
-    pub fn add(&mut self, world: &World, o: &Outcome) {
+    /// Counts run `run`.
+    pub fn add(&mut self, world: &World, run: u64, o: &Outcome) {
         let steps = world.steps as usize;
         self.runs += 1;
         self.highest[o.highest.number() as usize] += 1;
@@ -479,7 +485,7 @@ impl Counts {
         for (sum, s) in self.stance_sum.iter_mut().zip(&o.final_stances) {
             *sum += fixed(*s);
         }
-        *self.pathways.entry(o.pathway.clone()).or_default() += 1;
+        self.pathways.add(run, &o.pathway);
         for (counts, course) in self.transfers.iter_mut().zip(&o.transfers) {
             counts.add(course);
         }
@@ -545,9 +551,7 @@ impl Counts {
         for (a, b) in self.stance_sum.iter_mut().zip(&other.stance_sum) {
             *a += b;
         }
-        for (pathway, n) in &other.pathways {
-            *self.pathways.entry(pathway.clone()).or_default() += n;
-        }
+        self.pathways.merge(&other.pathways);
         for (a, b) in self.transfers.iter_mut().zip(&other.transfers) {
             a.merge(b);
         }
@@ -598,8 +602,12 @@ pub struct Results {
     pub regimes: Vec<RegimeResult>,
     /// The most frequent pathways (at most 20), most frequent first.
     pub top_pathways: Vec<PathwayResult>,
-    /// Distinct pathways seen.
+    /// Distinct pathways: exact when `pathway_shortfall` is 0, else estimated (±1.6 %).
     pub distinct_pathways: u64,
+    /// The most a pathway's count can fall short of the true one (0: every count exact): the
+    /// price of counting pathways in bounded memory (docs/MODEL.md §3.10).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pathway_shortfall: u64,
     /// Per transfer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transfers: Vec<TransferResult>,
@@ -878,11 +886,7 @@ impl Summary {
             (Some(counts), Some(labels)) => counts.check(labels, l.actors.len(), steps, runs)?,
             _ => return Err("counts.alignment does not match its labels".to_owned()),
         }
-        let pathways = c.pathways.values().try_fold(0u64, |t, &n| t.checked_add(n));
-        require(
-            pathways == Some(runs),
-            format!("the pathways do not count the {runs} runs"),
-        )?;
+        c.pathways.check(runs)?;
         require(
             Results::derive(l, c) == self.results,
             "its results are not the ones its counts give".to_owned(),
@@ -1009,14 +1013,13 @@ impl Results {
                 }
             })
             .collect();
-        let mut pathways: Vec<(&Pathway, &u64)> = c.pathways.iter().collect();
-        pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+        let pathways = c.pathways.ranked();
         let top_pathways = pathways
             .iter()
             .take(20)
-            .map(|(p, n)| PathwayResult {
-                pathway: (*p).clone(),
-                share: Proportion::new(**n, runs),
+            .map(|&(p, n)| PathwayResult {
+                pathway: p.clone(),
+                share: Proportion::new(n, runs),
             })
             .collect();
         Results {
@@ -1029,7 +1032,8 @@ impl Results {
             obligations,
             regimes,
             top_pathways,
-            distinct_pathways: c.pathways.len() as u64,
+            distinct_pathways: c.pathways.distinct(),
+            pathway_shortfall: c.pathways.shortfall(),
             transfers: labels
                 .transfers
                 .iter()
@@ -1082,12 +1086,13 @@ mod tests {
         half.highest[0] = runs / 2;
         half.highest_begun[0] = runs / 2;
         half.level_by_step.iter_mut().for_each(|l| l[0] = runs / 2);
-        half.pathways.insert(Pathway::default(), runs / 2);
         half.actors.iter_mut().for_each(|a| a.highest[0] = runs / 2);
         half.pressure_sum[0] = i128::from(runs / 2) * fixed(1.0);
         half.stance_sum[1] = -i128::from(runs / 2) * fixed(1.0);
-        counts.merge(&half);
-        counts.merge(&half);
+        for range in [[0, runs / 2], [runs / 2, runs]] {
+            half.pathways = PathwayCounts::same(range, &Pathway::default());
+            counts.merge(&half);
+        }
         assert!(counts.pressure_sum[0] > i128::from(i64::MAX));
         let mc = crate::MonteCarlo::new(&world).runs(runs);
         let summary = Summary::new(

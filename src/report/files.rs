@@ -573,19 +573,20 @@ pub fn write_blocs(summary: &Summary, w: impl Write) -> io::Result<()> {
     csv.flush()
 }
 
-/// Writes `pathways.csv`: each pathway with its runs and share, most frequent first.
+/// Writes `pathways.csv`: each pathway with its runs and share, most frequent first, and the most
+/// runs it can have: `runs` plus the counts' shortfall, equal to `runs` while every count is exact
+/// (docs/MODEL.md §3.10).
 pub fn write_pathways(summary: &Summary, w: impl Write) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
-    csv.write_record(["pathway", "runs", "share"])?;
-    let mut pathways: Vec<(&crate::model::Pathway, &u64)> =
-        summary.counts.pathways.iter().collect();
-    pathways.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+    csv.write_record(["pathway", "runs", "share", "runs_at_most"])?;
+    let shortfall = summary.counts.pathways.shortfall();
     let runs = summary.counts.runs.max(1) as f64;
-    for (pathway, n) in pathways {
+    for (pathway, n) in summary.counts.pathways.ranked() {
         csv.write_record([
             pathway.as_str(),
             &n.to_string(),
-            &format!("{:.6}", *n as f64 / runs),
+            &format!("{:.6}", n as f64 / runs),
+            &(n + shortfall).to_string(),
         ])?;
     }
     csv.flush()

@@ -588,10 +588,10 @@ fn summary_sections(out: &mut String, s: &Summary) -> Result<(), PlotError> {
 
     let _ = writeln!(
         out,
-        "<h2 id=\"pathways\">Most frequent pathways</h2>\n<p>{} distinct pathways. Each lists the \
+        "<h2 id=\"pathways\">Most frequent pathways</h2>\n<p>Pathways: {}. Each lists the \
          conflicts that drew in a third party or reached war, in the order they began, with who \
          joined them and how.</p>\n<ol class=\"pathways\">",
-        thousands(r.distinct_pathways)
+        super::text::distinct_pathways(r)
     );
     for pathway in r.top_pathways.iter().take(10) {
         let _ = writeln!(

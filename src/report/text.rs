@@ -5,8 +5,28 @@ use std::fmt::Write;
 use crate::monte_carlo::{ActorResult, ObligationResult, Proportion, Results, Summary};
 
 /// The longest pathway shown in full, in characters (then cut at a step); in a world of many states each run's
-/// pathway is long and its own, and summary.json and pathways.csv keep every one whole.
+/// pathway is long and its own, and summary.json and pathways.csv keep every one they count whole.
 const PATHWAY_CHARS: usize = 300;
+
+/// How many distinct pathways the runs had, and how exact their counts are: "2,420 distinct", or,
+/// where more pathways were seen than memory keeps (docs/MODEL.md §3.10), "about 9,431 distinct;
+/// each count up to 48 runs short".
+pub(crate) fn distinct_pathways(r: &Results) -> String {
+    if r.pathway_shortfall == 0 {
+        format!("{} distinct", thousands(r.distinct_pathways))
+    } else {
+        let runs = if r.pathway_shortfall == 1 {
+            "run"
+        } else {
+            "runs"
+        };
+        format!(
+            "about {} distinct; each count up to {} {runs} short",
+            thousands(r.distinct_pathways),
+            thousands(r.pathway_shortfall)
+        )
+    }
+}
 
 /// The line after a table cut to `rows` of `total` rows, all of which `file` holds.
 pub(crate) fn more(out: &mut String, total: usize, rows: usize, what: &str, file: &str) {
@@ -259,11 +279,7 @@ pub fn render(s: &Summary, rows: usize) -> String {
         more(&mut out, total, rows, "obligations", "summary.json");
     }
 
-    let _ = writeln!(
-        out,
-        "\nMost frequent pathways ({} distinct)",
-        thousands(r.distinct_pathways)
-    );
+    let _ = writeln!(out, "\nMost frequent pathways ({})", distinct_pathways(r));
     for pathway in r.top_pathways.iter().take(10) {
         let text = if pathway.pathway.is_empty() {
             "(no conflict drew in a third party or reached war)".to_owned()
