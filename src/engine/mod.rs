@@ -35,6 +35,8 @@ mod transfers;
 pub mod triggers;
 mod world;
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 pub use alignment::{ALIGNED, AlignmentRecord, Blocs, OPPOSED};
@@ -71,7 +73,7 @@ struct Pending {
 }
 
 /// A pair's next candidate step for a dispute and the number of candidates before it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct Candidate {
     step: Step,
     index: u32,
@@ -139,9 +141,12 @@ pub struct Simulation<'w> {
     membership: Membership,
     /// What is derived from the state to save work, with what makes it stale.
     derived: Derived,
-    /// Per unordered pair `(i < j)`, row-major: its next candidate step for a dispute, once the
-    /// onset phase has first visited it (docs/MODEL.md §3.3).
-    onset_next: Vec<Option<Candidate>>,
+    /// Per unordered pair `(i < j)`, row-major: its next candidate step for a dispute, once it is
+    /// live (docs/MODEL.md §3.3).
+    onset_next: Vec<Candidate>,
+    /// The live pairs' next candidate steps within the horizon, earliest first, then in pair
+    /// order.
+    onset_queue: BinaryHeap<Reverse<(Step, ActorIx, ActorIx)>>,
     /// The pairs whose stances may differ from 0 or from their initial values, or that have their
     /// own onset rate: every other pair is indifferent both ways and has no disputes or pulls.
     live: LivePairs,
@@ -191,12 +196,13 @@ struct Scratch<'w> {
     keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, ObligationIx))>,
 }
 
-/// A set of unordered pairs `(i < j)`, listed in ascending order when asked.
+/// A set of unordered pairs `(i < j)`, in the order they were added.
 #[derive(Debug, Clone)]
 struct LivePairs {
     list: Vec<(ActorIx, ActorIx)>,
     member: Vec<bool>,
-    sorted: bool,
+    /// The pairs added since the onset phase last took them into its schedule.
+    fresh: Vec<(ActorIx, ActorIx)>,
     /// For each actor, the other end of each of its live pairs.
     neighbours: Vec<Vec<ActorIx>>,
 }
@@ -213,7 +219,7 @@ impl LivePairs {
         LivePairs {
             list: initial.to_vec(),
             member,
-            sorted: initial.is_sorted(),
+            fresh: initial.to_vec(),
             neighbours,
         }
     }
@@ -224,7 +230,7 @@ impl LivePairs {
         if i != j && !self.member[i.pair(j, n)] {
             self.member[i.pair(j, n)] = true;
             self.list.push((i, j));
-            self.sorted = false;
+            self.fresh.push((i, j));
             self.neighbours[i].push(j);
             self.neighbours[j].push(i);
         }
@@ -269,7 +275,8 @@ impl<'w> Simulation<'w> {
             membership: Membership::new(n),
             derived: Derived::new(n),
             live: LivePairs::new(n, &world.live_pairs),
-            onset_next: vec![None; n * n],
+            onset_next: vec![Candidate::default(); n * n],
+            onset_queue: BinaryHeap::new(),
             pressure: vec![0.0; n],
             capability: world.actors.iter().map(|a| a.capability).collect(),
             war_stock: vec![0.0; n],

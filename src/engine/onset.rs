@@ -1,5 +1,7 @@
 //! Phase 3 (docs/MODEL.md §1.3, §3.3): dispute onset between pairs not already opposed.
 
+use std::cmp::Reverse;
+
 use super::derived::Cover;
 use super::draws::{Purpose, pair_key};
 use super::observe::Observer;
@@ -25,21 +27,37 @@ impl Simulation<'_> {
             self.refresh_cover();
         }
         // Pairs not live are indifferent both ways and have no rate of their own: no disputes.
-        let mut live = std::mem::take(&mut self.live.list);
-        if !self.live.sorted {
-            // A sorted run with the pairs added since at its end: the stable sort merges it cheaply.
-            live.sort();
-            self.live.sorted = true;
-        }
-        for &(i, j) in &live {
-            // Thinning (docs/MODEL.md §3.3): the pair's candidate steps are Bernoulli trials at a
-            // bound on its per-step probability; only at a candidate is the probability now
-            // computed and the candidate accepted in proportion.
+        // Those that became live since the last onset phase join the schedule at their first
+        // candidate step from this one on (docs/MODEL.md §3.3).
+        let mut fresh = std::mem::take(&mut self.live.fresh);
+        for &(i, j) in &fresh {
             let k = i.pair(j, n);
             let bound = world.onset_bounds[k];
-            if bound.q <= 0.0 || !self.is_candidate(k, i, j, bound) {
-                continue;
+            if bound.q > 0.0 {
+                let mut next = Candidate {
+                    step: self.gap(i, j, bound, 0),
+                    index: 0,
+                };
+                while next.step < self.step {
+                    next = self.after(i, j, bound, next);
+                }
+                self.schedule(i, j, next);
             }
+        }
+        fresh.clear();
+        self.live.fresh = fresh;
+        // Thinning: only the pairs whose candidate step this is are visited, in pair order; each
+        // is scheduled at its next candidate, and the probability is computed only now and the
+        // candidate accepted in proportion.
+        while let Some(&Reverse((step, i, j))) = self.onset_queue.peek() {
+            if step > self.step {
+                break;
+            }
+            self.onset_queue.pop();
+            let k = i.pair(j, n);
+            let bound = world.onset_bounds[k];
+            let next = self.after(i, j, bound, self.onset_next[k]);
+            self.schedule(i, j, next);
             // Who can start it: either side of a pair with its own record; otherwise only a side
             // whose reach takes in the other (docs/MODEL.md §3.3).
             let (mut rate, can) = match world.dyad_rates[k] {
@@ -94,46 +112,40 @@ impl Simulation<'_> {
             let region = world.dyad_regions[i.pair(j, n)].unwrap_or(world.actors[on].regions[0]);
             self.confront(by, on, level, region, None, obs);
         }
-        // Keep any pair a confrontation made live meanwhile.
-        if !self.live.list.is_empty() {
-            live.append(&mut self.live.list);
-            self.live.sorted = false;
-        }
-        self.live.list = live;
     }
 
-    /// Whether this step is one of pair `k`'s (`i < j`) candidate steps, moving its schedule on
-    /// past this step if it is. The schedule is a function of the pair and its bound alone: the
-    /// m-th gap between candidates is geometric, drawn from the pair's m-th draw, so a pair that
-    /// becomes live late, or in one arm of a comparison and not the other, has the same candidates.
-    fn is_candidate(&mut self, k: usize, i: ActorIx, j: ActorIx, bound: OnsetBound) -> bool {
-        let step = self.step;
-        let draws = self.draws;
-        let gap = |index: u32| {
-            let u = draws.uniform(Purpose::OnsetCandidate, index, [pair_key(i, j), 0]);
-            // Failures before the first success of Bernoulli(q) trials; 0 when q is 1.
-            let gap = ((-u).ln_1p() / bound.ln_miss).floor();
-            if gap < f64::from(Step::MAX) {
-                gap as Step
-            } else {
-                Step::MAX
-            }
-        };
-        let next = self.onset_next[k].get_or_insert_with(|| Candidate {
-            step: gap(0),
-            index: 0,
-        });
-        // A pair visited for the first time after its first candidates skips them.
-        while next.step < step {
-            next.index += 1;
-            next.step = next.step.saturating_add(1).saturating_add(gap(next.index));
+    /// The `index`-th gap of pair (`i`, `j`)'s candidate steps: the failures before the next
+    /// success of Bernoulli(q) trials, 0 when q is 1. The schedule is a function of the pair and
+    /// its bound alone, so a pair that becomes live late, or in one arm of a comparison and not the
+    /// other, has the same candidates.
+    fn gap(&self, i: ActorIx, j: ActorIx, bound: OnsetBound, index: u32) -> Step {
+        let u = self
+            .draws
+            .uniform(Purpose::OnsetCandidate, index, [pair_key(i, j), 0]);
+        let gap = ((-u).ln_1p() / bound.ln_miss).floor();
+        if gap < f64::from(Step::MAX) {
+            gap as Step
+        } else {
+            Step::MAX
         }
-        if next.step != step {
-            return false;
+    }
+
+    /// The candidate after `candidate`.
+    fn after(&self, i: ActorIx, j: ActorIx, bound: OnsetBound, candidate: Candidate) -> Candidate {
+        let index = candidate.index + 1;
+        Candidate {
+            step: (candidate.step.saturating_add(1)).saturating_add(self.gap(i, j, bound, index)),
+            index,
         }
-        next.index += 1;
-        next.step = step.saturating_add(1).saturating_add(gap(next.index));
-        true
+    }
+
+    /// Records pair (`i`, `j`)'s next candidate and queues it if it falls within the horizon.
+    fn schedule(&mut self, i: ActorIx, j: ActorIx, next: Candidate) {
+        let k = i.pair(j, self.n());
+        self.onset_next[k] = next;
+        if next.step < self.world.steps {
+            self.onset_queue.push(Reverse((next.step, i, j)));
+        }
     }
 
     /// `deterrence` if `target` is the partner of an in-force defense obligation whose holder is not
