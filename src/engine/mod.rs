@@ -205,6 +205,11 @@ struct LivePairs {
     fresh: Vec<(ActorIx, ActorIx)>,
     /// For each actor, the other end of each of its live pairs.
     neighbours: Vec<Vec<ActorIx>>,
+    /// The pairs whose stances have been moved or pulled: the others are still at their initial
+    /// stances, where reversion holds them, so stance dynamics leaves them be (docs/MODEL.md
+    /// §3.9).
+    moving: Vec<(ActorIx, ActorIx)>,
+    is_moving: Vec<bool>,
 }
 
 impl LivePairs {
@@ -221,13 +226,21 @@ impl LivePairs {
             member,
             fresh: initial.to_vec(),
             neighbours,
+            moving: Vec::new(),
+            is_moving: vec![false; n * n],
         }
     }
 
-    /// Adds the pair of `a` and `b` (in either order).
+    /// Marks the pair of `a` and `b` (in either order) as one whose stances move: live, and
+    /// visited by stance dynamics from now on.
     fn touch(&mut self, n: usize, a: ActorIx, b: ActorIx) {
         let (i, j) = (a.min(b), a.max(b));
-        if i != j && !self.member[i.pair(j, n)] {
+        if i == j || self.is_moving[i.pair(j, n)] {
+            return;
+        }
+        self.is_moving[i.pair(j, n)] = true;
+        self.moving.push((i, j));
+        if !self.member[i.pair(j, n)] {
             self.member[i.pair(j, n)] = true;
             self.list.push((i, j));
             self.fresh.push((i, j));

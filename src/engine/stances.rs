@@ -16,7 +16,9 @@ impl Simulation<'_> {
     /// - sanctions: a target under pressure P away from its senders, k_sanc·P·(−1 − s), and toward
     ///   aligned busters and fellow targets of the same senders, k_sanc·P·(1 − s).
     ///
-    /// Only live pairs (§3.9) can have a pull, so only they are visited: the others stay at 0.
+    /// Only live pairs (§3.9) can have a pull, and of those only pairs whose stances have moved
+    /// or are pulled now: a pair still at its initial stances has no reversion pull and keeps
+    /// them exactly, so it is not visited.
     pub(super) fn stance_dynamics(&mut self) {
         let world = self.world;
         let p = &world.params;
@@ -30,7 +32,7 @@ impl Simulation<'_> {
         let live = &mut self.live;
 
         if p.stance_reversion > 0.0 {
-            for &(i, j) in &live.list {
+            for &(i, j) in &live.moving {
                 for k in [i.pair(j, n), j.pair(i, n)] {
                     pull[k] += p.stance_reversion * (world.initial_stances[k] - self.stances[k]);
                 }
@@ -125,7 +127,7 @@ impl Simulation<'_> {
             }
         }
 
-        for &(i, j) in &live.list {
+        for &(i, j) in &live.moving {
             for k in [i.pair(j, n), j.pair(i, n)] {
                 self.stances[k] = (self.stances[k] + pull[k] * dt).clamp(-1.0, 1.0);
                 pull[k] = 0.0;
