@@ -38,6 +38,11 @@ impl Membership {
         self.opposition[a.pair(b, self.n)] > 0
     }
 
+    /// The active conflicts `actor` takes part in, in order of joining.
+    pub(super) fn engaged(&self, actor: ActorIx) -> &[ConflictIx] {
+        &self.engaged[actor]
+    }
+
     /// Whether `actor` takes part in active conflict `c`.
     pub(super) fn takes_part(&self, actor: ActorIx, c: ConflictIx) -> bool {
         self.engaged[actor].contains(&c)

@@ -615,8 +615,10 @@ impl<'w> Simulation<'w> {
 
     /// The highest level at which an actor takes part in any active conflict.
     pub fn actor_level(&self, actor: ActorIx) -> Level {
-        self.active_conflicts()
-            .filter_map(|c| c.level_of(actor))
+        self.membership
+            .engaged(actor)
+            .iter()
+            .filter_map(|&c| self.conflicts[c].level_of(actor))
             .max()
             .unwrap_or(Level::Peace)
     }
