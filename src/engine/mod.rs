@@ -58,6 +58,7 @@ use crate::model::{Level, Pathway};
 use crate::scenario::{NuclearStatus, Step, Support};
 use derived::{Change, Derived};
 use draws::{Draws, Purpose};
+pub(crate) use draws::{key_of, mix};
 use membership::Membership;
 use obligations::Decision;
 

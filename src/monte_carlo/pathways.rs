@@ -27,6 +27,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::{key_of, mix};
 use crate::model::Pathway;
 
 /// The most pathways a block keeps. Below it every count is exact; above it each count may fall
@@ -54,16 +55,9 @@ const REGISTER_BITS: u32 = 12;
 
 impl Distinct {
     fn add(&mut self, pathway: &Pathway) {
-        // FNV-1a over the text, then SplitMix64's finaliser to spread it over every bit.
-        let mut h = pathway
-            .as_str()
-            .bytes()
-            .fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
-            });
-        h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        h ^= h >> 31;
+        // The engine's stable hash of a name: FNV-1a, then SplitMix64's finaliser to spread it
+        // over every bit.
+        let h = mix(key_of(pathway.as_str()));
         let register = (h >> (64 - REGISTER_BITS)) as usize;
         let rank = ((h << REGISTER_BITS).leading_zeros() + 1).min(64 - REGISTER_BITS + 1) as u8;
         self.grow();
@@ -290,13 +284,10 @@ impl PathwayCounts {
         ranked
     }
 
-    /// The number of distinct pathways: exact while every count is, else estimated (±1.6 %).
-    pub fn distinct(&self) -> u64 {
-        if self.shortfall() == 0 {
-            self.ranked().len() as u64
-        } else {
-            self.distinct.estimate()
-        }
+    /// The estimated number of distinct pathways (±1.6 %) once a count has been cut; `None`
+    /// while every count is exact, when [`ranked`](Self::ranked) lists every pathway.
+    pub fn estimated_distinct(&self) -> Option<u64> {
+        (self.shortfall() > 0).then(|| self.distinct.estimate())
     }
 
     /// The most any count of [`ranked`](Self::ranked) falls short of the true count: 0 when every
@@ -421,7 +412,7 @@ mod tests {
             );
         }
         // The distinct pathways, estimated once counts are cut, within four standard errors.
-        let estimate = whole.distinct() as f64;
+        let estimate = whole.estimated_distinct().unwrap() as f64;
         assert!(
             (estimate / exact.len() as f64 - 1.0).abs() < 4.0 * 0.0163,
             "{estimate} of {}",

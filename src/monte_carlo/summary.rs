@@ -1032,7 +1032,10 @@ impl Results {
             obligations,
             regimes,
             top_pathways,
-            distinct_pathways: c.pathways.distinct(),
+            distinct_pathways: c
+                .pathways
+                .estimated_distinct()
+                .unwrap_or(pathways.len() as u64),
             pathway_shortfall: c.pathways.shortfall(),
             transfers: labels
                 .transfers
