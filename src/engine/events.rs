@@ -340,6 +340,8 @@ impl Simulation<'_> {
             severity.unwrap_or_else(|| self.draw_severity(attacker, attacked))
         };
         let t = self.step;
+        self.derived
+            .invalidate(super::derived::Change::Attacked(c, [attacker, attacked]));
         let conflict = &mut self.conflicts[c];
         if conflict.initiator.is_none() {
             conflict.initiator = conflict.side_of(attacker);

@@ -191,6 +191,7 @@ struct Scratch<'w> {
     conflicts: Vec<ConflictIx>,
     candidates: Vec<ObligationIx>,
     due: Vec<(ConflictIx, ObligationIx)>,
+    stale: derived::Stale,
     postures: Vec<Posture>,
     build: Vec<f64>,
     lethal: Vec<(ConflictIx, ActorIx, Side)>,
@@ -654,7 +655,7 @@ impl<'w> Simulation<'w> {
     ) {
         let step = self.step;
         self.membership.join(&self.conflicts[c], actor, side);
-        self.derived.invalidate(Change::Joined(c));
+        self.derived.invalidate(Change::Joined(c, actor));
         let conflict = &mut self.conflicts[c];
         conflict.participants.push(Participant {
             actor,
@@ -685,7 +686,7 @@ impl<'w> Simulation<'w> {
             },
         );
         self.check_neutrality(c, actor, side, obs);
-        self.note_levels(c);
+        self.record_levels(c);
     }
 
     /// Records violations when `actor`, now on `side` of conflict `c`, stands against a partner of a
@@ -739,9 +740,15 @@ impl<'w> Simulation<'w> {
         }
     }
 
-    /// Updates every participant's and the run's highest levels after a change in conflict `c`.
+    /// Updates every participant's and the run's highest levels after a change in conflict `c`
+    /// that may change anything its obligations read.
     fn note_levels(&mut self, c: ConflictIx) {
         self.derived.invalidate(Change::Moved(c));
+        self.record_levels(c);
+    }
+
+    /// Updates every participant's and the run's highest levels.
+    fn record_levels(&mut self, c: ConflictIx) {
         let conflict = &self.conflicts[c];
         for p in &conflict.participants {
             let level = p.cap.min(conflict.level);
@@ -794,7 +801,8 @@ impl<'w> Simulation<'w> {
         if level == Level::Peace {
             self.end_conflict(c, obs);
         } else {
-            self.note_levels(c);
+            self.derived.invalidate(Change::Level(c, from));
+            self.record_levels(c);
         }
     }
 

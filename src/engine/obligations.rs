@@ -47,17 +47,28 @@ impl<'w> Simulation<'w> {
         let mut all = self.derived.check_all(mobilisation);
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
         let mut due = std::mem::take(&mut self.scratch.due);
+        let mut stale = std::mem::take(&mut self.scratch.stale);
         for _round in 0..=world.obligations.len() {
             // Every obligation whose conditions hold at the start of the round...
             due.clear();
             for &c in self.membership.active() {
                 // Checked now, whether or not it moved.
-                let moved = self.derived.take_moved(c);
-                if !(all || moved) {
+                self.derived.take_moved(c, &mut stale);
+                if !all && stale.is_fresh() {
                     continue;
                 }
+                let level = self.conflicts[c].level;
                 self.candidates(c, &mut candidates);
                 for &ob in &candidates {
+                    if !all && !stale.affects(&world.obligations[ob], level) {
+                        // Failed at the last check, and nothing it reads has changed.
+                        #[cfg(test)]
+                        {
+                            assert!(self.verdict(ob, c).is_err(), "{ob:?} skipped in {c:?}");
+                            SKIPPED.set(SKIPPED.get() + 1);
+                        }
+                        continue;
+                    }
                     if !self.conflicts[c].has_fired_at_war(ob) && self.verdict(ob, c).is_ok() {
                         due.push((c, ob));
                     }
@@ -88,6 +99,7 @@ impl<'w> Simulation<'w> {
         }
         self.scratch.candidates = candidates;
         self.scratch.due = due;
+        self.scratch.stale = stale;
         self.derived.checked();
     }
 
@@ -190,8 +202,8 @@ impl<'w> Simulation<'w> {
             obligation: ob,
             war: firing.war,
         });
-        // A firing can satisfy another obligation's `after` in this conflict: check it again.
-        self.derived.invalidate(super::derived::Change::Moved(c));
+        // A firing can satisfy another obligation's `after` in this conflict.
+        self.derived.invalidate(super::derived::Change::Fired(c));
         let (honoured, probability) = if firing.engaged {
             (true, 1.0) // already fighting on that side: nothing to decide
         } else {
@@ -207,8 +219,10 @@ impl<'w> Simulation<'w> {
         );
         if firing.engaged && joins {
             // Already on that side: honouring means taking part up to the response level.
+            // Only mobilisation reads caps, and where there is any, the firing has every
+            // obligation checked again.
             self.conflicts[c].raise_cap(o.holder, o.response_level);
-            self.note_levels(c);
+            self.record_levels(c);
         }
         let joins_at = (honoured && joins && !firing.engaged).then(|| {
             let [min, max] = o.delay;
@@ -484,5 +498,77 @@ impl PartialOrd for Total {
 impl Ord for Total {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Verdicts skipped as unchanged on this thread, each checked to fail (unit tests only).
+    static SKIPPED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SKIPPED;
+    use crate::engine::{Simulation, World};
+    use crate::scenario::ObligationKind;
+
+    /// Obligation checks skip what did not change (`derived::Stale`). In unit tests every skipped
+    /// verdict is computed all the same and must fail. Run scenarios with every kind of clause,
+    /// among them July 1914's `after` without its mobilisation clauses (with them, every
+    /// obligation is checked at every change and nothing is skipped), and count the skips so that
+    /// the check is known to run.
+    #[test]
+    fn no_skipped_verdict_holds() {
+        for (file, without_mobilisation, runs) in [
+            ("scenarios/world_2018.json", false, 3),
+            ("scenarios/northeast_asia_2024.json", false, 40),
+            ("scenarios/july_1914.json", true, 200),
+            ("scenarios/july_1914.json", false, 60),
+            ("scenarios/september_1939.json", false, 60),
+            ("consultation on display", false, 200),
+        ] {
+            let mut scenario = match file.strip_suffix(".json") {
+                Some(_) => crate::scenario::load(file).unwrap(),
+                None => consultation_on_display(),
+            };
+            if without_mobilisation {
+                for treaty in &mut scenario.treaties {
+                    treaty
+                        .obligations
+                        .retain(|o| o.kind != ObligationKind::Mobilize);
+                }
+            }
+            let world = World::new(&scenario).unwrap();
+            SKIPPED.set(0);
+            for run in 0..runs {
+                Simulation::new(&world, 7, run).run_to_end(&mut ());
+            }
+            if world.mobilize_obligations.is_empty() {
+                assert!(SKIPPED.get() > 0, "{file}: no verdict skipped");
+            } else {
+                assert_eq!(SKIPPED.get(), 0, "{file}: a verdict skipped");
+            }
+        }
+    }
+
+    /// The two-actor dispute with a third actor bound to consult with the target once the dispute
+    /// reaches a show of force: a dispute that starts lower and rises passes its `min_level` with
+    /// no other change, the one case where only the level calls for a check.
+    fn consultation_on_display() -> crate::scenario::Scenario {
+        let text = std::fs::read_to_string("scenarios/two_actor_dispute.json").unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        json["actors"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!(
+                {"id": "C", "name": "Gamma", "capability": 1.0, "economy": 1.0}
+            ));
+        json["treaties"] = serde_json::json!([{
+            "id": "pact", "name": "Pact", "members": ["B", "C"],
+            "obligations": [{"id": "consult", "kind": "consultation", "holder": "C",
+                             "partner": "B", "trigger": {"min_level": "display"}}]
+        }]);
+        crate::scenario::parse(&json.to_string(), "consultation on display").unwrap()
     }
 }
