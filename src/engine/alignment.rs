@@ -72,7 +72,15 @@ impl Simulation<'_> {
         let Some(info) = &self.world.alignment else {
             return;
         };
-        let mut record = self.outcome.alignment.take().unwrap_or_default();
+        let mut record = self.outcome.alignment.take().unwrap_or_else(|| {
+            // Room for every step at once, rather than growing step by step.
+            let steps = self.world.steps as usize;
+            AlignmentRecord {
+                stances: Vec::with_capacity(steps * info.pairs.len()),
+                polarisation: Vec::with_capacity(steps),
+                checkpoints: Vec::with_capacity(info.checkpoints.len()),
+            }
+        });
         let (stances, n) = (&self.stances, self.world.n());
         let stance = |a: ActorIx, b: ActorIx| stances[a.pair(b, n)];
         record

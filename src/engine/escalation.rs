@@ -78,15 +78,8 @@ impl Simulation<'_> {
         let world = self.world;
         let conflict = &self.conflicts[c];
         let (f0, f1) = (conflict.founder(Side::A), conflict.founder(Side::B));
-        let capability = Side::BOTH.map(|side| self.side_capability(c, side));
-        let mean_pressure = |side: Side| {
-            let (sum, count) = conflict
-                .side(side)
-                .fold((0.0, 0usize), |(s, n), a| (s + self.pressure[a], n + 1));
-            sum / count.max(1) as f64
-        };
-        let nuclear =
-            Side::BOTH.map(|side| conflict.side(side).any(|a| self.nuclear[a].is_armed()));
+        let sides = Side::BOTH.map(|side| self.side_view(c, side));
+        let capability = sides.map(|s| s.capability);
         EscalationContext {
             founders: [world.actors[f0].id.as_str(), world.actors[f1].id.as_str()],
             region: world.regions[conflict.region].id.as_str(),
@@ -102,9 +95,9 @@ impl Simulation<'_> {
                     expected[0] / capability[0].max(1e-12),
                 ]
             },
-            pressure: Side::BOTH.map(mean_pressure),
-            nuclear,
-            nuclear_weight: Side::BOTH.map(|side| self.nuclear_weight(c, side)),
+            pressure: sides.map(|s| s.pressure),
+            nuclear: sides.map(|s| s.nuclear),
+            nuclear_weight: sides.map(|s| s.nuclear_weight),
             belligerents: conflict
                 .participants
                 .iter()

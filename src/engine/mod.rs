@@ -80,6 +80,21 @@ struct Candidate {
     index: u32,
 }
 
+/// One side of a conflict as escalation and honouring read it ([`Simulation::side_view`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SideView {
+    /// Its effective capability: its members' capability eroded by sanctions, plus its
+    /// supporters' times their support weight.
+    capability: f64,
+    /// The mean sanction pressure on its members.
+    pressure: f64,
+    /// Whether a member has nuclear arms.
+    nuclear: bool,
+    /// How much nuclear arms weigh for it against the other side: the heaviest of its members'
+    /// arsenals and its supporters' arsenals times their support weight (docs/MODEL.md §3.4).
+    nuclear_weight: f64,
+}
+
 /// A support posture held by a non-belligerent in a conflict.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Posture {
@@ -191,11 +206,30 @@ struct Scratch<'w> {
     conflicts: Vec<ConflictIx>,
     candidates: Vec<ObligationIx>,
     due: Vec<(ConflictIx, ObligationIx)>,
+    members: [Vec<ActorIx>; 2],
     stale: derived::Stale,
     postures: Vec<Posture>,
     build: Vec<f64>,
     lethal: Vec<(ConflictIx, ActorIx, Side)>,
     keyed: Vec<(obligations::FiringKey<'w>, (ConflictIx, ObligationIx))>,
+}
+
+/// An actor's mean stance toward the members of a conflict's `side` minus its mean stance toward
+/// the other side's: `row` holds its stances toward every actor, and `members` lists each side's
+/// members in the conflict's order.
+fn stance_gap<I: Iterator<Item = ActorIx>>(
+    row: &[f64],
+    members: impl Fn(Side) -> I,
+    side: Side,
+) -> f64 {
+    let mean = |side: Side| {
+        let (sum, count) = members(side).fold((0.0, 0usize), |(sum, count), m| {
+            (sum + row[m.index()], count + 1)
+        });
+        sum / count as f64
+    };
+    // Each side has its founder, so neither count is 0.
+    mean(side) - mean(side.other())
 }
 
 /// A set of unordered pairs `(i < j)`, in the order they were added.
@@ -235,11 +269,17 @@ impl LivePairs {
 
     /// Marks the pair of `a` and `b` (in either order) as one whose stances move: live, and
     /// visited by stance dynamics from now on.
+    #[inline]
     fn touch(&mut self, n: usize, a: ActorIx, b: ActorIx) {
         let (i, j) = (a.min(b), a.max(b));
-        if i == j || self.is_moving[i.pair(j, n)] {
-            return;
+        if i != j && !self.is_moving[i.pair(j, n)] {
+            self.start_moving(n, i, j);
         }
+    }
+
+    /// Marks the pair `(i < j)`, not yet moving, as moving.
+    #[inline(never)]
+    fn start_moving(&mut self, n: usize, i: ActorIx, j: ActorIx) {
         self.is_moving[i.pair(j, n)] = true;
         self.moving.push((i, j));
         if !self.member[i.pair(j, n)] {
@@ -403,8 +443,18 @@ impl<'w> Simulation<'w> {
         if self.is_finished() {
             return;
         }
-        // The phases of docs/MODEL.md §1.3, in its order and with its numbers.
-        self.refresh_treaties();
+        // The phases of docs/MODEL.md §1.3, in its order and with its numbers. Between the
+        // boundaries of treaties' ranges, only events change which are in force, and they refresh
+        // it themselves.
+        if self.step == 0
+            || self
+                .world
+                .treaty_boundaries
+                .binary_search(&self.step)
+                .is_ok()
+        {
+            self.refresh_treaties();
+        }
         self.make_due_entries(obs); // 1. entries due
         self.scripted_events(obs); // 2. scripted events
         self.onset(obs); // 3. dispute onset
@@ -471,6 +521,12 @@ impl<'w> Simulation<'w> {
         &mut self.stances[from.pair(to, n)]
     }
 
+    /// An actor's stances toward every actor, in index order.
+    fn stances_of(&self, actor: ActorIx) -> &[f64] {
+        let n = self.n();
+        &self.stances[actor.index() * n..][..n]
+    }
+
     /// Hostility of a pair: max(0, −(s_ij + s_ji)/2).
     fn hostility(&self, a: ActorIx, b: ActorIx) -> f64 {
         self.signed_hostility(a, b).max(0.0)
@@ -534,34 +590,36 @@ impl<'w> Simulation<'w> {
         }
     }
 
-    /// How much nuclear arms weigh for side `side` of conflict `c` against the other: the
-    /// heaviest of its members' arsenals and its supporters' arsenals times their support weight
-    /// (docs/MODEL.md §3.4).
-    fn nuclear_weight(&self, c: ConflictIx, side: Side) -> f64 {
-        let members = self.conflicts[c]
-            .side(side)
-            .map(|m| self.arsenal_weight(m, c, side.other()))
-            .fold(0.0, f64::max);
-        if members >= 1.0 {
-            // No supporter weighs more than 1.
-            return members;
+    /// What escalation and honouring read of side `side` of conflict `c`, in one pass over its
+    /// members and one over its supporters.
+    fn side_view(&self, c: ConflictIx, side: Side) -> SideView {
+        let against = side.other();
+        // Sums start at −0, as `Iterator::sum` does.
+        let (mut members, mut pressure, mut count) = (-0.0, 0.0, 0usize);
+        let (mut nuclear, mut weight) = (false, 0.0f64);
+        for m in self.conflicts[c].side(side) {
+            members += self.effective_capability(m);
+            pressure += self.pressure[m];
+            count += 1;
+            nuclear |= self.nuclear[m].is_armed();
+            weight = weight.max(self.arsenal_weight(m, c, against));
         }
-        self.supporters(c, side)
-            .map(|s| self.support_weight(s.support) * self.arsenal_weight(s.actor, c, side.other()))
-            .fold(members, f64::max)
-    }
-
-    /// A side's effective capability: its members plus weighted supporters.
-    fn side_capability(&self, c: ConflictIx, side: Side) -> f64 {
-        let members: f64 = self.conflicts[c]
-            .side(side)
-            .map(|a| self.effective_capability(a))
-            .sum();
-        let supporters: f64 = self
-            .supporters(c, side)
-            .map(|s| self.support_weight(s.support) * self.effective_capability(s.actor))
-            .sum();
-        members + supporters
+        // No supporter's arsenal weighs more than 1.
+        let members_weight = weight;
+        let mut supporters = -0.0;
+        for s in self.supporters(c, side) {
+            let share = self.support_weight(s.support);
+            supporters += share * self.effective_capability(s.actor);
+            if members_weight < 1.0 {
+                weight = weight.max(share * self.arsenal_weight(s.actor, c, against));
+            }
+        }
+        SideView {
+            capability: members + supporters,
+            pressure: pressure / count.max(1) as f64,
+            nuclear,
+            nuclear_weight: weight,
+        }
     }
 
     /// Whether a treaty is in force at `step`: its range, or from a `sign` event, and not ended.

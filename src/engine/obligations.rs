@@ -325,7 +325,7 @@ impl<'w> Simulation<'w> {
             .map(|&a| self.stance(o.holder, a))
             .sum::<f64>()
             / adversaries.len().max(1) as f64;
-        let capability_adversary = self.side_capability(c, firing.side.other());
+        let capability_adversary = self.side_view(c, firing.side.other()).capability;
         self.rules.honouring.probability(&HonourContext {
             holder: world.actors[o.holder].id.as_str(),
             partner: world.actors[o.partner].id.as_str(),
@@ -445,14 +445,8 @@ impl<'w> Simulation<'w> {
 
     /// An actor's mean stance toward a side's members minus its mean stance toward the other's.
     pub(super) fn stance_gap(&self, actor: ActorIx, c: ConflictIx, side: Side) -> f64 {
-        let mut sum = [0.0; 2];
-        let mut count = [0usize; 2];
-        for p in &self.conflicts[c].participants {
-            sum[p.side] += self.stance(actor, p.actor);
-            count[p.side] += 1;
-        }
-        // Each side has its founder, so neither count is 0.
-        sum[side] / count[side] as f64 - sum[side.other()] / count[side.other()] as f64
+        let conflict = &self.conflicts[c];
+        super::stance_gap(self.stances_of(actor), |s| conflict.side(s), side)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::conflict::Side;
 use super::observe::{Event, Observer};
-use super::{Posture, Simulation};
+use super::{Posture, Simulation, stance_gap};
 use crate::scenario::Support;
 
 impl Simulation<'_> {
@@ -18,8 +18,13 @@ impl Simulation<'_> {
         next.clear();
         let mut candidates = std::mem::take(&mut self.scratch.actors);
         let mut seen = std::mem::take(&mut self.scratch.seen);
+        let mut members = std::mem::take(&mut self.scratch.members);
         for &c in self.membership.active() {
             let conflict = &self.conflicts[c];
+            for side in Side::BOTH {
+                members[side].clear();
+                members[side].extend(conflict.side(side));
+            }
             // An actor indifferent to every participant has a gap of 0, below any positive
             // threshold: only the participants' live neighbours can take a posture.
             candidates.clear();
@@ -39,7 +44,8 @@ impl Simulation<'_> {
                 if self.takes_part(actor, c) || world.actors[actor].max_support == Support::None {
                     continue;
                 }
-                let gap_a = self.stance_gap(actor, c, Side::A);
+                let members = |side: Side| members[side].iter().copied();
+                let gap_a = stance_gap(self.stances_of(actor), members, Side::A);
                 let (side, gap) = if gap_a >= 0.0 {
                     (Side::A, gap_a)
                 } else {
@@ -95,5 +101,6 @@ impl Simulation<'_> {
         self.scratch.postures = std::mem::replace(&mut self.postures, next);
         self.scratch.actors = candidates;
         self.scratch.seen = seen;
+        self.scratch.members = members;
     }
 }

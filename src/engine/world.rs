@@ -370,6 +370,9 @@ pub struct World {
     /// stance either way: the only pairs that can have disputes or stance pulls until something
     /// changes a stance (docs/MODEL.md §3.3, §3.9).
     pub(crate) live_pairs: Vec<(ActorIx, ActorIx)>,
+    /// The steps at which a treaty's range begins or ends, ascending: only there (and where an
+    /// event signs or ends one) can which treaties are in force change.
+    pub(crate) treaty_boundaries: Vec<Step>,
     /// Initial stances, row-major `from * n + to`.
     pub initial_stances: Vec<f64>,
     /// Onset rate per year for each unordered pair `(i < j)` with its own rate, row-major `i * n + j`;
@@ -1140,6 +1143,12 @@ impl<'a> Compiler<'a> {
             regimes: sanctions.iter().map(|r| key_of(&r.id)).collect(),
             transfers: s.transfers.iter().map(|t| key_of(&t.id)).collect(),
         };
+        let mut treaty_boundaries: Vec<Step> = treaties
+            .iter()
+            .flat_map(|t| std::iter::once(t.from).chain(t.until))
+            .collect();
+        treaty_boundaries.sort_unstable();
+        treaty_boundaries.dedup();
         World {
             keys,
             focus,
@@ -1163,6 +1172,7 @@ impl<'a> Compiler<'a> {
             constraints_by_holder,
             mobilize_obligations,
             live_pairs,
+            treaty_boundaries,
             initial_stances,
             dyad_rates,
             dyad_regions,
