@@ -28,9 +28,13 @@ fn assert_identical(c: &serde_json::Value) {
             "{name}"
         );
     }
-    for (pathway, counts) in c["pathways"].as_object().unwrap() {
-        assert_eq!(counts[0], counts[1], "{pathway}");
-    }
+    let pathways = c["pathways"].as_array().unwrap();
+    assert!(
+        pathways[0]["blocks"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty())
+    );
+    assert_eq!(pathways[0], pathways[1], "pathways");
 }
 
 #[test]
@@ -165,4 +169,41 @@ fn keyed_draws_keep_the_arms_in_step() {
     let c: casus::monte_carlo::Comparison = serde_json::from_value(c).unwrap();
     let narrowing = c.narrowing().unwrap();
     assert!(narrowing >= 3.0, "{narrowing}");
+}
+
+/// Each arm's pathways are counted in bounded memory, as `casus run` counts them (docs/MODEL.md
+/// §3.10): past 2,048 pathways in a block of runs the counts are cut, the table says by how much,
+/// and the counts, cut or not, are the same at any thread count.
+#[test]
+fn pathways_in_bounded_memory_are_the_same_at_any_thread_count() {
+    let args = |threads| {
+        [
+            "scenarios/northeast_asia_2024.json",
+            "--set-b",
+            "transfers.rus_prk_aircraft.rate=[0.0007,0.0021]",
+            "--runs",
+            "10000",
+            "--threads",
+            threads,
+        ]
+    };
+    let one = comparison(&args("1"));
+    assert_eq!(one, comparison(&args("2")));
+    for arm in one["pathways"].as_array().unwrap() {
+        let cut = arm["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["shortfall"].as_u64().unwrap_or(0) > 0);
+        assert!(cut, "no count cut: the bound is not exercised");
+    }
+    let mut all = vec!["compare"];
+    all.extend_from_slice(&args("2"));
+    let text = casus(&all).stdout;
+    assert!(
+        text.contains(
+            "(counted in bounded memory: each count up to 1 run short in A and 1 run in B"
+        ),
+        "{text}"
+    );
 }

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::pathways::PathwayCounts;
 use super::wilson::{Z95, wilson};
 use crate::engine::{Outcome, World};
-use crate::model::{Level, Pathway};
+use crate::model::Level;
 
 /// How two arms agree on one yes/no outcome over paired runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -116,8 +117,8 @@ pub struct Comparison {
     pub triggered: BTreeMap<String, Paired>,
     /// Per obligation: honoured at least once.
     pub honoured: BTreeMap<String, Paired>,
-    /// Per pathway: runs in arm A and in arm B.
-    pub pathways: BTreeMap<Pathway, [u64; 2]>,
+    /// Runs by pathway in arm A and in arm B, each in bounded memory (docs/MODEL.md §3.10).
+    pub pathways: [PathwayCounts; 2],
     /// Standing at the end of the run, by name: each nuclear status an actor armed or receiving
     /// technology reaches (`PRK nuclear ≥ global`), and, where the scenario names blocs, each
     /// actor's leaning toward each (`CHN aligned with RUS–CHN–PRK`) and whether the blocs formed.
@@ -126,7 +127,7 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub(crate) fn add(&mut self, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
+    pub(crate) fn add(&mut self, run: u64, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
         self.runs += 1;
         if self.highest_at_least.is_empty() {
             self.highest_at_least = vec![Paired::default(); Level::ALL.len()];
@@ -165,11 +166,11 @@ impl Comparison {
             obligations(wb, b, true),
         );
         pair_maps(&mut self.standing, standing(wa, a), standing(wb, b));
-        self.pathways.entry(a.pathway.clone()).or_default()[0] += 1;
-        self.pathways.entry(b.pathway.clone()).or_default()[1] += 1;
+        self.pathways[0].add(run, &a.pathway);
+        self.pathways[1].add(run, &b.pathway);
     }
 
-    /// Adds another comparison's counts: exact, in any grouping.
+    /// Adds another comparison's counts, of other runs: the same in any grouping.
     pub fn merge(&mut self, other: &Comparison) {
         self.runs += other.runs;
         if self.highest_at_least.is_empty() {
@@ -192,10 +193,8 @@ impl Comparison {
                 mine.entry(k.clone()).or_default().merge(v);
             }
         }
-        for (k, [a, b]) in &other.pathways {
-            let e = self.pathways.entry(k.clone()).or_default();
-            e[0] += a;
-            e[1] += b;
+        for (mine, theirs) in self.pathways.iter_mut().zip(&other.pathways) {
+            mine.merge(theirs);
         }
     }
 

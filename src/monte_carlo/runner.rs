@@ -492,7 +492,7 @@ impl<'w> MonteCarlo<'w> {
                 for run in first..end {
                     let oa = self.simulation(a, run).run_to_end(&mut ());
                     let ob = self.simulation(b, run).run_to_end(&mut ());
-                    part.add(a, &oa, b, &ob);
+                    part.add(run, a, &oa, b, &ob);
                 }
                 part
             },

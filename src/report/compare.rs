@@ -1,8 +1,10 @@
 //! The readable output of `casus compare`.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::monte_carlo::{Comparison, Difference};
+use crate::report::text::runs;
 
 fn row(out: &mut String, name: &str, d: &Difference) {
     // Writing to a String cannot fail.
@@ -98,31 +100,35 @@ pub fn render(c: &Comparison, name_a: &str, name_b: &str, seed: u64, levels: &[S
         }
     }
     let share = |n: u64| 100.0 * n as f64 / c.runs.max(1) as f64;
-    let mut appear: Vec<(&crate::model::Pathway, u64)> = c
-        .pathways
-        .iter()
-        .filter(|(_, [a, b])| *a == 0 && *b > 0)
-        .map(|(p, [_, b])| (p, *b))
-        .collect();
-    appear.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-    let mut vanish: Vec<(&crate::model::Pathway, u64)> = c
-        .pathways
-        .iter()
-        .filter(|(_, [a, b])| *a > 0 && *b == 0)
-        .map(|(p, [a, _])| (p, *a))
-        .collect();
-    vanish.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-    for (title, list) in [
-        ("Pathways only in B", appear),
-        ("Pathways only in A", vanish),
-    ] {
-        if list.is_empty() {
+    // Each arm's pathways, most frequent first, and those the other arm never counted.
+    let ranked = c.pathways.each_ref().map(|p| p.ranked());
+    let counted = ranked
+        .each_ref()
+        .map(|r| r.iter().map(|&(p, _)| p).collect::<BTreeSet<_>>());
+    let mut listed = false;
+    for (title, arm) in [("Pathways only in B", 1), ("Pathways only in A", 0)] {
+        let only: Vec<_> = ranked[arm]
+            .iter()
+            .filter(|(p, _)| !counted[1 - arm].contains(p))
+            .collect();
+        if only.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{title} (most frequent, {} in all)", list.len());
-        for (pathway, n) in list.iter().take(8) {
+        listed = true;
+        let _ = writeln!(out, "\n{title} (most frequent, {} in all)", only.len());
+        for (pathway, n) in only.iter().take(8) {
             let _ = writeln!(out, "  {:>6.1} %  {pathway}", share(*n));
         }
+    }
+    let shortfall = c.pathways.each_ref().map(|p| p.shortfall());
+    if listed && shortfall != [0, 0] {
+        let _ = writeln!(
+            out,
+            "  (counted in bounded memory: each count up to {} short in A and {} in B, so a \
+             pathway listed for one arm may have as many runs in the other)",
+            runs(shortfall[0]),
+            runs(shortfall[1])
+        );
     }
     match c.narrowing() {
         Some(ratio) => {

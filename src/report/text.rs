@@ -15,17 +15,17 @@ pub(crate) fn distinct_pathways(r: &Results) -> String {
     if r.pathway_shortfall == 0 {
         format!("{} distinct", thousands(r.distinct_pathways))
     } else {
-        let runs = if r.pathway_shortfall == 1 {
-            "run"
-        } else {
-            "runs"
-        };
         format!(
-            "about {} distinct; each count up to {} {runs} short",
+            "about {} distinct; each count up to {} short",
             thousands(r.distinct_pathways),
-            thousands(r.pathway_shortfall)
+            runs(r.pathway_shortfall)
         )
     }
+}
+
+/// "1 run", "2 runs", "1,024 runs".
+pub(crate) fn runs(n: u64) -> String {
+    format!("{} {}", thousands(n), if n == 1 { "run" } else { "runs" })
 }
 
 /// The line after a table cut to `rows` of `total` rows, all of which `file` holds.
