@@ -33,7 +33,8 @@ pub(super) enum Change {
     Withdrawal,
     /// An actor joined conflict `c`.
     Joined(ConflictIx, ActorIx),
-    /// Conflict `c` changed in a way not listed below: its end, a cap, a scripted move.
+    /// Conflict `c` changed in a way not listed below: it began or widened (a confrontation),
+    /// ended, or a scripted event moved it.
     Moved(ConflictIx),
     /// Conflict `c` moved on the ladder from level `from`.
     Level(ConflictIx, Level),
