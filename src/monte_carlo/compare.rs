@@ -127,49 +127,6 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    pub(crate) fn add(&mut self, run: u64, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
-        self.runs += 1;
-        if self.highest_at_least.is_empty() {
-            self.highest_at_least = vec![Paired::default(); Level::ALL.len()];
-        }
-        for (k, paired) in self.highest_at_least.iter_mut().enumerate() {
-            let level = Level::ALL[k];
-            paired.add(a.highest >= level, b.highest >= level);
-        }
-        let at_war = |w: &World, o: &Outcome| -> BTreeMap<String, bool> {
-            w.actors
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (x.id.clone(), o.actor_highest[i] >= Level::War))
-                .collect()
-        };
-        pair_maps(&mut self.at_war, at_war(wa, a), at_war(wb, b));
-        let obligations = |w: &World, o: &Outcome, honoured_only: bool| -> BTreeMap<String, bool> {
-            let mut m: BTreeMap<String, bool> = w
-                .obligations
-                .iter()
-                .map(|ob| (label(w, ob), false))
-                .collect();
-            for t in o.triggers.iter().filter(|t| !honoured_only || t.honoured) {
-                m.insert(label(w, &w.obligations[t.obligation]), true);
-            }
-            m
-        };
-        pair_maps(
-            &mut self.triggered,
-            obligations(wa, a, false),
-            obligations(wb, b, false),
-        );
-        pair_maps(
-            &mut self.honoured,
-            obligations(wa, a, true),
-            obligations(wb, b, true),
-        );
-        pair_maps(&mut self.standing, standing(wa, a), standing(wb, b));
-        self.pathways[0].add(run, &a.pathway);
-        self.pathways[1].add(run, &b.pathway);
-    }
-
     /// Adds another comparison's counts, of other runs: the same in any grouping.
     pub fn merge(&mut self, other: &Comparison) {
         self.runs += other.runs;
@@ -210,6 +167,177 @@ impl Comparison {
             .map(|d| d.independent_half_width / ((d.hi - d.lo) / 2.0))
             .collect();
         (!ratios.is_empty()).then(|| ratios.iter().sum::<f64>() / ratios.len() as f64)
+    }
+}
+
+/// The names two arms are compared on that every run has (actors at war, obligations triggered
+/// and honoured), each with its position in the union of both arms' names, sorted: built once per
+/// comparison, so that each run is tallied by position rather than by building maps of names
+/// (15,000 obligations a run in `world_2018`).
+pub(crate) struct Names {
+    /// Actor ids, then for each arm each actor's position among them.
+    actors: (Vec<String>, [Vec<usize>; 2]),
+    /// Obligation labels, then for each arm each directed obligation's position among them.
+    obligations: (Vec<String>, [Vec<usize>; 2]),
+}
+
+impl Names {
+    pub(crate) fn new(a: &World, b: &World) -> Self {
+        let actors = |w: &World| w.actors.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+        let obligations = |w: &World| {
+            w.obligations
+                .iter()
+                .map(|ob| label(w, ob))
+                .collect::<Vec<_>>()
+        };
+        Names {
+            actors: positions([actors(a), actors(b)]),
+            obligations: positions([obligations(a), obligations(b)]),
+        }
+    }
+}
+
+/// The sorted union of two arms' lists of names, and each arm's names' positions in it.
+fn positions(arms: [Vec<String>; 2]) -> (Vec<String>, [Vec<usize>; 2]) {
+    let union: Vec<String> = arms
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let at = arms.map(|names| {
+        names
+            .iter()
+            .map(|n| union.binary_search(n).expect("in the union"))
+            .collect()
+    });
+    (union, at)
+}
+
+/// The counts of a set of paired runs, by position in [`Names`]: what each chunk of runs tallies,
+/// turned into a [`Comparison`] at the end.
+pub(crate) struct Tally<'n> {
+    names: &'n Names,
+    runs: u64,
+    highest_at_least: Vec<Paired>,
+    at_war: Vec<Paired>,
+    triggered: Vec<Paired>,
+    honoured: Vec<Paired>,
+    standing: BTreeMap<String, Paired>,
+    pathways: [PathwayCounts; 2],
+    /// Per arm, whether each name holds in the run being counted (reused from run to run).
+    flags: [Vec<bool>; 2],
+}
+
+impl<'n> Tally<'n> {
+    pub(crate) fn new(names: &'n Names) -> Self {
+        Tally {
+            names,
+            runs: 0,
+            highest_at_least: vec![Paired::default(); Level::ALL.len()],
+            at_war: vec![Paired::default(); names.actors.0.len()],
+            triggered: vec![Paired::default(); names.obligations.0.len()],
+            honoured: vec![Paired::default(); names.obligations.0.len()],
+            standing: BTreeMap::new(),
+            pathways: Default::default(),
+            flags: Default::default(),
+        }
+    }
+
+    /// Counts run `run` of arm A (`a` in world `wa`) and arm B.
+    pub(crate) fn add(&mut self, run: u64, wa: &World, a: &Outcome, wb: &World, b: &Outcome) {
+        self.runs += 1;
+        for (k, paired) in self.highest_at_least.iter_mut().enumerate() {
+            let level = Level::ALL[k];
+            paired.add(a.highest >= level, b.highest >= level);
+        }
+        let (names, flags) = (self.names, &mut self.flags);
+        fn at_war<'o>(o: &'o Outcome, at: &'o [usize]) -> impl Iterator<Item = usize> + 'o {
+            (o.actor_highest.iter().enumerate())
+                .filter(|(_, highest)| **highest >= Level::War)
+                .map(|(i, _)| at[i])
+        }
+        fn fired<'o>(
+            o: &'o Outcome,
+            at: &'o [usize],
+            honoured: bool,
+        ) -> impl Iterator<Item = usize> + 'o {
+            (o.triggers.iter())
+                .filter(move |t| !honoured || t.honoured)
+                .map(|t| at[t.obligation.index()])
+        }
+        let [at_a, at_b] = &names.actors.1;
+        tally(&mut self.at_war, flags, at_war(a, at_a), at_war(b, at_b));
+        let [at_a, at_b] = &names.obligations.1;
+        for (into, honoured) in [(&mut self.triggered, false), (&mut self.honoured, true)] {
+            tally(
+                into,
+                flags,
+                fired(a, at_a, honoured),
+                fired(b, at_b, honoured),
+            );
+        }
+        pair_maps(&mut self.standing, standing(wa, a), standing(wb, b));
+        self.pathways[0].add(run, &a.pathway);
+        self.pathways[1].add(run, &b.pathway);
+    }
+
+    /// Adds another tally's counts, of other runs: the same in any grouping.
+    pub(crate) fn merge(&mut self, other: &Tally<'_>) {
+        self.runs += other.runs;
+        for (mine, theirs) in [
+            (&mut self.highest_at_least, &other.highest_at_least),
+            (&mut self.at_war, &other.at_war),
+            (&mut self.triggered, &other.triggered),
+            (&mut self.honoured, &other.honoured),
+        ] {
+            mine.iter_mut().zip(theirs).for_each(|(m, t)| m.merge(t));
+        }
+        for (k, v) in &other.standing {
+            self.standing.entry(k.clone()).or_default().merge(v);
+        }
+        for (mine, theirs) in self.pathways.iter_mut().zip(&other.pathways) {
+            mine.merge(theirs);
+        }
+    }
+
+    /// The counts by name (none before the first run).
+    pub(crate) fn into_comparison(self) -> Comparison {
+        if self.runs == 0 {
+            return Comparison::default();
+        }
+        let named = |names: &[String], counts: Vec<Paired>| -> BTreeMap<String, Paired> {
+            names.iter().cloned().zip(counts).collect()
+        };
+        Comparison {
+            runs: self.runs,
+            highest_at_least: self.highest_at_least,
+            at_war: named(&self.names.actors.0, self.at_war),
+            triggered: named(&self.names.obligations.0, self.triggered),
+            honoured: named(&self.names.obligations.0, self.honoured),
+            pathways: self.pathways,
+            standing: self.standing,
+        }
+    }
+}
+
+/// Counts one paired run of yes/no outcomes by position: `a` and `b` give the positions at which
+/// each arm's outcome holds; `flags` is room for each arm's, reused.
+fn tally(
+    into: &mut [Paired],
+    flags: &mut [Vec<bool>; 2],
+    a: impl Iterator<Item = usize>,
+    b: impl Iterator<Item = usize>,
+) {
+    for flags in flags.iter_mut() {
+        flags.clear();
+        flags.resize(into.len(), false);
+    }
+    a.for_each(|k| flags[0][k] = true);
+    b.for_each(|k| flags[1][k] = true);
+    for (k, paired) in into.iter_mut().enumerate() {
+        paired.add(flags[0][k], flags[1][k]);
     }
 }
 

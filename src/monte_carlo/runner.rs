@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::compare::{Comparison, Paired};
+use super::compare::{Comparison, Names, Paired, Tally};
 use super::summary::{Counts, Labels, Provenance, Summary};
 use crate::engine::{Outcome, Rules, Simulation, World};
 use crate::model::Pathway;
@@ -481,14 +481,15 @@ impl<'w> MonteCarlo<'w> {
         stop: Option<&AtomicBool>,
     ) -> std::io::Result<Comparison> {
         let a = self.world;
-        let mut total = Comparison::default();
+        let names = Names::new(a, b);
+        let mut total = Tally::new(&names);
         self.drive(
             [0, self.runs],
             0,
             sink,
             stop,
             |first, end| {
-                let mut part = Comparison::default();
+                let mut part = Tally::new(&names);
                 for run in first..end {
                     let oa = self.simulation(a, run).run_to_end(&mut ());
                     let ob = self.simulation(b, run).run_to_end(&mut ());
@@ -501,7 +502,7 @@ impl<'w> MonteCarlo<'w> {
                 Ok(Next::Continue)
             },
         )?;
-        Ok(total)
+        Ok(total.into_comparison())
     }
 
     /// Pairs this experiment's world with each of `variants` run by run, following whether
