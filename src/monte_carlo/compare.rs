@@ -127,34 +127,6 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Adds another comparison's counts, of other runs: the same in any grouping.
-    pub fn merge(&mut self, other: &Comparison) {
-        self.runs += other.runs;
-        if self.highest_at_least.is_empty() {
-            self.highest_at_least = vec![Paired::default(); Level::ALL.len()];
-        }
-        for (a, b) in self
-            .highest_at_least
-            .iter_mut()
-            .zip(&other.highest_at_least)
-        {
-            a.merge(b);
-        }
-        for (mine, theirs) in [
-            (&mut self.at_war, &other.at_war),
-            (&mut self.triggered, &other.triggered),
-            (&mut self.honoured, &other.honoured),
-            (&mut self.standing, &other.standing),
-        ] {
-            for (k, v) in theirs {
-                mine.entry(k.clone()).or_default().merge(v);
-            }
-        }
-        for (mine, theirs) in self.pathways.iter_mut().zip(&other.pathways) {
-            mine.merge(theirs);
-        }
-    }
-
     /// The mean ratio of independent to paired interval widths over the headline outcomes on
     /// which the arms differ in some run: how much the common random numbers narrow the intervals.
     pub fn narrowing(&self) -> Option<f64> {
