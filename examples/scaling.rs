@@ -27,13 +27,37 @@ fn baseline() -> f64 {
 
 /// Runs per second of `runs` runs on two threads.
 fn speed(world: &World, runs: u64) -> f64 {
+    speed_on(world, runs, 2)
+}
+
+/// Runs per second of `runs` runs on `threads` threads.
+fn speed_on(world: &World, runs: u64, threads: usize) -> f64 {
     let start = Instant::now();
     MonteCarlo::new(world)
         .runs(runs)
-        .threads(2)
+        .threads(threads)
         .run(&mut (), None)
         .expect("no output to fail");
     runs as f64 / start.elapsed().as_secs_f64()
+}
+
+/// How much more work two threads do than one on this machine, with no shared state at all: each
+/// draws 10^8 ChaCha8 uniforms from its own generator. The ceiling for the runs' own speed-up.
+fn machine_speedup() -> f64 {
+    let draws = |seed: u64| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let sum: f64 = (0..100_000_000).map(|_| rng.random::<f64>()).sum();
+        std::hint::black_box(sum);
+    };
+    let start = Instant::now();
+    draws(1);
+    let one = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        s.spawn(|| draws(2));
+        draws(3);
+    });
+    2.0 * one / start.elapsed().as_secs_f64()
 }
 
 fn synthetic(actors: usize, steps: u32) -> World {
@@ -96,6 +120,24 @@ fn main() {
 
     let scenario = casus::scenario::load("scenarios/northeast_asia_2024.json").expect("bundled");
     let world = World::new(&scenario).expect("valid");
+    println!("\n| threads 1 → 2 | speed-up |");
+    println!("|---|---:|");
+    println!(
+        "| ChaCha8 uniforms, no shared state (the machine's ceiling) | {:.2}× |",
+        machine_speedup()
+    );
+    for (name, world, runs) in [
+        ("northeast_asia_2024", &world, 20_000),
+        (
+            "world_2018",
+            &rows.last().expect("world_2018 is the last row").1,
+            400,
+        ),
+    ] {
+        let one = speed_on(world, runs, 1);
+        let two = speed_on(world, runs, 2);
+        println!("| {name}, {} runs | {:.2}× |", thousands(runs), two / one);
+    }
     println!("\n| runs (northeast_asia_2024) | runs/s | run in uniforms |");
     println!("|---:|---:|---:|");
     let mut runs = 1_000;

@@ -5,9 +5,9 @@
 //! Both figures are upper bounds. The counts of an experiment grow with actors × steps (each
 //! actor's first war by step), actors² (stance sums), and obligations × steps (each obligation's
 //! first firing by step, allocated when it first fires: bounded here as if every obligation fires).
-//! The pool holds one partial count per chunk of a batch before merging them in run order (16
-//! chunks per worker thread, fewer where their counts could pass [`BATCH_BYTES`]), and the summary
-//! holds one more. `summary.json` writes each by-step
+//! The workers hold one partial count per chunk in flight until it is merged in run order (4
+//! chunks per worker thread, fewer where their counts could pass [`IN_FLIGHT_BYTES`]), and the
+//! summary holds one more. `summary.json` writes each by-step
 //! entry in about [`BYTES_PER_ENTRY`] bytes and each obligation's fixed counts and results in about
 //! [`BYTES_PER_OBLIGATION`].
 //!
@@ -15,9 +15,9 @@
 //! scenarios/world_2018.json --runs 20 --set steps=120`, then `steps=240`): `summary.json` grew
 //! from 16.9 MB to 26.3 MB, 15 bytes for each by-step entry added (195 actors, 16 level entries and
 //! about 5,000 obligations that had fired, per step), and the rest came to about 520 bytes per
-//! obligation. Peak memory (GNU time, 2 threads, `--runs 200`) was 183 MiB at 120 steps and, at
-//! 480 steps, 348 MiB with 32 chunks in flight and 244 MiB with the 8 that [`BATCH_BYTES`] allows
-//! (the same summary, byte for byte, in the same time), against bounds of 0.5 GiB each.
+//! obligation. Peak memory (GNU time, 2 threads, `--runs 200`) was 50 MiB at 120 steps and 117 MiB
+//! at 480 steps, with 8 chunks in flight at each (when the partials of 32 chunks were held and
+//! merged a batch at a time: 183 MiB and 348 MiB), against bounds of 0.5 GiB each.
 
 use crate::engine::World;
 
@@ -31,12 +31,11 @@ pub const BYTES_PER_ENTRY: u64 = 16;
 pub const BYTES_PER_OBLIGATION: u64 = 600;
 /// Bytes per actor of a summary, besides its by-step entries and stance sums.
 const BYTES_PER_ACTOR: u64 = 2048;
-/// Partial counts in flight per worker thread (chunks per batch), where they fit
-/// [`BATCH_BYTES`].
-const CHUNKS_PER_THREAD: u64 = 16;
-/// The most a batch's partial counts may take, at their upper bound, before fewer chunks are run
-/// at once.
-pub const BATCH_BYTES: u64 = 512 * 1024 * 1024;
+/// Partial counts in flight per worker thread, where they fit [`IN_FLIGHT_BYTES`].
+const CHUNKS_PER_THREAD: u64 = 4;
+/// The most the partial counts in flight may take, at their upper bound, before fewer chunks are
+/// run at once.
+pub const IN_FLIGHT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// An experiment's estimated peak memory and summary size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +102,7 @@ impl Footprint {
         let obligations = world.obligations.len() as u64;
         let levels = 8;
         let partial = partial_words(world);
-        let in_flight = chunks_per_batch(world, resolve(threads)) + 1;
+        let in_flight = chunks_in_flight(world, resolve(threads)) + 1;
         let memory = in_flight.saturating_mul(partial).saturating_mul(8);
         let entries = steps
             .saturating_mul(n + 2 * levels)
@@ -174,18 +173,19 @@ fn alignment_words(world: &World) -> u64 {
         .saturating_add((info.checkpoints.len() as u64).saturating_mul(1 + blocs + 2 * n * blocs))
 }
 
-/// The chunks of runs the pool computes before their partial counts are merged: 16 per worker
-/// thread, for balance, unless their counts could exceed [`BATCH_BYTES`]; never fewer than one
-/// per thread. The merged counts are the same whatever the batch (they are added in run order),
-/// so this bounds memory without changing any result.
-pub fn chunks_per_batch(world: &World, threads: usize) -> u64 {
+/// The chunks of runs whose partial counts may exist at once, being computed or waiting to be
+/// merged: 4 per worker thread, so that a worker can run ahead of a slow chunk, unless their
+/// counts could exceed [`IN_FLIGHT_BYTES`]; never fewer than one per thread. The merged counts
+/// are the same whatever the window (they are added in run order), so this bounds memory without
+/// changing any result.
+pub fn chunks_in_flight(world: &World, threads: usize) -> u64 {
     let threads = threads.max(1) as u64;
-    let fit = BATCH_BYTES / partial_words(world).saturating_mul(8).max(1);
+    let fit = IN_FLIGHT_BYTES / partial_words(world).saturating_mul(8).max(1);
     fit.clamp(threads, threads.saturating_mul(CHUNKS_PER_THREAD))
 }
 
-/// Worker threads as the pool will have them: 0 is one per core.
-fn resolve(threads: usize) -> usize {
+/// Worker threads as the loop will have them: 0 is one per core.
+pub(super) fn resolve(threads: usize) -> usize {
     if threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -202,18 +202,20 @@ mod tests {
         crate::compile(file, &set).unwrap().world
     }
 
-    /// Small worlds keep 16 chunks per thread; a world whose partial counts are large runs fewer
-    /// at once, never fewer than one per thread.
+    /// Small worlds keep 4 chunks per thread in flight; a world whose partial counts are large
+    /// keeps fewer, never fewer than one per thread.
     #[test]
-    fn batches_shrink_only_where_their_counts_are_large() {
+    fn chunks_in_flight_shrink_only_where_their_counts_are_large() {
         let small = world("scenarios/northeast_asia_2024.json", &[]);
-        assert_eq!(chunks_per_batch(&small, 2), 32);
-        let year = world("scenarios/world_2018.json", &[]);
-        assert_eq!(chunks_per_batch(&year, 2), 32);
-        let long = world("scenarios/world_2018.json", &["steps=480"]);
-        assert_eq!(chunks_per_batch(&long, 2), 8);
+        assert_eq!(chunks_in_flight(&small, 2), 8);
+        let year = world("scenarios/world_2018.json", &["steps=480"]);
+        assert_eq!(chunks_in_flight(&year, 2), 8);
+        let long = world("scenarios/world_2018.json", &["steps=960"]);
+        assert_eq!(chunks_in_flight(&long, 2), 4);
         let longest = world("scenarios/world_2018.json", &["steps=12000"]);
-        assert_eq!(chunks_per_batch(&longest, 2), 2);
-        assert!(Footprint::of(&long, 2).memory < Footprint::of(&year, 2).memory * 4);
+        assert_eq!(chunks_in_flight(&longest, 2), 2);
+        let bound = |w: &World| IN_FLIGHT_BYTES + 8 * partial_words(w);
+        assert!(Footprint::of(&long, 2).memory <= bound(&long));
+        assert!(Footprint::of(&longest, 2).memory > bound(&longest));
     }
 }

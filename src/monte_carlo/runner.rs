@@ -1,8 +1,8 @@
 //! Seeded, parallel, shardable Monte Carlo runs with a streaming, exactly mergeable summary.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use rayon::prelude::*;
+use std::sync::{Condvar, Mutex, mpsc};
 
 use super::compare::{Comparison, Names, Paired, Tally};
 use super::summary::{Counts, Labels, Provenance, Summary};
@@ -145,11 +145,102 @@ pub struct MonteCarlo<'w> {
     precision: Option<f64>,
 }
 
-/// What the loop does after a batch of runs.
+/// What the loop does after a chunk of runs.
 enum Next {
     Continue,
     /// Stop here: the runs so far are the result (a precision target was met).
     Finish,
+}
+
+/// Hands out the chunks of a loop to its workers in run order, never more than `window` past the
+/// first chunk not yet absorbed.
+struct Dispatch {
+    window: u64,
+    claims: Mutex<Claims>,
+    /// Signalled when a chunk is absorbed or the loop ends.
+    room: Condvar,
+}
+
+struct Claims {
+    /// The first run not yet handed out.
+    cursor: u64,
+    /// Chunks handed out.
+    claimed: u64,
+    /// Chunks absorbed.
+    absorbed: u64,
+    /// The loop has ended: hand out nothing more.
+    quit: bool,
+}
+
+impl Dispatch {
+    fn new(cursor: u64, window: u64) -> Self {
+        Dispatch {
+            window: window.max(1),
+            claims: Mutex::new(Claims {
+                cursor,
+                claimed: 0,
+                absorbed: 0,
+                quit: false,
+            }),
+            room: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Claims> {
+        // The claims are consistent at every unlock, so a worker's panic leaves them usable.
+        self.claims
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next chunk, as its number and runs `a..b` with `b = chunk_end(a)`, once the window has
+    /// room for it; `None` when the runs up to `end` are all handed out or the loop has ended.
+    fn claim(&self, end: u64, chunk_end: impl Fn(u64) -> u64) -> Option<(u64, u64, u64)> {
+        let mut claims = self.lock();
+        loop {
+            if claims.quit || claims.cursor >= end {
+                return None;
+            }
+            if claims.claimed < claims.absorbed + self.window {
+                let (j, a) = (claims.claimed, claims.cursor);
+                let b = chunk_end(a);
+                claims.cursor = b;
+                claims.claimed += 1;
+                return Some((j, a, b));
+            }
+            claims = self
+                .room
+                .wait(claims)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Counts one more chunk absorbed and returns the number of the next one to absorb.
+    fn absorb_one(&self) -> u64 {
+        let mut claims = self.lock();
+        claims.absorbed += 1;
+        self.room.notify_all();
+        claims.absorbed
+    }
+
+    /// Ends the loop: workers waiting for room stop, and no chunk is handed out again.
+    fn quit(&self) {
+        self.lock().quit = true;
+        self.room.notify_all();
+    }
+
+    /// A guard that ends the loop if the thread holding it panics.
+    fn release_on_panic(&self) -> impl Drop + '_ {
+        struct Release<'a>(&'a Dispatch);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.quit();
+                }
+            }
+        }
+        Release(self)
+    }
 }
 
 impl<'w> MonteCarlo<'w> {
@@ -304,11 +395,15 @@ impl<'w> MonteCarlo<'w> {
         Simulation::with_rules(world, self.seed, run, self.rules.clone())
     }
 
-    /// The one loop every plan runs on: runs `next..end` in chunks of [`CHUNK`] runs on the pool,
-    /// a batch of chunks at a time. `part` computes one chunk's partial result on a worker;
-    /// `absorb` takes the partials in run order, then says whether to go on. Before each chunk the
-    /// stop flag is read, and after each batch the sink is told the progress. Returns where it ended and whether it was
-    /// stopped.
+    /// The one loop every plan runs on: runs `next..end` in chunks of [`CHUNK`] runs on worker
+    /// threads, each chunk cut at the precision checks if there is a target. `part` computes one
+    /// chunk's partial result on a worker; `absorb` takes the partials one at a time in run order,
+    /// on the calling thread while the workers go on, and says whether to go on; the sink is told
+    /// the progress after each. No worker starts a chunk more than
+    /// [`chunks_in_flight`](super::footprint::chunks_in_flight) chunks past the first one not yet
+    /// absorbed, which bounds the partials held at once. Before each chunk the stop flag is read;
+    /// the chunks done before the first one skipped are kept, so the runs counted are always a
+    /// prefix of the range. Returns where it ended and whether it was stopped.
     fn drive<T: Send>(
         &self,
         [first, end]: [u64; 2],
@@ -316,58 +411,77 @@ impl<'w> MonteCarlo<'w> {
         sink: &mut dyn Sink,
         stop: Option<&AtomicBool>,
         part: impl Fn(u64, u64) -> T + Sync,
-        mut absorb: impl FnMut(Vec<T>, u64, &mut dyn Sink) -> std::io::Result<Next>,
+        mut absorb: impl FnMut(T, u64, &mut dyn Sink) -> std::io::Result<Next>,
     ) -> std::io::Result<(u64, bool)> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
-            .build()
-            .map_err(std::io::Error::other)?;
-        let chunks_per_batch =
-            super::footprint::chunks_per_batch(self.world, pool.current_num_threads());
+        let threads = super::footprint::resolve(self.threads);
+        let dispatch = Dispatch::new(
+            next,
+            super::footprint::chunks_in_flight(self.world, threads),
+        );
+        // The end of the chunk that begins at `a`: CHUNK runs, never past the range's end or,
+        // with a precision target, past the next check.
+        let chunk_end = |a: u64| {
+            let b = (a + CHUNK).min(end);
+            match self.precision {
+                Some(_) => b.min(first + ((a - first) / PRECISION_BATCH + 1) * PRECISION_BATCH),
+                None => b,
+            }
+        };
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
         let total = end - first;
         sink.progress(next - first, total);
-        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
-        while next < end {
-            if stopped() {
-                return Ok((next, true));
+        std::thread::scope(|scope| {
+            let (done, results) = mpsc::channel::<(u64, u64, Option<T>)>();
+            for _ in 0..threads {
+                let done = done.clone();
+                let (dispatch, part, stopped) = (&dispatch, &part, &stopped);
+                let chunk_end = &chunk_end;
+                scope.spawn(move || {
+                    // A worker that panics lets the others go, so that the panic is not a hang.
+                    let _release = dispatch.release_on_panic();
+                    while let Some((j, a, b)) = dispatch.claim(end, chunk_end) {
+                        let result = (!stopped()).then(|| part(a, b));
+                        if done.send((j, b, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
-            let mut batch_end = (next + chunks_per_batch * CHUNK).min(end);
-            if self.precision.is_some() {
-                // Never past the next check.
-                let check = first + ((next - first) / PRECISION_BATCH + 1) * PRECISION_BATCH;
-                batch_end = batch_end.min(check);
-            }
-            let chunks: Vec<[u64; 2]> = (next..batch_end)
-                .step_by(CHUNK as usize)
-                .map(|a| [a, (a + CHUNK).min(batch_end)])
-                .collect();
-            // Each chunk reads the stop flag before it starts, so a signal is honoured within
-            // one chunk's runs, not a whole batch's; the chunks done before the first one skipped
-            // are kept, so the runs counted are always a prefix of the range.
-            let parts: Vec<Option<T>> = pool.install(|| {
-                chunks
-                    .par_iter()
-                    .map(|&[a, b]| (!stopped()).then(|| part(a, b)))
-                    .collect()
-            });
-            let done: Vec<T> = parts.into_iter().map_while(|p| p).collect();
-            let complete = done.len() == chunks.len();
-            if let Some(&[_, last]) = done.len().checked_sub(1).map(|i| &chunks[i]) {
-                next = last;
-                let after = absorb(done, next, sink)?;
-                sink.progress(next - first, total);
-                if let Next::Finish = after {
-                    return Ok((next, false));
+            drop(done);
+            // Partials that came in before those of earlier chunks, by chunk number.
+            let mut early = BTreeMap::new();
+            let mut absorbed = 0u64;
+            // How the loop ended, if not by running out of chunks: stopped, or an error.
+            let mut ended: Option<std::io::Result<bool>> = None;
+            for (j, b, result) in results {
+                early.insert(j, (b, result));
+                while let Some((b, result)) = early.remove(&absorbed) {
+                    let Some(t) = result else {
+                        ended = Some(Ok(true));
+                        break;
+                    };
+                    let outcome = absorb(t, b, sink);
+                    next = b;
+                    sink.progress(next - first, total);
+                    match outcome {
+                        Ok(Next::Continue) => absorbed = dispatch.absorb_one(),
+                        Ok(Next::Finish) => ended = Some(Ok(false)),
+                        Err(error) => ended = Some(Err(error)),
+                    }
+                    if ended.is_some() {
+                        break;
+                    }
+                }
+                if ended.is_some() {
+                    break;
                 }
             }
-            if !complete {
-                return Ok((next, true));
-            }
-        }
-        Ok((next, false))
+            dispatch.quit();
+            ended.unwrap_or(Ok(false)).map(|stopped| (next, stopped))
+        })
     }
 
-    /// Runs every run of the range, or until `stop` is set (checked between batches), and returns
+    /// Runs every run of the range, or until `stop` is set (checked before each chunk), and returns
     /// the summary (marked incomplete if stopped early).
     pub fn run(&self, sink: &mut dyn Sink, stop: Option<&AtomicBool>) -> std::io::Result<Summary> {
         if self.precision.is_some() && self.shard.is_some() {
@@ -400,12 +514,10 @@ impl<'w> MonteCarlo<'w> {
                 }
                 (partial, rows)
             },
-            |parts, next, sink| {
-                for (partial, rows) in &parts {
-                    counts.merge(partial);
-                    if rows_wanted {
-                        sink.rows(rows)?;
-                    }
+            |(partial, rows), next, sink| {
+                counts.merge(&partial);
+                if rows_wanted {
+                    sink.rows(&rows)?;
                 }
                 let at_check = (next - first) % PRECISION_BATCH == 0;
                 let precise = self
@@ -462,8 +574,8 @@ impl<'w> MonteCarlo<'w> {
                     .map(|run| f(run, self.simulation(world, run)))
                     .collect::<Vec<T>>()
             },
-            |parts, _, _| {
-                all.extend(parts.into_iter().flatten());
+            |part, _, _| {
+                all.extend(part);
                 Ok(Next::Continue)
             },
         )?;
@@ -497,8 +609,8 @@ impl<'w> MonteCarlo<'w> {
                 }
                 part
             },
-            |parts, _, _| {
-                parts.iter().for_each(|p| total.merge(p));
+            |part, _, _| {
+                total.merge(&part);
                 Ok(Next::Continue)
             },
         )?;
@@ -536,12 +648,10 @@ impl<'w> MonteCarlo<'w> {
                 }
                 (count, part)
             },
-            |parts, _, _| {
-                for (count, part) in &parts {
-                    base_count += count;
-                    for (t, p) in tallies.iter_mut().zip(part) {
-                        t.merge(p);
-                    }
+            |(count, part), _, _| {
+                base_count += count;
+                for (t, p) in tallies.iter_mut().zip(&part) {
+                    t.merge(p);
                 }
                 Ok(Next::Continue)
             },
@@ -595,9 +705,9 @@ mod tests {
         assert_eq!(shard_range(u64::MAX, 1, 2)[1], u64::MAX);
     }
 
-    /// A stop asked for while a batch is running takes effect at the next chunk: the runs counted
-    /// are the chunks done before it, a prefix of the range ending on a chunk's end, not the whole
-    /// batch.
+    /// A stop asked for while a chunk is running takes effect at the next chunk: the runs counted
+    /// are the chunks up to the one it came in, a prefix of the range ending on a chunk's end, not
+    /// the chunks workers may have run ahead to.
     #[test]
     fn a_stop_is_honoured_at_the_next_chunk() {
         let scenario = crate::scenario::load("scenarios/two_actor_dispute.json").unwrap();
@@ -617,8 +727,8 @@ mod tests {
                     }
                     [a, b]
                 },
-                |parts, _, _| {
-                    seen.lock().unwrap().extend(parts);
+                |part, _, _| {
+                    seen.lock().unwrap().push(part);
                     Ok(Next::Continue)
                 },
             )
@@ -627,5 +737,74 @@ mod tests {
         // One thread takes the chunks in order: 0..16, 16..32 and 32..48, in which the stop came.
         assert_eq!(end, 48);
         assert_eq!(*seen.lock().unwrap(), [[0, 16], [16, 32], [32, 48]]);
+    }
+
+    /// Chunks that finish out of order are absorbed in run order, each told where the runs
+    /// counted now end, and no worker starts a chunk more than the window past the first one not
+    /// yet absorbed.
+    #[test]
+    fn chunks_are_absorbed_in_run_order_within_the_window() {
+        use std::sync::atomic::AtomicU64;
+        let scenario = crate::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+        let world = World::new(&scenario).unwrap();
+        let mc = MonteCarlo::new(&world).runs(2_000).threads(2);
+        let window = super::super::footprint::chunks_in_flight(&world, 2);
+        let (absorbed, ahead) = (AtomicU64::new(0), AtomicU64::new(0));
+        let mut seen = Vec::new();
+        let (end, stopped) = mc
+            .drive(
+                [0, 2_000],
+                0,
+                &mut (),
+                None,
+                |a, b| {
+                    let j = a / CHUNK;
+                    ahead.fetch_max(j + 1 - absorbed.load(Ordering::SeqCst), Ordering::SeqCst);
+                    // Every fifth chunk is slow, so that later ones finish first.
+                    if j.is_multiple_of(5) {
+                        std::thread::sleep(std::time::Duration::from_millis(3));
+                    }
+                    [a, b]
+                },
+                |part, next, _| {
+                    assert_eq!(part[1], next);
+                    seen.push(part);
+                    absorbed.fetch_add(1, Ordering::SeqCst);
+                    Ok(Next::Continue)
+                },
+            )
+            .unwrap();
+        assert_eq!((end, stopped), (2_000, false));
+        let expected: Vec<[u64; 2]> = (0..2_000)
+            .step_by(CHUNK as usize)
+            .map(|a| [a, (a + CHUNK).min(2_000)])
+            .collect();
+        assert_eq!(seen, expected);
+        let ahead = ahead.load(Ordering::SeqCst);
+        assert!(ahead <= window, "{ahead} chunks ahead, window {window}");
+        assert!(
+            ahead > 1,
+            "the workers never ran ahead: the test shows nothing"
+        );
+    }
+
+    /// A worker's panic ends the loop and reaches the caller; the other workers do not wait for
+    /// room forever.
+    #[test]
+    fn a_panic_in_a_chunk_is_not_a_hang() {
+        let scenario = crate::scenario::load("scenarios/two_actor_dispute.json").unwrap();
+        let world = World::new(&scenario).unwrap();
+        let mc = MonteCarlo::new(&world).runs(10_000).threads(2);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            mc.drive(
+                [0, 10_000],
+                0,
+                &mut (),
+                None,
+                |a, _| assert!(a != 0, "the first chunk fails"),
+                |(), _, _| Ok(Next::Continue),
+            )
+        }));
+        assert!(outcome.is_err());
     }
 }
