@@ -102,6 +102,76 @@ fn leaving_out_the_russia_dprk_treaty_removes_its_duties_not_north_koreas_war() 
     assert!(line.contains(" 0.0 %"), "never in arm B: {line}");
 }
 
+/// A treaty left out is never in force: a condition naming it never holds, and `not` of it always
+/// does, instead of the variant being refused for naming a treaty it no longer has. Here Western
+/// sanctions on Russia wait for the Russia–DPRK treaty (in force from step 5) and the 2001
+/// Sino-Russian treaty, and Russian fuel flows to North Korea only while the first is not in force.
+#[test]
+fn a_treaty_left_out_is_never_in_force() {
+    let sanctions = r#"sanctions.west_on_russia.when={"all": [{"in_force": "rus_prk_2024"}, {"in_force": "cn_rus_2001"}]}"#;
+    let fuel = r#"transfers.rus_prk_fuel.when={"not": {"in_force": "rus_prk_2024"}}"#;
+    let results = |without: &[&str]| {
+        let dir = common::scratch_dir(&format!("never_in_force_{}", without.len()));
+        let dir_text = dir.display().to_string();
+        let mut args = vec![
+            "run",
+            "scenarios/northeast_asia_2024.json",
+            "--runs",
+            "200",
+            "--quiet",
+            "--force",
+            "--out",
+            &dir_text,
+            "--set",
+            sanctions,
+            "--set",
+            fuel,
+        ];
+        args.extend_from_slice(without);
+        let out = casus(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+                .unwrap();
+        let find = |list: &str, key: &str, id: &str| {
+            summary["results"][list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r[key] == id)
+                .cloned()
+                .unwrap()
+        };
+        (
+            find("regimes", "regime", "west_on_russia")["imposed"]["count"]
+                .as_u64()
+                .unwrap(),
+            find("transfers", "transfer", "rus_prk_fuel")["mean_delivered"]
+                .as_f64()
+                .unwrap(),
+        )
+    };
+    let (imposed, fuel_with) = results(&[]);
+    assert_eq!(imposed, 200, "imposed once both treaties are in force");
+    let (imposed, fuel_without) = results(&["--set", "without:treaties.rus_prk_2024"]);
+    assert_eq!(imposed, 0, "never imposed without the treaty");
+    assert!(
+        fuel_without > 5.0 * fuel_with,
+        "fuel flows throughout without the treaty, for 5 steps with it: {fuel_without} against {fuel_with}"
+    );
+    // The comparison the condition used to make impossible.
+    let c = comparison(&[
+        "scenarios/northeast_asia_2024.json",
+        "--runs",
+        "200",
+        "--set",
+        sanctions,
+        "--without",
+        "treaty:rus_prk_2024",
+    ]);
+    assert_eq!(c["triggered"]["rus_prk_2024/art4_prk PRK>RUS"]["only_b"], 0);
+}
+
 #[test]
 fn bad_variants_are_refused() {
     let out = casus(&[

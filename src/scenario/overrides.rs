@@ -104,8 +104,22 @@ impl Override {
     }
 
     /// Applies the override to a scenario's JSON, creating missing object members on the way (so a
-    /// parameter the file leaves at its default can be set).
+    /// parameter the file leaves at its default can be set). A treaty left out is never in force:
+    /// every condition `{"in_force": ID}` naming it becomes one that never holds, so that
+    /// `--without treaty:ID` runs the scenario as if the treaty had never been made.
     pub fn apply(&self, root: &mut Value) -> Result<(), OverrideError> {
+        let removed = self.apply_at_path(root)?;
+        if let (["treaties", _], Some(treaty)) = (
+            self.path.split('.').collect::<Vec<_>>().as_slice(),
+            removed.as_ref().and_then(|t| t.get("id")?.as_str()),
+        ) {
+            never_in_force(root, treaty);
+        }
+        Ok(())
+    }
+
+    /// Sets or removes the value at the path; returns what was removed.
+    fn apply_at_path(&self, root: &mut Value) -> Result<Option<Value>, OverrideError> {
         let error = |message: String| OverrideError {
             text: self.to_string(),
             message,
@@ -123,12 +137,12 @@ impl Override {
                                 map.insert((*key).to_owned(), value.clone());
                             }
                             None => {
-                                map.remove(*key).ok_or_else(|| {
+                                return map.remove(*key).map(Some).ok_or_else(|| {
                                     error(format!("`{walked}` has no member `{key}` to remove"))
-                                })?;
+                                });
                             }
                         }
-                        return Ok(());
+                        return Ok(None);
                     }
                     map.entry((*key).to_owned())
                         .or_insert_with(|| Value::Object(Default::default()))
@@ -175,13 +189,13 @@ impl Override {
                         )));
                     }
                     if last {
-                        match &self.value {
-                            Some(value) => items[found] = value.clone(),
-                            None => {
-                                items.remove(found);
+                        return Ok(match &self.value {
+                            Some(value) => {
+                                items[found] = value.clone();
+                                None
                             }
-                        }
-                        return Ok(());
+                            None => Some(items.remove(found)),
+                        });
                     }
                     &mut items[found]
                 }
@@ -194,7 +208,24 @@ impl Override {
             }
             walked.push_str(key);
         }
-        Ok(())
+        Ok(None)
+    }
+}
+
+/// Replaces every condition `{"in_force": treaty}` under `value` by one that never holds (not
+/// even step 0 has been reached), so that a treaty left out reads as never in force. A treaty's
+/// own `in_force` member is an object, not a name, and is left alone.
+fn never_in_force(value: &mut Value, treaty: &str) {
+    match value {
+        Value::Object(map) => {
+            if map.len() == 1 && map.get("in_force").and_then(Value::as_str) == Some(treaty) {
+                *value = serde_json::json!({"not": {"step": {"at_least": 0}}});
+                return;
+            }
+            map.values_mut().for_each(|v| never_in_force(v, treaty));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| never_in_force(v, treaty)),
+        _ => {}
     }
 }
 
@@ -205,6 +236,43 @@ mod tests {
 
     fn apply(text: &str, root: &mut Value) -> Result<(), OverrideError> {
         text.parse::<Override>()?.apply(root)
+    }
+
+    /// Leaving a treaty out turns every condition naming it, however deep, into one that never
+    /// holds; conditions naming other treaties and treaties' own `in_force` ranges stay as they
+    /// were, and so does everything when something other than a treaty is left out.
+    #[test]
+    fn a_treaty_left_out_is_named_by_no_condition() {
+        let never = json!({"not": {"step": {"at_least": 0}}});
+        let original = json!({
+            "treaties": [
+                {"id": "t", "in_force": {"from": 5}},
+                {"id": "u", "in_force": {"from": 0}}
+            ],
+            "sanctions": [{"id": "s", "when": {"all": [{"in_force": "t"}, {"in_force": "u"}]}}],
+            "transfers": [{"id": "x", "when": {"not": {"in_force": "t"}}}],
+            "events": [{"id": "e", "when": {"in_force": "t"}}]
+        });
+        let mut v = original.clone();
+        apply("without:treaties.t", &mut v).unwrap();
+        assert_eq!(v["treaties"], json!([{"id": "u", "in_force": {"from": 0}}]));
+        assert_eq!(
+            v["sanctions"][0]["when"],
+            json!({"all": [never, {"in_force": "u"}]})
+        );
+        assert_eq!(v["transfers"][0]["when"], json!({"not": never}));
+        assert_eq!(v["events"][0]["when"], never);
+        // By index, the same.
+        let mut w = original.clone();
+        apply("without:treaties.#0", &mut w).unwrap();
+        assert_eq!(w, v);
+        // Leaving out an event, or a treaty's member, touches no condition.
+        let mut w = original.clone();
+        apply("without:events.e", &mut w).unwrap();
+        assert_eq!(w["sanctions"], original["sanctions"]);
+        let mut w = original.clone();
+        apply("without:treaties.t.in_force", &mut w).unwrap();
+        assert_eq!(w["transfers"], original["transfers"]);
     }
 
     #[test]
