@@ -16,8 +16,9 @@
 //! from 16.9 MB to 26.3 MB, 15 bytes for each by-step entry added (195 actors, 16 level entries and
 //! about 5,000 obligations that had fired, per step), and the rest came to about 520 bytes per
 //! obligation. Peak memory (GNU time, 2 threads, `--runs 200`) was 50 MiB at 120 steps and 117 MiB
-//! at 480 steps, with 8 chunks in flight at each (when the partials of 32 chunks were held and
-//! merged a batch at a time: 183 MiB and 348 MiB), against bounds of 0.5 GiB each.
+//! at 480 steps, with 8 chunks in flight at each (when a whole batch's partials were held until
+//! it was merged, 32 chunks at 120 steps and 8 at 480: 183 MiB and 244 MiB), against bounds of
+//! 0.5 GiB each.
 
 use crate::engine::World;
 
