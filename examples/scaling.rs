@@ -12,14 +12,19 @@ use casus::report::text::thousands;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// Draws `n` ChaCha8 uniforms from the generator of `seed`: the unit of the baseline.
+fn draw_uniforms(seed: u64, n: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let sum: f64 = (0..n).map(|_| rng.random::<f64>()).sum();
+    std::hint::black_box(sum);
+}
+
 /// Seconds per ChaCha8 uniform, the best of five rounds of ten million.
 fn baseline() -> f64 {
     (0..5)
         .map(|_| {
             let start = Instant::now();
-            let mut rng = ChaCha8Rng::seed_from_u64(1);
-            let sum: f64 = (0..10_000_000).map(|_| rng.random::<f64>()).sum();
-            std::hint::black_box(sum);
+            draw_uniforms(1, 10_000_000);
             start.elapsed().as_secs_f64() / 1e7
         })
         .fold(f64::INFINITY, f64::min)
@@ -44,18 +49,14 @@ fn speed_on(world: &World, runs: u64, threads: usize) -> f64 {
 /// How much more work two threads do than one on this machine, with no shared state at all: each
 /// draws 10^8 ChaCha8 uniforms from its own generator. The ceiling for the runs' own speed-up.
 fn machine_speedup() -> f64 {
-    let draws = |seed: u64| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let sum: f64 = (0..100_000_000).map(|_| rng.random::<f64>()).sum();
-        std::hint::black_box(sum);
-    };
+    const N: u64 = 100_000_000;
     let start = Instant::now();
-    draws(1);
+    draw_uniforms(1, N);
     let one = start.elapsed().as_secs_f64();
     let start = Instant::now();
     std::thread::scope(|s| {
-        s.spawn(|| draws(2));
-        draws(3);
+        s.spawn(|| draw_uniforms(2, N));
+        draw_uniforms(3, N);
     });
     2.0 * one / start.elapsed().as_secs_f64()
 }
